@@ -1,0 +1,89 @@
+/**
+ * Builds the Express app from its dependencies; src/server.ts starts it.
+ * Tests call createApp() directly with their own config and database.
+ */
+import { randomUUID } from 'node:crypto';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { healthRoutes } from './health/health.routes';
+import { homeRoutes } from './home/home.routes';
+import { errorHandler, notFoundHandler } from './shared/error-handler';
+import { i18nMiddleware } from './shared/i18n';
+import { pageLocals } from './shared/page-locals';
+import { publicDir, viewsDir } from './shared/paths';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  /** Extra routes mounted before the 404 handler (used by tests to provoke errors). */
+  extraRoutes?: (app: Express) => void;
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export function createApp({ config, logger, extraRoutes }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('views', viewsDir);
+  app.set('view engine', 'ejs');
+  if (config.env === 'production') app.set('view cache', true);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Health probes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  // Liveness and readiness answer before anything that could fail or be slow.
+  app.use(healthRoutes());
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+          ...(config.baseUrl.startsWith('https:') ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.baseUrl.startsWith('https:'),
+    }),
+  );
+  app.use(compression());
+  app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0, index: false }));
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(i18nMiddleware(config.defaultLocale));
+  app.use(pageLocals());
+
+  app.use(homeRoutes(config));
+  extraRoutes?.(app);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,93 @@
+/**
+ * The only reader of process.env. Every variable of the contract is validated here
+ * at start, and a bad one is named with a sentence saying what is expected.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './shared/paths';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test'], {
+    error: 'must be development, production or test',
+  }).default('development')),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a whole number from 0 to 65535' })
+    .int('must be a whole number from 0 to 65535')
+    .min(0, 'must be a whole number from 0 to 65535')
+    .max(65535, 'must be a whole number from 0 to 65535')
+    .default(3000)),
+  MONGODB_URI: z.preprocess(emptyToUndefined, z.string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a MongoDB connection string starting with mongodb:// or mongodb+srv://')
+    .optional()),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as https://tiepsucso.example.vn' })
+    .optional()),
+  SESSION_SECRET: z.preprocess(emptyToUndefined, z.string()
+    .min(32, 'must be at least 32 characters long')
+    .optional()),
+  DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['vi', 'en'], { error: 'must be vi or en' }).default('vi')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  STORE_CACHE_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
+  PATH: z.string().optional(),
+});
+
+export type Locale = 'vi' | 'en';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  /** Set when an existing MongoDB is used; unset means the embedded store. */
+  mongodbUri: string | undefined;
+  dataDir: string;
+  baseUrl: string;
+  sessionSecret: string;
+  defaultLocale: Locale;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Where the embedded store's binary is built and cached (outside git). */
+  storeCacheDir: string;
+  /** Where to look for `go` when the embedded store must be built. */
+  searchPath: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      problems.push(`${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const v = parsed.data;
+  if (v.NODE_ENV === 'production' && !v.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: is required when NODE_ENV=production (at least 32 random characters)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    mongodbUri: v.MONGODB_URI,
+    dataDir: path.resolve(projectRoot, v.DATA_DIR),
+    baseUrl: (v.BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    // Outside production a fixed development secret is acceptable: sessions of a
+    // demo on one machine. Production refuses to start without a real one (above).
+    sessionSecret: v.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',
+    defaultLocale: v.DEFAULT_LOCALE,
+    logLevel: v.LOG_LEVEL,
+    storeCacheDir: path.resolve(projectRoot, v.STORE_CACHE_DIR ?? '.cache/ferretdb'),
+    searchPath: v.PATH,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * mongoose, configured the same way for MongoDB and the embedded store:
+ * filters sanitised, unknown filter fields rejected, no index built behind our back,
+ * failures fast instead of queued (so a database outage answers 503 quickly).
+ */
+import mongoose from 'mongoose';
+
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', 'throw');
+mongoose.set('autoIndex', false);
+mongoose.set('autoCreate', false);
+// No buffering: with the store down, a query fails after serverSelectionTimeoutMS instead of hanging.
+mongoose.set('bufferCommands', false);
+
+export const SERVER_SELECTION_TIMEOUT_MS = 2000;
+
+export async function connectMongoose(uri: string, dbName?: string): Promise<typeof mongoose> {
+  return mongoose.connect(uri, {
+    dbName,
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    heartbeatFrequencyMS: 2000,
+    connectTimeoutMS: 5000,
+    socketTimeoutMS: 30000,
+    maxPoolSize: 20,
+  });
+}
+
+/**
+ * Creates every declared index of every registered model. An index the store cannot
+ * build (TTL, text, partial… on FerretDB) throws here, at start, not later.
+ */
+export async function syncIndexes(conn: mongoose.Connection = mongoose.connection): Promise<void> {
+  for (const name of conn.modelNames()) {
+    const model = conn.model(name);
+    await model.createCollection().catch((err: { codeName?: string; code?: number }) => {
+      if (err.codeName !== 'NamespaceExists' && err.code !== 48) throw err;
+    });
+    try {
+      await model.createIndexes();
+    } catch (err) {
+      throw new Error(`Index sync failed for model ${name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+/** True when the database answers a ping within `timeoutMs`. */
+export async function pingDatabase(conn: mongoose.Connection = mongoose.connection, timeoutMs = 1500): Promise<{ ok: boolean; reason?: string }> {
+  if (conn.readyState !== mongoose.ConnectionStates.connected || !conn.db) {
+    return { ok: false, reason: `database connection is ${mongoose.ConnectionStates[conn.readyState] ?? 'unknown'}` };
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      conn.db.admin().command({ ping: 1 }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: `database does not answer: ${(err as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Errors that mean "the database is unreachable right now" (answer 503, not 500). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const name = (err as { name?: string }).name ?? '';
+  return [
+    'MongoServerSelectionError',
+    'MongooseServerSelectionError',
+    'MongoNetworkError',
+    'MongoNetworkTimeoutError',
+    'MongoNotConnectedError',
+    'MongoTopologyClosedError',
+    'MongoPoolClearedError',
+  ].includes(name) || /before initial connection|Client must be connected/i.test((err as Error).message ?? '');
+}

@@ -1,0 +1,48 @@
+/**
+ * Opens the database: an existing MongoDB when MONGODB_URI is set, otherwise the
+ * embedded store (built the first time, then started). Closing it stops both.
+ */
+import type { Logger } from 'pino';
+import mongoose from 'mongoose';
+import type { Config } from '../config';
+import { connectMongoose, syncIndexes } from './connection';
+import { EmbeddedStore } from './embedded-store';
+import { ensureStoreBinary } from './store-binary';
+
+export { pingDatabase, isDatabaseUnavailable, syncIndexes, connectMongoose } from './connection';
+export { EmbeddedStore } from './embedded-store';
+export { ensureStoreBinary, StoreSetupError, storeBinaryPath } from './store-binary';
+
+export interface Database {
+  uri: string;
+  store: EmbeddedStore | undefined;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  let store: EmbeddedStore | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    const binary = await ensureStoreBinary({
+      cacheDir: config.storeCacheDir,
+      envPath: config.searchPath,
+      log: (msg) => logger.info(msg),
+    });
+    store = new EmbeddedStore({ binary, dataDir: config.dataDir, logger });
+    uri = await store.start();
+  }
+  // The embedded store has one database per SQLite file; MongoDB gets the name from the URI or this default.
+  const namesDatabase = /^mongodb(\+srv)?:\/\/[^/]+\/[^?/]+/.test(uri);
+  await connectMongoose(uri, namesDatabase ? undefined : 'tiepsucso');
+  await syncIndexes();
+  logger.info({ embedded: Boolean(store) }, 'database connected');
+
+  return {
+    uri,
+    store,
+    async close() {
+      await mongoose.disconnect();
+      await store?.stop();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { Invalid } from '../shared/errors';
+import { LANG_COOKIE, LOCALES } from '../shared/i18n';
+import { safeLocalPath } from '../shared/page-locals';
+
+const langForm = z.object({
+  lang: z.enum(LOCALES as ['vi', 'en']),
+  next: z.string().max(2000).optional(),
+});
+
+export function homeRoutes(config: Config): Router {
+  const router = Router();
+
+  // GET / — what the platform is, and the way in
+  router.get('/', (_req, res) => {
+    res.render('home/index');
+  });
+
+  // POST /lang — remember the user's language and go back where they were
+  router.post('/lang', (req, res) => {
+    const parsed = langForm.safeParse(req.body);
+    if (!parsed.success) throw new Invalid({ lang: 'errors.invalidLanguage' });
+    res.cookie(LANG_COOKIE, parsed.data.lang, {
+      maxAge: 365 * 24 * 3600 * 1000,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.baseUrl.startsWith('https:'),
+    });
+    res.redirect(303, safeLocalPath(parsed.data.next));
+  });
+
+  return router;
+}

@@ -1,0 +1,81 @@
+/**
+ * Starts the platform: validated config, database (embedded store or MONGODB_URI),
+ * HTTP server, and a graceful shutdown on SIGTERM/SIGINT.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase, StoreSetupError, type Database } from './db';
+import { createLogger } from './shared/logger';
+
+const SHUTDOWN_GRACE_MS = 8000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+
+  let db: Database;
+  try {
+    db = await openDatabase(config, logger);
+  } catch (err) {
+    if (err instanceof StoreSetupError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    logger.fatal({ err }, 'could not open the database');
+    process.exit(1);
+  }
+
+  const app = createApp({ config, logger });
+  const server: Server = app.listen(config.port);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch(async (err: Error) => {
+    logger.fatal({ err }, `could not listen on port ${config.port}`);
+    await db.close();
+    process.exit(1);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, embeddedStore: Boolean(db.store) }, `Tiếp sức số is serving on http://localhost:${port}`);
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const force = setTimeout(() => {
+      logger.warn({ open: sockets.size }, 'requests still open after the grace period; closing them');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(force);
+    await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

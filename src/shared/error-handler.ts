@@ -1,0 +1,60 @@
+/**
+ * The one place errors become responses: a page in the user's language (or JSON for
+ * API clients), logged with the request id, never a stack trace.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/connection';
+import { AppError, NotFound } from './errors';
+
+interface Classified {
+  status: number;
+  messageKey: string;
+}
+
+function classify(err: unknown): Classified {
+  if (err instanceof AppError) return { status: err.status, messageKey: err.messageKey };
+  if (isDatabaseUnavailable(err)) return { status: 503, messageKey: 'unavailable' };
+  const e = err as { name?: string; type?: string; status?: number; statusCode?: number };
+  // A malformed id in a URL is a record that does not exist.
+  if (e?.name === 'CastError') return { status: 404, messageKey: 'notFound' };
+  // body-parser and friends mark client errors with a 4xx status.
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 413) return { status, messageKey: 'tooLarge' };
+    if (status === 404) return { status, messageKey: 'notFound' };
+    if (status === 403) return { status, messageKey: 'forbidden' };
+    return { status: 400, messageKey: 'invalid' };
+  }
+  return { status: 500, messageKey: 'server' };
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new NotFound());
+};
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  const { status, messageKey } = classify(err);
+  if (status >= 500) {
+    req.log?.error({ err }, 'request failed');
+  } else {
+    req.log?.info({ status, reason: (err as Error)?.message }, 'request refused');
+  }
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  if (status === 503) res.set('Retry-After', '5');
+  res.status(status);
+  const t = res.locals.t as ((k: string) => string) | undefined;
+  const message = t ? t(`errors.${messageKey}`) : messageKey;
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.json({ error: messageKey, message });
+    return;
+  }
+  res.render('errors/error', {
+    status,
+    title: t ? t(`errors.${messageKey}Title`) : String(status),
+    message,
+    requestId: req.id,
+  });
+};

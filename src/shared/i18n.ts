@@ -1,0 +1,85 @@
+/**
+ * Two languages, Vietnamese first. The user's explicit choice (the `lang` cookie) wins;
+ * without one, Accept-Language decides; without that, DEFAULT_LOCALE.
+ * Every user-facing string lives in ./locales/<lang>.json.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { Locale } from '../config';
+import vi from './locales/vi.json';
+import en from './locales/en.json';
+
+export const LOCALES: readonly Locale[] = ['vi', 'en'];
+export const LANG_COOKIE = 'lang';
+
+type Messages = typeof vi;
+const catalogs: Record<Locale, Messages> = { vi, en };
+
+export type TranslateFn = (key: string, params?: Record<string, string | number>) => string;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+function lookup(catalog: unknown, key: string): string | undefined {
+  let node: unknown = catalog;
+  for (const part of key.split('.')) {
+    if (node && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, part)) {
+      node = (node as Record<string, unknown>)[part];
+    } else {
+      return undefined;
+    }
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** Translates `key`; a missing key falls back to Vietnamese, then to the key itself. */
+export function translate(locale: Locale, key: string, params?: Record<string, string | number>): string {
+  const text = lookup(catalogs[locale], key) ?? lookup(catalogs.vi, key) ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export function translator(locale: Locale): TranslateFn {
+  return (key, params) => translate(locale, key, params);
+}
+
+/** Every key path of a catalog, for tests that keep the two languages in step. */
+export function catalogKeys(locale: Locale): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown, prefix: string) => {
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      if (v && typeof v === 'object') walk(v, key);
+      else out.push(key);
+    }
+  };
+  walk(catalogs[locale], '');
+  return out.sort();
+}
+
+export function negotiateLocale(req: Request, defaultLocale: Locale): Locale {
+  const chosen: unknown = req.cookies?.[LANG_COOKIE];
+  if (isLocale(chosen)) return chosen;
+  if (req.headers['accept-language']) {
+    const accepted = req.acceptsLanguages(...LOCALES);
+    if (isLocale(accepted)) return accepted;
+  }
+  return defaultLocale;
+}
+
+/** Sets req.locale, res.locals.locale and res.locals.t for every request. */
+export function i18nMiddleware(defaultLocale: Locale) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const locale = negotiateLocale(req, defaultLocale);
+    req.locale = locale;
+    res.locals.locale = locale;
+    res.locals.t = translator(locale);
+    const numbers = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB');
+    res.locals.formatNumber = (n: number) => numbers.format(n);
+    res.vary('Accept-Language');
+    res.vary('Cookie');
+    next();
+  };
+}
