@@ -24,10 +24,9 @@ export function storeBinaryPath(cacheDir: string): string {
   return path.join(cacheDir, `ferretdb-embedded-${FERRETDB_VERSION}`);
 }
 
-/** The `go` command: on PATH, or where the official installer puts it. */
+/** The `go` command on PATH. */
 export function findGo(envPath: string | undefined): string | undefined {
   const dirs = (envPath ?? '').split(path.delimiter).filter(Boolean);
-  dirs.push('/usr/local/go/bin');
   for (const dir of dirs) {
     const candidate = path.join(dir, 'go');
     try {

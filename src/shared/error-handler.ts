@@ -51,10 +51,14 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     res.json({ error: messageKey, message });
     return;
   }
-  res.render('errors/error', {
-    status,
-    title: t ? t(`errors.${messageKey}Title`) : String(status),
-    message,
-    requestId: req.id,
+  const locals = { status, title: t ? t(`errors.${messageKey}Title`) : String(status), message, requestId: req.id };
+  res.render('errors/error', locals, (renderErr: Error | null, html: string) => {
+    if (renderErr) {
+      // The error page itself failed: answer plain text rather than Express's default (which can show a stack).
+      req.log?.error({ err: renderErr }, 'error page failed to render');
+      res.type('text/plain').send(`${locals.title}\n${message}`);
+      return;
+    }
+    res.send(html);
   });
 };

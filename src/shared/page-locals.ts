@@ -22,6 +22,7 @@ export function pageLocals() {
 export function safeLocalPath(candidate: unknown, fallback = '/'): string {
   if (typeof candidate !== 'string' || candidate.length > 2000) return fallback;
   if (!candidate.startsWith('/') || candidate.startsWith('//') || candidate.startsWith('/\\')) return fallback;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(candidate)) return fallback;
   return candidate;
 }

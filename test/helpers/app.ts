@@ -1,0 +1,15 @@
+import type { Express } from 'express';
+import pino from 'pino';
+import { createApp, type AppDeps } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PATH: process.env.PATH, ...env });
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** A ready app on the test database mongoose is connected to. */
+export function testApp(opts: { env?: Record<string, string>; extraRoutes?: AppDeps['extraRoutes'] } = {}): Express {
+  return createApp({ config: testConfig(opts.env), logger: silentLogger, extraRoutes: opts.extraRoutes });
+}

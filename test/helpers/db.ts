@@ -1,0 +1,33 @@
+/**
+ * Each test file gets its own database on the run's shared embedded store,
+ * dropped when the file ends.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { connectMongoose, syncIndexes } from '../../src/db';
+
+export function testStoreUri(): string {
+  const uri = process.env.TEST_MONGODB_URI;
+  if (!uri) throw new Error('TEST_MONGODB_URI is not set: run the tests through jest (global setup starts the store)');
+  return uri;
+}
+
+export function uniqueDbName(testFile: string): string {
+  const base = path.basename(testFile).replace(/\W+/g, '_').slice(0, 30);
+  return `t_${base}_${randomBytes(3).toString('hex')}`;
+}
+
+/** Connects mongoose to a fresh database for this test file (beforeAll / afterAll). */
+export function useTestDatabase(testFile: string): { name: string } {
+  const state = { name: uniqueDbName(testFile) };
+  beforeAll(async () => {
+    await connectMongoose(testStoreUri(), state.name);
+    await syncIndexes();
+  });
+  afterAll(async () => {
+    await mongoose.connection.dropDatabase().catch(() => undefined);
+    await mongoose.disconnect();
+  });
+  return state;
+}

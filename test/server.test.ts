@@ -1,0 +1,89 @@
+/**
+ * The server as `npm start` runs it: a real process with its own embedded store,
+ * started, asked, and stopped with a signal.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { isAlive, startServer } from './helpers/server-process';
+
+const cacheDir = path.dirname(process.env.TEST_STORE_BINARY!);
+let dataDir: string;
+
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tss-server-'));
+});
+afterEach(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function parse(line: string): Record<string, unknown> {
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+describe('server process', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'when it receives %s, should finish, exit 0 within 10 s and leave no store process behind',
+    async (signal) => {
+      const server = startServer({ PORT: '0', DATA_DIR: dataDir, STORE_CACHE_DIR: cacheDir, LOG_LEVEL: 'info' });
+      const ready = parse(await server.waitFor(/"msg":"embedded store ready"/));
+      const serving = parse(await server.waitFor(/is serving on/));
+      const storePid = ready.pid as number;
+      expect(isAlive(storePid)).toBe(true);
+
+      const base = `http://localhost:${serving.port as number}`;
+      await request(base).get('/healthz').expect(200, { status: 'ok' });
+      await request(base).get('/readyz').expect(200);
+      const home = await request(base).get('/').set('Accept-Language', 'en').expect(200);
+      expect(home.text).toContain('<html lang="en">');
+
+      const sentAt = Date.now();
+      server.child.kill(signal);
+      const { code } = await server.exited;
+      expect(code).toBe(0);
+      expect(Date.now() - sentAt).toBeLessThan(10000);
+      expect(isAlive(storePid)).toBe(false);
+      expect(fs.existsSync(path.join(dataDir, 'store'))).toBe(true);
+    },
+  );
+
+  it('when the server is killed outright, its store should stop by itself', async () => {
+    const server = startServer({ PORT: '0', DATA_DIR: dataDir, STORE_CACHE_DIR: cacheDir, LOG_LEVEL: 'info' });
+    const storePid = parse(await server.waitFor(/"msg":"embedded store ready"/)).pid as number;
+    await server.waitFor(/is serving on/);
+    server.child.kill('SIGKILL');
+    await server.exited;
+    const deadline = Date.now() + 5000;
+    while (isAlive(storePid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(storePid)).toBe(false);
+  });
+
+  it('when a variable is invalid, should exit 1 naming it', async () => {
+    const server = startServer({ PORT: 'eighty', DATA_DIR: dataDir });
+    const { code } = await server.exited;
+    expect(code).toBe(1);
+    expect(server.lines.join('\n')).toMatch(/PORT="eighty": must be a whole number/);
+  });
+
+  it('when Go is missing and no MONGODB_URI is set, should exit 1 with one sentence saying what to install or set', async () => {
+    const emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'tss-nocache-'));
+    const server = startServer({ PATH: '/nonexistent', DATA_DIR: dataDir, STORE_CACHE_DIR: emptyCache });
+    const { code } = await server.exited;
+    fs.rmSync(emptyCache, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(server.lines).toContain(
+      'The embedded database needs Go 1.24 or newer to be built the first time: install Go (https://go.dev/doc/install) or set MONGODB_URI to an existing MongoDB.',
+    );
+  });
+
+  it('when MONGODB_URI is set, should start no store and use that database', async () => {
+    const server = startServer({ PORT: '0', DATA_DIR: dataDir, MONGODB_URI: `${process.env.TEST_MONGODB_URI!}tss_server_test`, LOG_LEVEL: 'info' });
+    const serving = parse(await server.waitFor(/is serving on/));
+    expect(serving.embeddedStore).toBe(false);
+    expect(server.lines.some((l) => l.includes('embedded store ready'))).toBe(false);
+    await request(`http://localhost:${serving.port as number}`).get('/readyz').expect(200);
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+  });
+});
