@@ -10,23 +10,34 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
+import passport from 'passport';
+import { accountRoutes, authRoutes, findActiveUser, peopleRoutes } from './accounts';
+import { auditRoutes } from './audit';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
+import { orgRoutes } from './org';
+import { configurePassport, requirePasswordChosen } from './shared/auth';
+import { csrfLocals, csrfProtection } from './shared/csrf';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
-import { i18nMiddleware } from './shared/i18n';
+import { i18nMiddleware, userLocale } from './shared/i18n';
+import { navigation } from './shared/navigation';
 import { pageLocals } from './shared/page-locals';
 import { publicDir, viewsDir } from './shared/paths';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './shared/rate-limit';
+import { absoluteTimeout, sessionMiddleware } from './shared/session';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   /** Extra routes mounted before the 404 handler (used by tests to provoke errors). */
   extraRoutes?: (app: Express) => void;
+  /** Sign-in throttling (tests lower it). */
+  loginLimits?: LoginLimits;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function createApp({ config, logger, extraRoutes }: AppDeps): Express {
+export function createApp({ config, logger, extraRoutes, loginLimits = DEFAULT_LOGIN_LIMITS }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -80,7 +91,23 @@ export function createApp({ config, logger, extraRoutes }: AppDeps): Express {
   app.use(i18nMiddleware(config.defaultLocale));
   app.use(pageLocals());
 
+  configurePassport(findActiveUser as (id: string) => Promise<Express.User | null>);
+  app.use(sessionMiddleware(config));
+  app.use(passport.session());
+  app.use(absoluteTimeout());
+  app.use(userLocale());
+  app.use(csrfProtection);
+  app.use(csrfLocals());
+  app.use(requirePasswordChosen);
+  app.use(navigation());
+
+  const secureCookies = config.baseUrl.startsWith('https:');
   app.use(homeRoutes(config));
+  app.use(authRoutes(new LoginThrottle(loginLimits)));
+  app.use(accountRoutes(secureCookies));
+  app.use(peopleRoutes());
+  app.use(orgRoutes());
+  app.use(auditRoutes());
   extraRoutes?.(app);
 
   app.use(notFoundHandler);

@@ -7,7 +7,11 @@ import type { Socket } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, StoreSetupError, type Database } from './db';
+import { loadDefaultTreeIfEmpty } from './org';
+import { demoAccountsSummary, seedDemo } from './seed/demo';
+import { countUsers } from './accounts';
 import { createLogger } from './shared/logger';
+import { startMaintenance } from './shared/maintenance';
 
 const SHUTDOWN_GRACE_MS = 8000;
 
@@ -36,6 +40,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const tree = await loadDefaultTreeIfEmpty();
+  if (tree) logger.info({ created: tree.created }, 'organisation tree: default central level and provinces loaded');
+  // First run on the embedded store: a demo to click through (never in production).
+  if (db.store && config.env !== 'production' && (await countUsers()) === 0) {
+    await seedDemo((m) => logger.info(m));
+  }
+  const stopMaintenance = startMaintenance(logger);
+
   const app = createApp({ config, logger });
   const server: Server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
@@ -49,6 +61,10 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, embeddedStore: Boolean(db.store) }, `Tiếp sức số is serving on http://localhost:${port}`);
+  if (config.env !== 'production') {
+    const demo = await demoAccountsSummary();
+    if (demo.length > 0) console.log([`\nTiếp sức số: http://localhost:${port}`, ...demo, ''].join('\n'));
+  }
 
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
@@ -69,6 +85,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(force);
+    stopMaintenance();
     await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
     logger.info('stopped');
     logger.flush();

@@ -1,11 +1,20 @@
 /**
- * Operator commands: `npm run cli -- <command>`. Each command lives beside its feature
- * and registers here; `--help` lists them all.
+ * Operator commands: `npm run cli -- <command>`. `--help` lists them all.
+ * Commands that need the database use the running server's embedded store when there
+ * is one on the same DATA_DIR, otherwise they start it (or use MONGODB_URI).
  */
+import fs from 'node:fs';
 import { Command } from 'commander';
+import { z } from 'zod';
+import { createAccount } from '../accounts';
 import { loadConfig } from '../config';
-import { ensureStoreBinary } from '../db';
+import { ensureStoreBinary, openDatabase } from '../db';
+import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
+import { seedDemo } from '../seed/demo';
+import { ROLES } from '../shared/actor';
+import { Invalid } from '../shared/errors';
 import { createLogger } from '../shared/logger';
+import { translate } from '../shared/i18n';
 
 const program = new Command();
 program
@@ -14,21 +23,100 @@ program
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 
+/** Runs `fn` with the database open, and closes it (and any store it started) afterwards. */
+async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const db = await openDatabase(config, logger, { reuseRunning: true });
+  try {
+    return await fn();
+  } finally {
+    await db.close();
+  }
+}
+
 program
   .command('store:build')
   .description('build the embedded store (FerretDB) now, instead of at the first start')
   .action(async () => {
     const config = loadConfig();
     const logger = createLogger(config);
-    const binary = await ensureStoreBinary({ cacheDir: config.storeCacheDir, envPath: config.searchPath, log: (m) => logger.info(m) });
-    console.log(binary);
+    console.log(await ensureStoreBinary({ cacheDir: config.storeCacheDir, envPath: config.searchPath, log: (m) => logger.info(m) }));
+  });
+
+const userOptions = z.object({
+  username: z.string(),
+  password: z.string(),
+  role: z.enum(ROLES, { error: `--role must be one of ${ROLES.join(', ')}` }),
+  unit: z.string(),
+  name: z.string().optional(),
+});
+
+program
+  .command('user:create')
+  .description('create an account (its password is the operator\'s choice, not one-time)')
+  .requiredOption('--username <username>', 'lower-case letters, digits, ".", "_", "-" (3–64)')
+  .requiredOption('--password <password>', 'at least 8 characters, not a common password')
+  .requiredOption('--role <role>', ROLES.join(' | '))
+  .requiredOption('--unit <code>', 'code of the unit the account belongs to')
+  .option('--name <full name>', 'the person\'s full name (default: the username)')
+  .action(async (raw: unknown) => {
+    const parsed = userOptions.safeParse(raw);
+    if (!parsed.success) {
+      console.error(parsed.error.issues.map((i) => i.message).join('\n'));
+      process.exitCode = 1;
+      return;
+    }
+    const o = parsed.data;
+    await withDatabase(async () => {
+      await loadDefaultTreeIfEmpty();
+      try {
+        const { user } = await createAccount(null, { username: o.username, password: o.password, role: o.role, unitCode: o.unit, fullName: o.name ?? o.username });
+        console.log(`created ${user.role} "${user.username}" in unit ${o.unit}`);
+      } catch (err) {
+        if (!(err instanceof Invalid)) throw err;
+        for (const [field, key] of Object.entries(err.fields)) {
+          const option = { fullName: 'name', unitCode: 'unit' }[field] ?? field;
+          console.error(`--${option}: ${translate('en', key)}`);
+        }
+        process.exitCode = 1;
+      }
+    });
+  });
+
+program
+  .command('org:import')
+  .argument('<file>', 'CSV with columns code,name_vi,name_en,level,parent_code,remote')
+  .description('load or update the organisation tree; reports each bad line; re-running changes nothing')
+  .action(async (file: string) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      console.error(`cannot read ${file}: ${(err as Error).message}`);
+      process.exitCode = 1;
+      return;
+    }
+    await withDatabase(async () => {
+      const report = await importOrgCsv(text);
+      for (const p of report.problems) console.error(`${file}:${p.line}: ${p.message}`);
+      console.log(`units: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.problems.length} line(s) refused`);
+      if (report.problems.length > 0) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('seed:demo')
+  .description('load a small, realistic demo (idempotent)')
+  .action(async () => {
+    await withDatabase(async () => {
+      const { created } = await seedDemo();
+      console.log(`demo: ${created} account(s) created`);
+    });
   });
 
 /** Commands of the contract that a later version delivers: listed, and honest about it. */
 const planned: [string, string][] = [
-  ['user:create', 'create an account: --username U --password P --role R --unit CODE [--name "Full Name"]'],
-  ['org:import', 'load or update the organisation tree from a CSV file: org:import FILE'],
-  ['seed:demo', 'load a small, realistic demo'],
   ['seed:scale', 'load synthetic national-scale data: --volunteers N'],
   ['content:check', 'validate every file under content/'],
   ['reports:reconcile', 'recompute every roll-up from the raw records and repair differences'],

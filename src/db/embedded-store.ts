@@ -47,6 +47,11 @@ export class EmbeddedStore {
     return path.join(this.opts.dataDir, 'store');
   }
 
+  /** Written while the store runs, so that operator commands use it instead of starting another. */
+  static stateFile(dataDir: string): string {
+    return path.join(dataDir, 'store', 'running.json');
+  }
+
   async start(): Promise<string> {
     this.stopping = false;
     await this.spawnOnce();
@@ -63,6 +68,7 @@ export class EmbeddedStore {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+    fs.rmSync(EmbeddedStore.stateFile(this.opts.dataDir), { force: true });
     this.log.info({ pid: child.pid }, 'embedded store stopped');
   }
 
@@ -105,6 +111,7 @@ export class EmbeddedStore {
     this.port = await listening;
     await this.waitForPing();
     this.log.info({ pid: child.pid, port: this.port, dir: this.storeDir }, 'embedded store ready');
+    fs.writeFileSync(EmbeddedStore.stateFile(this.opts.dataDir), JSON.stringify({ pid: child.pid, uri: this.uri }));
 
     child.once('exit', (code, signal) => {
       if (this.stopping || this.child !== child) return;
@@ -136,18 +143,33 @@ export class EmbeddedStore {
 
   private async waitForPing(): Promise<void> {
     const deadline = Date.now() + (this.opts.startTimeoutMs ?? 30000);
-    for (;;) {
-      const client = new mongoose.mongo.MongoClient(this.uri, { serverSelectionTimeoutMS: 1000, directConnection: true });
-      try {
-        await client.connect();
-        await client.db('admin').command({ ping: 1 });
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await sleep(100);
-      } finally {
-        await client.close().catch(() => undefined);
-      }
+    while (!(await pingUri(this.uri))) {
+      if (Date.now() > deadline) throw new Error(`embedded store at ${this.uri} does not answer a ping`);
+      await sleep(100);
     }
+  }
+
+  /** The URI of a store another process of this app runs on `dataDir`, if it answers. */
+  static async findRunning(dataDir: string): Promise<string | undefined> {
+    try {
+      const state = JSON.parse(fs.readFileSync(EmbeddedStore.stateFile(dataDir), 'utf8')) as { uri?: string };
+      if (typeof state.uri === 'string' && (await pingUri(state.uri))) return state.uri;
+    } catch {
+      // no state file, or unreadable: nothing runs
+    }
+    return undefined;
+  }
+}
+
+async function pingUri(uri: string): Promise<boolean> {
+  const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 1000, directConnection: true });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => undefined);
   }
 }

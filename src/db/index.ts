@@ -19,9 +19,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+/**
+ * `reuseRunning`: operator commands connect to the store a running server already has
+ * on the same DATA_DIR, rather than starting a second process on the same files.
+ */
+export async function openDatabase(config: Config, logger: Logger, opts: { reuseRunning?: boolean } = {}): Promise<Database> {
   let store: EmbeddedStore | undefined;
   let uri = config.mongodbUri;
+  if (!uri && opts.reuseRunning) uri = await EmbeddedStore.findRunning(config.dataDir);
   if (!uri) {
     const binary = await ensureStoreBinary({
       cacheDir: config.storeCacheDir,

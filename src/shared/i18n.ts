@@ -69,15 +69,29 @@ export function negotiateLocale(req: Request, defaultLocale: Locale): Locale {
   return defaultLocale;
 }
 
+function applyLocale(req: Request, res: Response, locale: Locale): void {
+  req.locale = locale;
+  res.locals.locale = locale;
+  res.locals.t = translator(locale);
+  const numbers = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB');
+  res.locals.formatNumber = (n: number) => numbers.format(n);
+  const dates = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
+  res.locals.formatDateTime = (d: Date | null | undefined) => (d ? dates.format(d) : '');
+}
+
+/** After sign-in: the language saved on the account applies when this browser chose none. */
+export function userLocale() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const saved = req.user?.locale;
+    if (isLocale(saved) && !isLocale(req.cookies?.[LANG_COOKIE]) && saved !== req.locale) applyLocale(req, res, saved);
+    next();
+  };
+}
+
 /** Sets req.locale, res.locals.locale and res.locals.t for every request. */
 export function i18nMiddleware(defaultLocale: Locale) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const locale = negotiateLocale(req, defaultLocale);
-    req.locale = locale;
-    res.locals.locale = locale;
-    res.locals.t = translator(locale);
-    const numbers = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB');
-    res.locals.formatNumber = (n: number) => numbers.format(n);
+    applyLocale(req, res, negotiateLocale(req, defaultLocale));
     res.vary('Accept-Language');
     res.vary('Cookie');
     next();

@@ -19,14 +19,7 @@ const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(
 let store: EmbeddedStore;
 let dataDir: string;
 
-const app = testApp({
-  extraRoutes: (a) => {
-    // a page that needs the database, as every feature page will
-    a.get('/probe', async (_req, res) => {
-      res.send(`count ${await Probe.countDocuments()}`);
-    });
-  },
-});
+let app: ReturnType<typeof testApp>;
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const start = Date.now();
@@ -42,6 +35,14 @@ beforeAll(async () => {
   store = new EmbeddedStore({ binary: process.env.TEST_STORE_BINARY!, dataDir, logger, restart: true });
   await connectMongoose(await store.start(), 'health');
   await Probe.create({ n: 1 });
+  app = testApp({
+    extraRoutes: (a) => {
+      // a page that needs the database, as every feature page will
+      a.get('/probe', async (_req, res) => {
+        res.send(`count ${await Probe.countDocuments()}`);
+      });
+    },
+  });
 });
 
 afterAll(async () => {
@@ -61,6 +62,20 @@ describe('GET /readyz and pages with the store down and back', () => {
   it('when the store answers, should answer 200', async () => {
     await request(app).get('/readyz').expect(200, { status: 'ready' });
     await request(app).get('/probe').expect(200, 'count 1');
+  });
+
+  it('when the store is stopped, a visitor with a session should get a friendly 503 fast, not a hang', async () => {
+    const agent = request.agent(app);
+    await agent.get('/login').expect(200); // the session (with its CSRF token) is now in the store
+    await store.stop();
+    await until(async () => (await request(app).get('/readyz')).status === 503, 5000);
+    const started = Date.now();
+    const res = await agent.get('/login').set('Accept-Language', 'en');
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('Temporarily unavailable');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await store.start();
+    await until(async () => (await request(app).get('/readyz')).status === 200, 10000);
   });
 
   it('when the store is stopped, should answer 503 within 5 s, pages a friendly 503 fast, and 200 again once it is back', async () => {

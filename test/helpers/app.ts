@@ -10,6 +10,6 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export const silentLogger = pino({ level: 'silent' });
 
 /** A ready app on the test database mongoose is connected to. */
-export function testApp(opts: { env?: Record<string, string>; extraRoutes?: AppDeps['extraRoutes'] } = {}): Express {
-  return createApp({ config: testConfig(opts.env), logger: silentLogger, extraRoutes: opts.extraRoutes });
+export function testApp(opts: { env?: Record<string, string> } & Pick<AppDeps, 'extraRoutes' | 'loginLimits'> = {}): Express {
+  return createApp({ config: testConfig(opts.env), logger: silentLogger, extraRoutes: opts.extraRoutes, loginLimits: opts.loginLimits });
 }

@@ -1,13 +1,27 @@
 import request from 'supertest';
 import { testApp } from '../helpers/app';
+import { useTestDatabase } from '../helpers/db';
+import { csrfToken } from '../helpers/factories';
 
-const app = testApp({
+useTestDatabase(__filename);
+
+let app: ReturnType<typeof testApp>;
+beforeAll(() => {
+  app = testApp({
   extraRoutes: (a) => {
     a.get('/boom', () => {
       throw new Error('secret internal detail');
     });
   },
+  });
 });
+
+/** POST /lang as a browser does: with the session's CSRF token. */
+async function postLang(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const agent = request.agent(app);
+  const _csrf = await csrfToken(agent, '/');
+  return agent.post('/lang').set(headers).type('form').send({ _csrf, ...body });
+}
 
 describe('GET / — language negotiation', () => {
   it('when no language is asked for, should render in Vietnamese with <html lang="vi">', async () => {
@@ -48,27 +62,37 @@ describe('GET / — language negotiation', () => {
 
 describe('POST /lang — the language switch', () => {
   it('when English is chosen, should set the cookie and go back to the page', async () => {
-    const res = await request(app).post('/lang').type('form').send({ lang: 'en', next: '/some/page?x=1' }).expect(303);
+    const res = await postLang({ lang: 'en', next: '/some/page?x=1' });
+    expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/some/page?x=1');
-    expect(res.headers['set-cookie']?.[0]).toMatch(/^lang=en;.*HttpOnly; SameSite=Lax/);
+    expect(res.headers['set-cookie']).toContainEqual(expect.stringMatching(/^lang=en;.*HttpOnly; SameSite=Lax/));
   });
 
   it.each(['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)'])(
     'when next is %s, should redirect home instead',
     async (next) => {
-      const res = await request(app).post('/lang').type('form').send({ lang: 'vi', next }).expect(303);
+      const res = await postLang({ lang: 'vi', next });
+      expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/');
     },
   );
 
   it('when the language is not supported, should answer 400 with a message in the current language', async () => {
-    const res = await request(app).post('/lang').set('Accept-Language', 'en').type('form').send({ lang: 'fr' }).expect(400);
+    const res = await postLang({ lang: 'fr' }, { 'Accept-Language': 'en' });
+    expect(res.status).toBe(400);
     expect(res.text).toContain('Invalid input');
-    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.headers['set-cookie'] ?? []).not.toContainEqual(expect.stringMatching(/^lang=/));
   });
 
   it('when the body is an operator object, should answer 400', async () => {
-    await request(app).post('/lang').send({ lang: { $ne: null } }).expect(400);
+    const agent = request.agent(app);
+    const _csrf = await csrfToken(agent, '/');
+    await agent.post('/lang').send({ _csrf, lang: { $ne: null } }).expect(400);
+  });
+
+  it('when the CSRF token is missing, should answer 403 and change nothing', async () => {
+    const res = await request(app).post('/lang').type('form').send({ lang: 'en' }).expect(403);
+    expect(res.headers['set-cookie'] ?? []).not.toContainEqual(expect.stringMatching(/^lang=/));
   });
 
   it('when the JSON body is malformed, should answer 400, not 500', async () => {
@@ -76,7 +100,8 @@ describe('POST /lang — the language switch', () => {
   });
 
   it('when the body is too large, should answer 413', async () => {
-    await request(app).post('/lang').type('form').send({ lang: 'vi', next: 'x'.repeat(200_000) }).expect(413);
+    const res = await postLang({ lang: 'vi', next: 'x'.repeat(200_000) });
+    expect(res.status).toBe(413);
   });
 });
 

@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { findUnitById, unitName } from '../org';
+import { actorOf, requireUser } from '../shared/auth';
+import { Invalid } from '../shared/errors';
+import { LANG_COOKIE } from '../shared/i18n';
+import { parseInput } from '../shared/validate';
+import { changePassword, setLocale } from './accounts.service';
+import { PASSWORD_MAX, PASSWORD_MIN } from './password';
+
+const passwordForm = z.object({
+  currentPassword: z.string().max(1024),
+  newPassword: z.string().max(1024),
+  confirmPassword: z.string().max(1024),
+});
+const localeForm = z.object({ locale: z.enum(['vi', 'en']) });
+
+export function accountRoutes(secureCookies: boolean): Router {
+  const router = Router();
+  router.use('/account', requireUser);
+
+  // GET /account — my profile: name, unit, language, password
+  router.get('/account', async (req, res) => {
+    const user = req.user!;
+    const unit = await findUnitById(user.unit);
+    res.render('accounts/profile', {
+      title: res.locals.t('account.title'),
+      person: user,
+      unitLabel: unit ? `${unitName(unit, req.locale)} (${unit.code})` : '',
+      saved: req.query.saved === '1',
+    });
+  });
+
+  // POST /account/locale — remember my language on my account and in this browser
+  router.post('/account/locale', async (req, res) => {
+    const { locale } = parseInput(localeForm, req.body);
+    await setLocale(actorOf(req), locale);
+    res.cookie(LANG_COOKIE, locale, { maxAge: 365 * 24 * 3600 * 1000, httpOnly: true, sameSite: 'lax', secure: secureCookies });
+    res.redirect(303, '/account?saved=1');
+  });
+
+  // GET /account/password — choose a new password (forced after a one-time password)
+  router.get('/account/password', (req, res) => {
+    res.render('accounts/password', {
+      title: res.locals.t('password.title'),
+      forced: req.user!.mustChangePassword,
+      errors: {},
+      min: PASSWORD_MIN,
+      max: PASSWORD_MAX,
+    });
+  });
+
+  // POST /account/password — check the current one, apply the rules, save
+  router.post('/account/password', async (req, res) => {
+    const input = parseInput(passwordForm, req.body);
+    try {
+      if (input.newPassword !== input.confirmPassword) throw new Invalid({ confirmPassword: 'password.mismatch' });
+      await changePassword(actorOf(req), input.currentPassword, input.newPassword);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      res.status(400).render('accounts/password', {
+        title: res.locals.t('password.title'),
+        forced: req.user!.mustChangePassword,
+        errors: err.fields,
+        min: PASSWORD_MIN,
+        max: PASSWORD_MAX,
+      });
+      return;
+    }
+    res.redirect(303, '/account?saved=1');
+  });
+
+  return router;
+}

@@ -1,0 +1,217 @@
+/**
+ * Accounts: creating people, signing in, passwords, disabling, moving. Every function
+ * takes the acting person and keeps to their scope; outside it a person does not exist.
+ */
+import mongoose, { type Types } from 'mongoose';
+import { recordAudit } from '../audit';
+import { findUnitByCode, onLineageChanged, unitInScope, type UnitDoc } from '../org';
+import { peopleScope, type Actor, type Role } from '../shared/actor';
+import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
+import { escapeRegex, foldForSearch, normalizeName } from '../shared/text';
+import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
+import { User, type UserDoc } from './user.model';
+
+export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
+
+// People follow their unit when the tree is re-organised.
+onLineageChanged(async (unitId, lineage) => {
+  await User.updateMany({ unit: unitId }, { $set: { lineage } });
+});
+
+export function toActor(user: Pick<UserDoc, '_id' | 'username' | 'role' | 'unit'>, ip?: string): Actor {
+  return { id: user._id, username: user.username, role: user.role, unitId: user.unit, ip };
+}
+
+/** Which roles each role may give to accounts it creates. */
+const CREATABLE: Record<Role, readonly Role[]> = {
+  admin: ['volunteer', 'trainer', 'staff', 'admin'],
+  staff: ['volunteer', 'trainer', 'staff'],
+  trainer: [],
+  volunteer: [],
+};
+
+export function rolesCreatableBy(actor: Actor): readonly Role[] {
+  return CREATABLE[actor.role];
+}
+
+export interface NewAccount {
+  username: string;
+  fullName: string;
+  role: Role;
+  unitCode: string;
+  /** Given by an operator for their own account; otherwise a one-time password is made. */
+  password?: string;
+  phone?: string | null;
+}
+
+function usernameProblem(username: string): string | null {
+  return USERNAME_RE.test(username) ? null : 'account.usernameRules';
+}
+
+/** Creates an account; an operator (CLI) acts with `actor = null` and any unit. */
+export async function createAccount(actor: Actor | null, input: NewAccount): Promise<{ user: UserDoc; oneTimePassword: string | null }> {
+  const fields: Record<string, string> = {};
+  const username = input.username.trim().toLowerCase();
+  const fullName = normalizeName(input.fullName);
+  const uProblem = usernameProblem(username);
+  if (uProblem) fields.username = uProblem;
+  if (!fullName || fullName.length > 120) fields.fullName = 'account.fullNameRules';
+  if (actor && !CREATABLE[actor.role].includes(input.role)) fields.role = 'account.roleNotAllowed';
+  if (input.password !== undefined) {
+    const p = passwordProblem(input.password, username);
+    if (p) fields.password = p;
+  }
+  let unit: UnitDoc | null = null;
+  try {
+    unit = actor ? await unitInScope(actor, input.unitCode) : await findUnitByCode(input.unitCode);
+  } catch (err) {
+    if (!(err instanceof NotFound)) throw err;
+  }
+  if (!unit) fields.unitCode = 'account.unitUnknown';
+  if (Object.keys(fields).length > 0 || !unit) throw new Invalid(fields);
+
+  const oneTimePassword = input.password === undefined ? generateOneTimePassword() : null;
+  try {
+    const created = await User.create({
+      username,
+      fullName,
+      searchText: foldForSearch(`${fullName} ${username}`),
+      passwordHash: await hashPassword(input.password ?? oneTimePassword!),
+      mustChangePassword: oneTimePassword !== null,
+      role: input.role,
+      unit: unit._id,
+      lineage: unit.lineage,
+      phone: input.phone ?? null,
+    });
+    await recordAudit({
+      action: 'user.created',
+      actor,
+      target: { id: created._id, username },
+      lineage: unit.lineage,
+      ip: actor?.ip,
+      details: `role=${input.role} unit=${unit.code}`,
+    });
+    return { user: created.toObject() as UserDoc, oneTimePassword };
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new Invalid({ username: 'account.usernameTaken' });
+    throw err;
+  }
+}
+
+export type SignInResult = { ok: true; user: UserDoc } | { ok: false; user: UserDoc | null; reason: 'unknown' | 'password' | 'disabled' };
+
+/** Checks a username and password; every failure looks the same to the caller's user. */
+export async function authenticate(username: string, password: string): Promise<SignInResult> {
+  const user = await User.findOne({ username: username.trim().toLowerCase() }).lean<UserDoc>();
+  if (!user) {
+    await verifyDecoy(password);
+    return { ok: false, user: null, reason: 'unknown' };
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) return { ok: false, user, reason: 'password' };
+  if (user.disabled) return { ok: false, user, reason: 'disabled' };
+  await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+  return { ok: true, user };
+}
+
+/** The signed-in person, or null when the account is gone or disabled (their session then ends). */
+export async function findActiveUser(id: string): Promise<UserDoc | null> {
+  if (!mongoose.isValidObjectId(id)) return null;
+  const user = await User.findById(id).lean<UserDoc>();
+  return user && !user.disabled ? user : null;
+}
+
+export async function changePassword(actor: Actor, current: string, next: string): Promise<void> {
+  const user = await User.findById(actor.id).lean<UserDoc>();
+  if (!user) throw new NotFound();
+  if (!(await verifyPassword(user.passwordHash, current))) throw new Invalid({ currentPassword: 'password.currentWrong' });
+  const problem = passwordProblem(next, user.username);
+  if (problem) throw new Invalid({ newPassword: problem });
+  if (await verifyPassword(user.passwordHash, next)) throw new Invalid({ newPassword: 'password.sameAsOld' });
+  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(next), mustChangePassword: false } });
+  await recordAudit({ action: 'password.changed', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
+}
+
+export async function setLocale(actor: Actor, locale: 'vi' | 'en'): Promise<void> {
+  await User.updateOne({ _id: actor.id }, { $set: { locale } });
+}
+
+/** A person inside the actor's scope, or NotFound. */
+export async function personInScope(actor: Actor, id: string): Promise<UserDoc> {
+  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  const user = await User.findOne({ $and: [{ _id: id }, peopleScope(actor)] }).lean<UserDoc>();
+  if (!user) throw new NotFound();
+  return user;
+}
+
+/** Administration (staff, admin) acts on people in its scope other than itself. */
+async function managedPerson(actor: Actor, id: string): Promise<UserDoc> {
+  if (actor.role !== 'staff' && actor.role !== 'admin') throw new Forbidden();
+  const user = await personInScope(actor, id);
+  if (String(user._id) === String(actor.id)) throw new Conflict('account.notOnYourself');
+  if (user.role === 'admin' && actor.role !== 'admin') throw new Forbidden();
+  return user;
+}
+
+export async function resetPassword(actor: Actor, id: string): Promise<{ user: UserDoc; oneTimePassword: string }> {
+  const user = await managedPerson(actor, id);
+  const oneTimePassword = generateOneTimePassword();
+  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(oneTimePassword), mustChangePassword: true } });
+  await recordAudit({ action: 'password.reset', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
+  return { user, oneTimePassword };
+}
+
+export async function setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserDoc> {
+  const user = await managedPerson(actor, id);
+  await User.updateOne({ _id: user._id }, { $set: { disabled } });
+  await recordAudit({
+    action: disabled ? 'user.disabled' : 'user.enabled',
+    actor,
+    target: { id: user._id, username: user.username },
+    lineage: user.lineage,
+    ip: actor.ip,
+  });
+  return { ...user, disabled };
+}
+
+export async function moveUser(actor: Actor, id: string, unitCode: string): Promise<UserDoc> {
+  const user = await managedPerson(actor, id);
+  let unit: UnitDoc;
+  try {
+    unit = await unitInScope(actor, unitCode.trim());
+  } catch (err) {
+    if (err instanceof NotFound) throw new Invalid({ unitCode: 'account.unitUnknown' });
+    throw err;
+  }
+  await User.updateOne({ _id: user._id }, { $set: { unit: unit._id, lineage: unit.lineage } });
+  await recordAudit({
+    action: 'user.moved',
+    actor,
+    target: { id: user._id, username: user.username },
+    lineage: unit.lineage,
+    ip: actor.ip,
+    details: `to=${unit.code}`,
+  });
+  return { ...user, unit: unit._id, lineage: unit.lineage };
+}
+
+export const PEOPLE_PAGE_SIZE = 50;
+
+/** People in scope whose name or username contains `q`, accents ignored. */
+export async function findPeople(
+  actor: Actor,
+  q: { text?: string; unitId?: Types.ObjectId; page: number },
+): Promise<{ people: UserDoc[]; hasMore: boolean }> {
+  const and: Record<string, unknown>[] = [peopleScope(actor)];
+  if (q.text) and.push({ searchText: mongoose.trusted({ $regex: escapeRegex(foldForSearch(q.text)) }) });
+  if (q.unitId) and.push({ lineage: q.unitId });
+  const people = await User.find({ $and: and })
+    .sort({ username: 1 })
+    .skip((q.page - 1) * PEOPLE_PAGE_SIZE)
+    .limit(PEOPLE_PAGE_SIZE + 1)
+    .lean<UserDoc[]>();
+  return { people: people.slice(0, PEOPLE_PAGE_SIZE), hasMore: people.length > PEOPLE_PAGE_SIZE };
+}
+
+export async function countUsers(): Promise<number> {
+  return User.estimatedDocumentCount();
+}

@@ -1,0 +1,93 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { LoginThrottle } from '../shared/rate-limit';
+import { renewCsrfToken } from '../shared/csrf';
+import { safeLocalPath } from '../shared/page-locals';
+import { SESSION_COOKIE } from '../shared/session';
+import { parseInput } from '../shared/validate';
+import { authenticate } from './accounts.service';
+
+const loginForm = z.object({
+  username: z.string().max(64),
+  password: z.string().max(1024),
+  next: z.string().max(2000).optional(),
+});
+
+function renderLogin(res: Response, status: number, locals: { username?: string; next?: string; errorKey?: string; infoKey?: string }) {
+  res.status(status).render('accounts/login', {
+    title: res.locals.t('auth.signInTitle'),
+    username: locals.username ?? '',
+    next: safeLocalPath(locals.next, ''),
+    errorKey: locals.errorKey ?? null,
+    infoKey: locals.infoKey ?? null,
+  });
+}
+
+export function authRoutes(throttle: LoginThrottle): Router {
+  const router = Router();
+
+  // GET /login — the sign-in form
+  router.get('/login', (req, res) => {
+    if (req.user) {
+      res.redirect(303, safeLocalPath(req.query.next));
+      return;
+    }
+    renderLogin(res, 200, { next: typeof req.query.next === 'string' ? req.query.next : undefined, infoKey: req.query.expired ? 'auth.expired' : undefined });
+  });
+
+  // POST /login — check the password, throttled per username+IP and per IP
+  router.post('/login', async (req: Request, res: Response) => {
+    const input = parseInput(loginForm, req.body);
+    const ip = req.ip ?? 'unknown';
+    if (!input.username.trim() || !input.password) {
+      renderLogin(res, 400, { username: input.username, next: input.next, errorKey: 'auth.missing' });
+      return;
+    }
+    const wait = await throttle.blockedFor(input.username, ip);
+    if (wait > 0) {
+      req.log.warn({ username: input.username }, 'sign-in throttled');
+      await recordAudit({ action: 'login.limited', ip, userAgent: req.get('user-agent'), details: `username=${input.username.slice(0, 64)}` });
+      res.set('Retry-After', String(wait));
+      renderLogin(res, 429, { username: input.username, next: input.next, errorKey: 'auth.throttled' });
+      return;
+    }
+    const result = await authenticate(input.username, input.password);
+    if (!result.ok) {
+      await throttle.recordFailure(input.username, ip);
+      req.log.warn({ username: input.username, reason: result.reason }, 'sign-in failed');
+      await recordAudit({
+        action: 'login.failed',
+        target: result.user ? { id: result.user._id, username: result.user.username } : null,
+        lineage: result.user?.lineage ?? [],
+        ip,
+        userAgent: req.get('user-agent'),
+        details: result.user ? `reason=${result.reason}` : `unknown username=${input.username.slice(0, 64)}`,
+      });
+      renderLogin(res, 401, { username: input.username, next: input.next, errorKey: 'auth.failed' });
+      return;
+    }
+    const user = result.user;
+    await throttle.recordSuccess(input.username, ip);
+    // passport regenerates the session (no fixation); the CSRF token is issued after that.
+    await new Promise<void>((resolve, reject) => req.login(user as Express.User, (err) => (err ? reject(err as Error) : resolve())));
+    req.session.signedInAt = Date.now();
+    renewCsrfToken(req);
+    req.log.info({ username: user.username }, 'signed in');
+    await recordAudit({ action: 'login', actor: { id: user._id, username: user.username }, lineage: user.lineage, ip, userAgent: req.get('user-agent') });
+    res.redirect(303, user.mustChangePassword ? '/account/password' : safeLocalPath(input.next));
+  });
+
+  // POST /logout — end the session in the store
+  router.post('/logout', async (req, res) => {
+    const user = req.user;
+    await new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err as Error) : resolve())));
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie(SESSION_COOKIE);
+    if (user) await recordAudit({ action: 'logout', actor: { id: user._id, username: user.username }, lineage: user.lineage, ip: req.ip });
+    res.redirect(303, '/');
+  });
+
+  return router;
+}
+

@@ -1,0 +1,23 @@
+export { User, type UserDoc } from './user.model';
+export {
+  authenticate,
+  changePassword,
+  countUsers,
+  createAccount,
+  findActiveUser,
+  findPeople,
+  moveUser,
+  personInScope,
+  PEOPLE_PAGE_SIZE,
+  resetPassword,
+  rolesCreatableBy,
+  setDisabled,
+  setLocale,
+  toActor,
+  USERNAME_RE,
+  type NewAccount,
+} from './accounts.service';
+export { passwordProblem, PASSWORD_MIN, PASSWORD_MAX } from './password';
+export { authRoutes } from './auth.routes';
+export { accountRoutes } from './account.routes';
+export { peopleRoutes } from './people.routes';

@@ -1,0 +1,55 @@
+/**
+ * Passwords per ASVS level 2: 8 to 128 characters, any character allowed, common and
+ * guessable ones refused; stored as argon2id (19 MiB, 2 passes); one-time passwords random.
+ */
+import { randomInt } from 'node:crypto';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+// 2 = Argon2id (the package's const enum cannot be read under isolatedModules)
+const HASH_OPTIONS = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+const common = new Set<string>((dictionary['passwords-common'] as unknown as string[]).map((p) => p.toLowerCase()));
+// Local favourites that international lists miss.
+for (const p of ['matkhau', 'matkhau123', 'matkhau@123', 'doanthanhnien', 'thanhnien', 'tinhnguyen', 'vietnam123', 'hochiminh', 'anhyeuem', 'emyeuanh', 'tiepsucso'])
+  common.add(p);
+
+/** Message key of the first rule the password breaks, or null when it is acceptable. */
+export function passwordProblem(password: string, username?: string): string | null {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN) return 'password.tooShort';
+  if (length > PASSWORD_MAX) return 'password.tooLong';
+  const lower = password.toLowerCase();
+  if (common.has(lower) || common.has(lower.replace(/[\d!@#$%^&*.]+$/, ''))) return 'password.common';
+  if (/^(.)\1+$/.test(password)) return 'password.common';
+  if (username && lower.includes(username.toLowerCase())) return 'password.containsUsername';
+  return null;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, HASH_OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** A hash of nothing anyone knows, verified when the username is unknown so that timing tells nothing. */
+let decoyHash: Promise<string> | undefined;
+export async function verifyDecoy(password: string): Promise<void> {
+  decoyHash ??= hashPassword(`decoy-${randomInt(1e9)}-${Date.now()}`);
+  await verifyPassword(await decoyHash, password);
+}
+
+const OTP_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+/** A one-time password: 12 unambiguous characters in groups of four (about 59 bits). */
+export function generateOneTimePassword(): string {
+  const chars = Array.from({ length: 12 }, () => OTP_ALPHABET[randomInt(OTP_ALPHABET.length)]);
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
+}

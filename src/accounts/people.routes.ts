@@ -1,0 +1,148 @@
+/**
+ * Administration of people (staff and admins, inside their scope): find, create
+ * trainer/staff accounts, disable/enable, reset a password, move to another unit.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { findUnitById, unitInScope, unitName, unitsByIds } from '../org';
+import { ROLES } from '../shared/actor';
+import { actorOf, requireRole } from '../shared/auth';
+import { Invalid } from '../shared/errors';
+import { pageNumber, parseInput } from '../shared/validate';
+import {
+  createAccount,
+  findPeople,
+  moveUser,
+  personInScope,
+  resetPassword,
+  rolesCreatableBy,
+  setDisabled,
+} from './accounts.service';
+import type { UserDoc } from './user.model';
+
+const searchQuery = z.object({
+  q: z.string().max(100).optional(),
+  unit: z.string().max(32).optional(),
+  page: z.string().max(6).optional(),
+});
+const newPersonForm = z.object({
+  username: z.string().max(100),
+  fullName: z.string().max(300),
+  role: z.enum(ROLES),
+  unitCode: z.string().max(32),
+});
+const moveForm = z.object({ unitCode: z.string().max(32) });
+
+/** A one-time password is shown once, never cached. */
+function renderOneTimePassword(res: Response, person: UserDoc, oneTimePassword: string, created: boolean) {
+  res.set('Cache-Control', 'no-store');
+  res.render('accounts/one-time-password', { title: res.locals.t('people.otpTitle'), person, oneTimePassword, created });
+}
+
+export function peopleRoutes(): Router {
+  const router = Router();
+  router.use('/people', ...requireRole('staff', 'admin'));
+
+  // GET /people — find people in my scope by name or username (accents ignored)
+  router.get('/people', async (req, res) => {
+    const query = parseInput(searchQuery, req.query);
+    const actor = actorOf(req);
+    const page = pageNumber(query.page);
+    let unitFilter = null;
+    if (query.unit) unitFilter = await unitInScope(actor, query.unit);
+    const { people, hasMore } = await findPeople(actor, { text: query.q?.trim() || undefined, unitId: unitFilter?._id, page });
+    const units = await unitsByIds(people.map((p) => p.unit));
+    res.render('accounts/people', {
+      title: res.locals.t('people.title'),
+      q: query.q ?? '',
+      unitFilter,
+      people,
+      units,
+      page,
+      hasMore,
+      canCreate: rolesCreatableBy(actor).length > 0,
+    });
+  });
+
+  function renderNewForm(res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) {
+    const actor = actorOf(res.req);
+    res.status(status).render('accounts/person-new', {
+      title: res.locals.t('people.newTitle'),
+      values,
+      errors,
+      roles: rolesCreatableBy(actor).filter((r) => r !== 'volunteer'),
+    });
+  }
+
+  // GET /people/new — create a trainer or staff account
+  router.get('/people/new', (req, res) => {
+    renderNewForm(res, 200, { role: 'trainer', unitCode: '' }, {});
+  });
+
+  // POST /people — create it and show its one-time password once
+  router.post('/people', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = Object.fromEntries(['username', 'fullName', 'role', 'unitCode'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+    try {
+      const input = parseInput(newPersonForm, req.body);
+      if (input.role === 'volunteer') throw new Invalid({ role: 'account.roleNotAllowed' });
+      const { user, oneTimePassword } = await createAccount(actorOf(req), { ...input, unitCode: input.unitCode.trim() });
+      renderOneTimePassword(res, user, oneTimePassword!, true);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      renderNewForm(res, 400, values, err.fields);
+    }
+  });
+
+  async function renderPerson(res: Response, person: UserDoc, status = 200, errors: Record<string, string> = {}) {
+    const unit = await findUnitById(person.unit);
+    res.status(status).render('accounts/person', {
+      title: person.fullName,
+      person,
+      unitLabel: unit ? `${unitName(unit, res.req.locale)} (${unit.code})` : '',
+      isSelf: String(person._id) === String(res.req.user!._id),
+      errors,
+      done: typeof res.req.query.done === 'string' ? res.req.query.done : null,
+    });
+  }
+
+  // GET /people/:id — one person, with the actions allowed on them
+  router.get('/people/:id', async (req, res) => {
+    await renderPerson(res, await personInScope(actorOf(req), req.params.id));
+  });
+
+  // POST /people/:id/disable — the account stops working at its next request
+  router.post('/people/:id/disable', async (req, res) => {
+    await setDisabled(actorOf(req), req.params.id, true);
+    res.redirect(303, `/people/${req.params.id}?done=disabled`);
+  });
+
+  // POST /people/:id/enable
+  router.post('/people/:id/enable', async (req, res) => {
+    await setDisabled(actorOf(req), req.params.id, false);
+    res.redirect(303, `/people/${req.params.id}?done=enabled`);
+  });
+
+  // POST /people/:id/reset-password — a new one-time password, shown once
+  router.post('/people/:id/reset-password', async (req, res) => {
+    const { user, oneTimePassword } = await resetPassword(actorOf(req), req.params.id);
+    renderOneTimePassword(res, user, oneTimePassword, false);
+  });
+
+  // POST /people/:id/move — to another unit inside my scope
+  router.post('/people/:id/move', async (req, res) => {
+    const actor = actorOf(req);
+    try {
+      const { unitCode } = parseInput(moveForm, req.body);
+      await moveUser(actor, req.params.id, unitCode);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      await renderPerson(res, await personInScope(actor, req.params.id), 400, err.fields);
+      return;
+    }
+    res.redirect(303, `/people/${req.params.id}?done=moved`);
+  });
+
+  return router;
+}
+

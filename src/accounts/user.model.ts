@@ -1,0 +1,32 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { ROLES } from '../shared/actor';
+
+const userSchema = new Schema(
+  {
+    username: { type: String, required: true, unique: true },
+    /** NFC-normalised. */
+    fullName: { type: String, required: true },
+    /** Lower-case, diacritics removed: name and username, for diacritics-insensitive search. */
+    searchText: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    /** Set for one-time passwords: the person must choose their own at next sign-in. */
+    mustChangePassword: { type: Boolean, default: false },
+    role: { type: String, enum: ROLES, required: true },
+    unit: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    /** Copy of the unit's lineage: "everyone under unit X" is `{ lineage: X }`. */
+    lineage: { type: [Schema.Types.ObjectId], required: true },
+    /** Who retrained this person (the cascade). */
+    retrainedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    phone: { type: String, default: null },
+    locale: { type: String, enum: ['vi', 'en'], default: null },
+    disabled: { type: Boolean, default: false },
+    lastLoginAt: { type: Date, default: null },
+  },
+  { timestamps: true, strict: true },
+);
+userSchema.index({ lineage: 1 });
+userSchema.index({ unit: 1 });
+userSchema.index({ retrainedBy: 1 });
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+export const User = mongoose.model('User', userSchema);

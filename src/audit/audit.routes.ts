@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { actorOf, requireRole } from '../shared/auth';
+import { pageNumber, parseInput } from '../shared/validate';
+import { AUDIT_ACTIONS } from './audit.model';
+import { listAudit } from './audit.service';
+
+const auditQuery = z.object({
+  action: z.union([z.enum(AUDIT_ACTIONS), z.literal('')]).optional(),
+  username: z.string().max(64).optional(),
+  from: z.union([z.iso.date(), z.literal('')]).optional(),
+  to: z.union([z.iso.date(), z.literal('')]).optional(),
+  page: z.string().max(6).optional(),
+});
+
+export function auditRoutes(): Router {
+  const router = Router();
+
+  // GET /admin/audit — the audit log of my subtree, filtered
+  router.get('/admin/audit', ...requireRole('admin'), async (req, res) => {
+    const q = parseInput(auditQuery, req.query);
+    const page = pageNumber(q.page);
+    const { entries, hasMore } = await listAudit(actorOf(req), {
+      action: q.action || undefined,
+      username: q.username?.trim() || undefined,
+      // Dates are days in Vietnam (UTC+7), inclusive.
+      from: q.from ? new Date(`${q.from}T00:00:00+07:00`) : undefined,
+      to: q.to ? new Date(`${q.to}T23:59:59.999+07:00`) : undefined,
+      page,
+    });
+    res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, hasMore, page, actions: AUDIT_ACTIONS });
+  });
+
+  return router;
+}

@@ -1,0 +1,13 @@
+export { Unit, UNIT_LEVELS, type UnitDoc, type UnitLevel } from './unit.model';
+export { importOrgCsv, onLineageChanged, type ImportReport } from './org-import';
+export {
+  childrenOf,
+  DEFAULT_TREE_FILE,
+  findUnitByCode,
+  findUnitById,
+  loadDefaultTreeIfEmpty,
+  unitInScope,
+  unitName,
+  unitsByIds,
+} from './org.service';
+export { orgRoutes } from './org.routes';

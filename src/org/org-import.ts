@@ -1,0 +1,175 @@
+/**
+ * Loads or updates the organisation tree from CSV (contract columns
+ * `code,name_vi,name_en,level,parent_code,remote`). Bad lines are reported and skipped;
+ * re-running the same file changes nothing. Lineage is recomputed for the whole tree
+ * and copied to the people attached to any unit whose lineage moved.
+ */
+import { parse } from 'csv-parse/sync';
+import type { Types } from 'mongoose';
+import { z } from 'zod';
+import { PARENT_LEVEL, Unit, UNIT_LEVELS, type UnitLevel } from './unit.model';
+
+export interface ImportProblem {
+  line: number;
+  message: string;
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  problems: ImportProblem[];
+}
+
+const rowSchema = z.object({
+  code: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, 'code must be 1–32 letters, digits, ".", "_" or "-"'),
+  name_vi: z.string().trim().min(1, 'name_vi is empty').max(200, 'name_vi is longer than 200 characters'),
+  name_en: z.string().trim().min(1, 'name_en is empty').max(200, 'name_en is longer than 200 characters'),
+  level: z.enum(UNIT_LEVELS, { error: `level must be one of ${UNIT_LEVELS.join(', ')}` }),
+  parent_code: z.string().trim().max(32).default(''),
+  remote: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('false')
+    .refine((v) => ['', 'true', 'false', '1', '0', 'yes', 'no', 'x'].includes(v), 'remote must be true or false')
+    .transform((v) => ['true', '1', 'yes', 'x'].includes(v)),
+});
+
+type Row = z.infer<typeof rowSchema> & { line: number };
+
+const HEADERS = ['code', 'name_vi', 'name_en', 'level', 'parent_code', 'remote'];
+
+export async function importOrgCsv(text: string): Promise<ImportReport> {
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, problems: [] };
+  let records: string[][];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (err) {
+    report.problems.push({ line: 0, message: `not a readable CSV file: ${(err as Error).message}` });
+    return report;
+  }
+  const header = (records.shift() ?? []).map((h) => h.toLowerCase());
+  const missing = HEADERS.filter((h) => h !== 'remote' && !header.includes(h));
+  if (missing.length > 0) {
+    report.problems.push({ line: 1, message: `missing column(s): ${missing.join(', ')}` });
+    return report;
+  }
+
+  const rows = new Map<string, Row>();
+  records.forEach((cells, i) => {
+    const line = i + 2;
+    const raw: Record<string, string> = Object.create(null) as Record<string, string>;
+    header.forEach((h, j) => {
+      if (HEADERS.includes(h)) raw[h] = cells[j] ?? '';
+    });
+    const parsed = rowSchema.safeParse(raw);
+    if (!parsed.success) {
+      report.problems.push({ line, message: parsed.error.issues.map((x) => x.message).join('; ') });
+      return;
+    }
+    if (rows.has(parsed.data.code)) {
+      report.problems.push({ line, message: `code ${parsed.data.code} appears twice in the file` });
+      return;
+    }
+    rows.set(parsed.data.code, { ...parsed.data, line });
+  });
+
+  const existing = await Unit.find({}).lean();
+  const byCode = new Map(existing.map((u) => [u.code, u]));
+  const levelOf = (code: string): UnitLevel | undefined => rows.get(code)?.level ?? byCode.get(code)?.level;
+
+  // Parent checks: the parent exists (in the file or the database) at the level above.
+  const accepted: Row[] = [];
+  for (const row of rows.values()) {
+    const expectedParent = PARENT_LEVEL[row.level];
+    if (expectedParent === null) {
+      if (row.parent_code) {
+        report.problems.push({ line: row.line, message: `a ${row.level} unit has no parent, but parent_code is ${row.parent_code}` });
+        continue;
+      }
+    } else {
+      const parentLevel = levelOf(row.parent_code);
+      if (!row.parent_code || !parentLevel) {
+        report.problems.push({ line: row.line, message: `parent_code ${row.parent_code || '(empty)'} is not a known unit` });
+        continue;
+      }
+      if (parentLevel !== expectedParent) {
+        report.problems.push({ line: row.line, message: `a ${row.level} must be under a ${expectedParent}, but ${row.parent_code} is a ${parentLevel}` });
+        continue;
+      }
+    }
+    accepted.push(row);
+  }
+
+  // Write fields first; parents and lineage are recomputed below for the whole tree.
+  const codeById = new Map(existing.map((u) => [String(u._id), u.code]));
+  for (const row of accepted) {
+    const current = byCode.get(row.code);
+    const fields = { nameVi: row.name_vi, nameEn: row.name_en, level: row.level, remote: row.remote };
+    if (!current) {
+      const created = await Unit.create({ code: row.code, ...fields, parent: null, lineage: [] });
+      byCode.set(row.code, created.toObject());
+      report.created += 1;
+      continue;
+    }
+    const currentParentCode = current.parent ? (codeById.get(String(current.parent)) ?? '') : '';
+    const fieldsChanged =
+      current.nameVi !== fields.nameVi || current.nameEn !== fields.nameEn || current.level !== fields.level || current.remote !== fields.remote;
+    if (fieldsChanged) await Unit.updateOne({ _id: current._id }, { $set: fields });
+    if (fieldsChanged || currentParentCode !== row.parent_code) report.updated += 1;
+  }
+
+  const parentCodeOf = new Map<string, string>();
+  for (const row of accepted) if (row.parent_code) parentCodeOf.set(row.code, row.parent_code);
+  await rebuildLineage(parentCodeOf);
+  report.unchanged = accepted.length - report.created - report.updated;
+  report.problems.sort((a, b) => a.line - b.line);
+  return report;
+}
+
+/**
+ * Recomputes parent and lineage of every unit (parents from `parentCodeOf`, else unchanged).
+ * Listeners (accounts) copy a changed lineage to the people attached to that unit.
+ */
+async function rebuildLineage(parentCodeOf: Map<string, string>): Promise<void> {
+  const units = await Unit.find({}).lean();
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  const byId = new Map(units.map((u) => [String(u._id), u]));
+  const parentOf = (code: string): string | undefined => {
+    if (parentCodeOf.has(code)) return parentCodeOf.get(code);
+    const u = byCode.get(code);
+    return u?.parent ? byId.get(String(u.parent))?.code : undefined;
+  };
+  const lineageCache = new Map<string, Types.ObjectId[]>();
+  const lineageOf = (code: string, guard = 0): Types.ObjectId[] => {
+    const cached = lineageCache.get(code);
+    if (cached) return cached;
+    const unit = byCode.get(code)!;
+    const p = parentOf(code);
+    const lineage = p && guard < 10 ? [...lineageOf(p, guard + 1), unit._id] : [unit._id];
+    lineageCache.set(code, lineage);
+    return lineage;
+  };
+
+  for (const unit of units) {
+    const lineage = lineageOf(unit.code);
+    const parentCode = parentOf(unit.code);
+    const parent = parentCode ? byCode.get(parentCode)!._id : null;
+    const same =
+      String(unit.parent ?? '') === String(parent ?? '') &&
+      unit.lineage.length === lineage.length &&
+      unit.lineage.every((id, i) => String(id) === String(lineage[i]));
+    if (same) continue;
+    await Unit.updateOne({ _id: unit._id }, { $set: { parent, lineage } });
+    for (const listener of lineageListeners) await listener(unit._id, lineage);
+  }
+}
+
+type LineageListener = (unitId: Types.ObjectId, lineage: Types.ObjectId[]) => Promise<void>;
+const lineageListeners: LineageListener[] = [];
+
+/** Called for every unit whose lineage changed (accounts keeps its copy on people in step). */
+export function onLineageChanged(listener: LineageListener): void {
+  lineageListeners.push(listener);
+}

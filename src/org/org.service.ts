@@ -1,0 +1,49 @@
+/**
+ * The organisation tree: finding units, their children, and what lies inside an actor's scope.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import mongoose, { type Types } from 'mongoose';
+import type { Locale } from '../config';
+import type { Actor } from '../shared/actor';
+import { NotFound } from '../shared/errors';
+import { projectRoot } from '../shared/paths';
+import { importOrgCsv, type ImportReport } from './org-import';
+import { Unit, type UnitDoc } from './unit.model';
+
+export const DEFAULT_TREE_FILE = path.join(projectRoot, 'src', 'org', 'provinces.csv');
+
+/** Loads the default tree (central + 34 provinces) when there is no unit at all. */
+export async function loadDefaultTreeIfEmpty(): Promise<ImportReport | null> {
+  if ((await Unit.estimatedDocumentCount()) > 0) return null;
+  return importOrgCsv(fs.readFileSync(DEFAULT_TREE_FILE, 'utf8'));
+}
+
+export function unitName(unit: Pick<UnitDoc, 'nameVi' | 'nameEn'>, locale: Locale): string {
+  return locale === 'en' ? unit.nameEn : unit.nameVi;
+}
+
+export async function findUnitByCode(code: string): Promise<UnitDoc | null> {
+  return Unit.findOne({ code }).lean<UnitDoc>();
+}
+
+export async function findUnitById(id: Types.ObjectId | string): Promise<UnitDoc | null> {
+  return Unit.findById(id).lean<UnitDoc>();
+}
+
+/** The unit with `code` if it lies in the actor's subtree; otherwise NotFound (as if it did not exist). */
+export async function unitInScope(actor: Actor, code: string): Promise<UnitDoc> {
+  const unit = await Unit.findOne({ code, lineage: actor.unitId }).lean<UnitDoc>();
+  if (!unit) throw new NotFound(`unit ${code} not in scope of ${actor.username}`);
+  return unit;
+}
+
+export async function childrenOf(unitId: Types.ObjectId): Promise<UnitDoc[]> {
+  return Unit.find({ parent: unitId }).sort({ code: 1 }).lean<UnitDoc[]>();
+}
+
+/** Units by id, for showing names beside records (one query, not one per record). */
+export async function unitsByIds(ids: Types.ObjectId[]): Promise<Map<string, UnitDoc>> {
+  const units = await Unit.find({ _id: mongoose.trusted({ $in: ids }) }).lean<UnitDoc[]>();
+  return new Map(units.map((u) => [String(u._id), u]));
+}

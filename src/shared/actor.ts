@@ -1,0 +1,40 @@
+/**
+ * Who is acting, as every service receives it. Scope is not optional: these filters
+ * are the only way services ask for records that belong to a unit or a person.
+ */
+import mongoose, { type Types } from 'mongoose';
+
+export const ROLES = ['volunteer', 'trainer', 'staff', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor {
+  id: Types.ObjectId;
+  username: string;
+  role: Role;
+  unitId: Types.ObjectId;
+  ip?: string;
+}
+
+/** Units the actor may see: their unit's subtree. */
+export function unitScope(actor: Actor): Record<string, unknown> {
+  return { lineage: actor.unitId };
+}
+
+/**
+ * People the actor may see: staff and admins their unit's subtree; trainers their unit's
+ * subtree and the people they retrained; volunteers only themselves.
+ */
+export function peopleScope(actor: Actor): Record<string, unknown> {
+  switch (actor.role) {
+    case 'volunteer':
+      return { _id: actor.id };
+    case 'trainer':
+      return { $or: [{ lineage: actor.unitId }, { retrainedBy: actor.id }] };
+    default:
+      return { lineage: actor.unitId };
+  }
+}
+
+export function isObjectId(value: string): boolean {
+  return mongoose.isValidObjectId(value) && /^[a-f0-9]{24}$/i.test(value);
+}

@@ -1,0 +1,62 @@
+/**
+ * Who is signed in, and guards on routes. The session holds only the user id; the
+ * person is read on every request, so a disabled account stops working at once.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import passport from 'passport';
+import type { Actor, Role } from './actor';
+import { Forbidden } from './errors';
+import { safeLocalPath } from './page-locals';
+
+/** Wires passport to a loader of active users (accounts provides it). */
+export function configurePassport(loadActiveUser: (id: string) => Promise<Express.User | null>): void {
+  passport.serializeUser((user, done) => done(null, String(user._id)));
+  passport.deserializeUser((id: string, done) => {
+    loadActiveUser(id).then(
+      (user) => done(null, user ?? false),
+      (err: unknown) => done(err),
+    );
+  });
+}
+
+export function actorOf(req: Request): Actor {
+  const user = req.user;
+  if (!user) throw new Forbidden();
+  return { id: user._id, username: user.username, role: user.role, unitId: user.unit, ip: req.ip };
+}
+
+/** Signed-out visitors go to the sign-in page and come back afterwards. */
+export const requireUser: RequestHandler = (req, res, next) => {
+  if (req.user) {
+    next();
+    return;
+  }
+  const back = req.method === 'GET' ? safeLocalPath(req.originalUrl) : '/';
+  res.redirect(303, back === '/' ? '/login' : `/login?next=${encodeURIComponent(back)}`);
+};
+
+/** Only these roles; anyone else signed in gets 403 (and the denial is logged). */
+export function requireRole(...roles: Role[]): RequestHandler[] {
+  return [
+    requireUser,
+    (req: Request, _res: Response, next: NextFunction) => {
+      if (roles.includes(req.user!.role)) {
+        next();
+        return;
+      }
+      req.log?.warn({ username: req.user!.username, role: req.user!.role, path: req.path }, 'authorization denied');
+      next(new Forbidden());
+    },
+  ];
+}
+
+const OPEN_WHILE_CHANGING = new Set(['/account/password', '/logout', '/lang']);
+
+/** A person signed in with a one-time password must choose their own before anything else. */
+export const requirePasswordChosen: RequestHandler = (req, res, next) => {
+  if (req.user?.mustChangePassword && !OPEN_WHILE_CHANGING.has(req.path)) {
+    res.redirect(303, '/account/password');
+    return;
+  }
+  next();
+};

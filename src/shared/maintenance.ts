@@ -1,0 +1,25 @@
+/**
+ * Periodic clean-up the embedded store cannot do by itself (no TTL indexes): expired
+ * sessions and sign-in counters. Idempotent, so several app processes may all run it.
+ */
+import type { Logger } from 'pino';
+import { deleteExpiredRateLimits } from './rate-limit';
+import { deleteExpiredSessions } from './session';
+
+export const MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
+
+export async function runMaintenance(now = new Date()): Promise<{ sessions: number; rateLimits: number }> {
+  const [sessions, rateLimits] = await Promise.all([deleteExpiredSessions(now), deleteExpiredRateLimits(now)]);
+  return { sessions, rateLimits };
+}
+
+export function startMaintenance(logger: Logger): () => void {
+  const timer = setInterval(() => {
+    runMaintenance().then(
+      (r) => logger.debug(r, 'maintenance: expired records deleted'),
+      (err: unknown) => logger.warn({ err }, 'maintenance failed; will try again'),
+    );
+  }, MAINTENANCE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

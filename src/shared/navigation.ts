@@ -1,0 +1,20 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Role } from './actor';
+
+/** Navigation shows only what exists for this person. */
+const ITEMS: { href: string; key: string; roles: Role[] }[] = [
+  { href: '/', key: 'nav.home', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
+  { href: '/org', key: 'nav.org', roles: ['staff', 'admin'] },
+  { href: '/people', key: 'nav.people', roles: ['staff', 'admin'] },
+  { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },
+  { href: '/account', key: 'nav.account', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
+];
+
+export function navigation() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const user = req.user;
+    res.locals.currentUser = user ?? null;
+    res.locals.nav = user && !user.mustChangePassword ? ITEMS.filter((i) => i.roles.includes(user.role)) : [];
+    next();
+  };
+}

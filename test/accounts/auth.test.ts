@@ -1,0 +1,186 @@
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { AuditEntry } from '../../src/audit/audit.model';
+import { ABSOLUTE_TIMEOUT_MS } from '../../src/shared/session';
+import { testApp } from '../helpers/app';
+import { useTestDatabase } from '../helpers/db';
+import { createTree, createUser, csrfToken, postForm, signedInAgent, TEST_PASSWORD } from '../helpers/factories';
+
+useTestDatabase(__filename);
+let app: ReturnType<typeof testApp>;
+
+beforeAll(async () => {
+  await createTree();
+  app = testApp({ loginLimits: { perUserIp: { points: 3, durationSec: 60 }, perIp: { points: 1000, durationSec: 60 } } });
+});
+
+async function login(agent: request.Agent, body: Record<string, unknown>) {
+  const _csrf = await csrfToken(agent);
+  return agent.post('/login').type('form').send({ _csrf, ...body });
+}
+
+function sessionCookie(res: request.Response): string | undefined {
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return cookies.find((c) => c.startsWith('tss.sid='))?.split(';')[0];
+}
+
+describe('POST /login', () => {
+  it('when the password is right, should sign in, regenerate the session and land home', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const agent = request.agent(app);
+    const before = sessionCookie(await agent.get('/login'));
+    const res = await login(agent, { username: user.username, password: TEST_PASSWORD });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const after = sessionCookie(res);
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before); // no session fixation
+    const home = await agent.get('/').expect(200);
+    expect(home.text).toContain(user.fullName);
+    expect(await AuditEntry.countDocuments({ action: 'login', actorUsername: user.username })).toBe(1);
+  });
+
+  it('when the username has capitals or spaces around it, should still sign in', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const res = await login(request.agent(app), { username: `  ${user.username.toUpperCase()} `, password: TEST_PASSWORD });
+    expect(res.status).toBe(303);
+  });
+
+  it('when the password is wrong or the user unknown, should answer 401 with the same generic message', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const wrong = await login(request.agent(app), { username: user.username, password: 'not-the-password' });
+    const unknown = await login(request.agent(app), { username: 'nobody.here', password: 'whatever-123' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.text).toContain('Tên đăng nhập hoặc mật khẩu không đúng.');
+    expect(unknown.text).toContain('Tên đăng nhập hoặc mật khẩu không đúng.');
+    expect(await AuditEntry.countDocuments({ action: 'login.failed', targetUsername: user.username })).toBe(1);
+  });
+
+  it('when fields are empty, should answer 400 and keep the username typed', async () => {
+    const res = await login(request.agent(app), { username: 'someone', password: '' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('value="someone"');
+  });
+
+  it.each([
+    ['an operator object', { username: { $ne: null }, password: { $ne: null } }],
+    ['an array', { username: ['a', 'b'], password: 'x' }],
+  ])('when the username is %s, should answer 400 and run no query', async (_label, body) => {
+    const agent = request.agent(app);
+    const _csrf = await csrfToken(agent);
+    await agent.post('/login').send({ _csrf, ...body }).expect(400);
+  });
+
+  it('when the CSRF token is missing, should answer 403', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    await request(app).post('/login').type('form').send({ username: user.username, password: TEST_PASSWORD }).expect(403);
+  });
+
+  it('when next is another site, should land home instead; when it is a local path, should go there', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const evil = await login(request.agent(app), { username: user.username, password: TEST_PASSWORD, next: '//evil.example/' });
+    expect(evil.headers.location).toBe('/');
+    const local = await login(request.agent(app), { username: user.username, password: TEST_PASSWORD, next: '/account' });
+    expect(local.headers.location).toBe('/account');
+  });
+
+  it('when a username+IP fails too often, should answer 429 even with the right password, with a generic message', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    for (let i = 0; i < 3; i++) expect((await login(request.agent(app), { username: user.username, password: 'wrong-guess-1' })).status).toBe(401);
+    const blocked = await login(request.agent(app), { username: user.username, password: TEST_PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
+    expect(blocked.text).toContain('Bạn đã thử quá nhiều lần');
+  });
+
+  it('when two app processes share the database, should share the limits', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const other = testApp({ loginLimits: { perUserIp: { points: 3, durationSec: 60 }, perIp: { points: 1000, durationSec: 60 } } });
+    for (let i = 0; i < 3; i++) await login(request.agent(i % 2 ? app : other), { username: user.username, password: 'wrong-guess-2' });
+    expect((await login(request.agent(other), { username: user.username, password: TEST_PASSWORD })).status).toBe(429);
+  });
+
+  it('when the account is disabled, should refuse with the same generic message', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    await mongoose.model('User').updateOne({ _id: user._id }, { $set: { disabled: true } });
+    const res = await login(request.agent(app), { username: user.username, password: TEST_PASSWORD });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('Tên đăng nhập hoặc mật khẩu không đúng.');
+  });
+});
+
+describe('sessions', () => {
+  it('when signing out, should destroy the session in the store so the old cookie no longer works', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const agent = await signedInAgent(app, user.username);
+    const page = await agent.get('/account').expect(200);
+    const cookie = page.request.cookies;
+    const sessions = mongoose.connection.db!.collection('sessions');
+    const count = await sessions.countDocuments({ 'session.passport.user': String(user._id) });
+    expect(count).toBe(1);
+    await postForm(agent, '/logout', {}, '/account').then((r) => expect(r.status).toBe(303));
+    expect(await sessions.countDocuments({ 'session.passport.user': String(user._id) })).toBe(0);
+    const replay = await request(app).get('/account').set('Cookie', cookie);
+    expect(replay.status).toBe(303);
+    expect(replay.headers.location).toMatch(/^\/login/);
+  });
+
+  it('when the account is disabled while signed in, should stop working at the next request', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const agent = await signedInAgent(app, user.username);
+    await agent.get('/account').expect(200);
+    await mongoose.model('User').updateOne({ _id: user._id }, { $set: { disabled: true } });
+    const res = await agent.get('/account');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/login/);
+  });
+
+  it('when the session is older than the absolute timeout, should sign the person out', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    const agent = await signedInAgent(app, user.username);
+    await mongoose.connection.db!.collection('sessions').updateOne(
+      { 'session.passport.user': String(user._id) },
+      { $set: { 'session.signedInAt': Date.now() - ABSOLUTE_TIMEOUT_MS - 1000 } },
+    );
+    const res = await agent.get('/account');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login?expired=1');
+    expect((await agent.get('/account')).headers.location).toMatch(/^\/login/);
+  });
+
+  it('should keep only the user id, sign-in time and CSRF token in the session', async () => {
+    const { user } = await createUser('volunteer', 'T-HN');
+    await signedInAgent(app, user.username);
+    const doc = await mongoose.connection.db!.collection('sessions').findOne({ 'session.passport.user': String(user._id) });
+    expect(Object.keys(doc!.session as object).sort()).toEqual(['cookie', 'csrfToken', 'passport', 'signedInAt']);
+    expect(doc!.session.passport).toEqual({ user: String(user._id) });
+  });
+
+  it('the session cookie should be HttpOnly and SameSite=Lax', async () => {
+    const res = await request(app).get('/login');
+    expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('tss.sid='))).toMatch(/HttpOnly; SameSite=Lax/);
+  });
+});
+
+describe('one-time passwords', () => {
+  it('when signing in with one, should be held on the password page until a new one is chosen', async () => {
+    const { user, password } = await createUser('volunteer', 'T-HN', { oneTime: true });
+    const agent = request.agent(app);
+    const res = await login(agent, { username: user.username, password });
+    expect(res.headers.location).toBe('/account/password');
+    expect((await agent.get('/account')).headers.location).toBe('/account/password');
+    expect((await agent.get('/')).headers.location).toBe('/account/password');
+
+    const weak = await postForm(agent, '/account/password', { currentPassword: password, newPassword: 'password123', confirmPassword: 'password123' }, '/account/password');
+    expect(weak.status).toBe(400);
+    expect(weak.text).toContain('Mật khẩu này quá phổ biến');
+    expect(weak.text).toContain('aria-invalid="true"');
+
+    const ok = await postForm(agent, '/account/password', { currentPassword: password, newPassword: 'Hoa sen nở giữa hồ 2025', confirmPassword: 'Hoa sen nở giữa hồ 2025' }, '/account/password');
+    expect(ok.status).toBe(303);
+    await agent.get('/account').expect(200);
+    const again = await login(request.agent(app), { username: user.username, password: 'Hoa sen nở giữa hồ 2025' });
+    expect(again.headers.location).toBe('/');
+  });
+});

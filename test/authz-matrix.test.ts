@@ -1,0 +1,81 @@
+/**
+ * Every route that exists, for every role, in its own scope and in another unit's,
+ * and signed out: the expected status. A new route belongs in this table.
+ * (POST /logout and POST /login are exercised in test/accounts/auth.test.ts.)
+ */
+import request from 'supertest';
+import type { Role } from '../src/shared/actor';
+import { testApp } from './helpers/app';
+import { useTestDatabase } from './helpers/db';
+import { createTree, createUser, csrfToken, signedInAgent } from './helpers/factories';
+
+useTestDatabase(__filename);
+
+type Who = 'anon' | Role | 'staffOther';
+const WHO: Who[] = ['anon', 'volunteer', 'trainer', 'staff', 'admin', 'staffOther'];
+let app: ReturnType<typeof testApp>;
+const agents = new Map<Who, request.Agent>();
+let hnPerson = '';
+let cbPerson = '';
+
+beforeAll(async () => {
+  await createTree();
+  app = testApp();
+  const homes: Record<Exclude<Who, 'anon'>, string> = { volunteer: 'T-HN', trainer: 'T-HN', staff: '01', admin: 'TW', staffOther: '04' };
+  for (const [who, unit] of Object.entries(homes) as [Exclude<Who, 'anon'>, string][]) {
+    const { user } = await createUser(who === 'staffOther' ? 'staff' : who, unit);
+    agents.set(who, await signedInAgent(app, user.username));
+  }
+  agents.set('anon', request.agent(app));
+  hnPerson = String((await createUser('volunteer', 'T-HN')).user._id);
+  cbPerson = String((await createUser('volunteer', 'T-CB')).user._id);
+});
+
+const OK = 200;
+const SEE_OTHER = 303;
+const FORBIDDEN = 403;
+const NOT_FOUND = 404;
+
+// [method, path, expected status for anon, volunteer, trainer, staff (01), admin (TW), staff of another province (04)]
+type Row = [string, () => string, number, number, number, number, number, number];
+const rows: Row[] = [
+  ['GET', () => '/', OK, OK, OK, OK, OK, OK],
+  ['GET', () => '/healthz', OK, OK, OK, OK, OK, OK],
+  ['GET', () => '/readyz', OK, OK, OK, OK, OK, OK],
+  ['GET', () => '/login', OK, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/account', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['GET', () => '/account/password', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['POST', () => '/account/locale', SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/people', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+  ['GET', () => '/people/new', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+  ['GET', () => `/people/${hnPerson}`, SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['GET', () => `/people/${cbPerson}`, SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK, OK],
+  ['POST', () => `/people/${hnPerson}/reset-password`, SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['POST', () => `/people/${cbPerson}/move`, SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/org', SEE_OTHER, FORBIDDEN, FORBIDDEN, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/org/01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['GET', () => '/org/C-CB', SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK, OK],
+  ['GET', () => '/org/TW', SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND],
+  ['POST', () => '/people', SEE_OTHER, FORBIDDEN, FORBIDDEN, 400, 400, 400],
+  ['POST', () => `/people/${cbPerson}/enable`, SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, SEE_OTHER, SEE_OTHER],
+  ['POST', () => '/lang', SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/admin/audit', SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+];
+
+const bodies: Record<string, Record<string, string>> = { move: { unitCode: 'T-CB' }, locale: { locale: 'vi' }, lang: { lang: 'vi' } };
+
+describe.each(rows)('%s %s', (method, path, ...expected) => {
+  it.each(WHO.map((who, i) => [who, expected[i]!] as const))('as %s, should answer %i', async (who, status) => {
+    const agent = agents.get(who)!;
+    let res: request.Response;
+    if (method === 'GET') {
+      res = await agent.get(path());
+    } else {
+      const _csrf = await csrfToken(agent, '/');
+      const extra = Object.entries(bodies).find(([k]) => path().endsWith(k))?.[1] ?? {};
+      res = await agent.post(path()).type('form').send({ _csrf, ...extra });
+    }
+    expect(res.status).toBe(status);
+    if (status === SEE_OTHER && who === 'anon' && method === 'GET') expect(res.headers.location).toMatch(/^\/login/);
+  });
+});

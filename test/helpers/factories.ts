@@ -1,0 +1,67 @@
+/** Test data made through the services, as the app makes it. */
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createAccount, User, type UserDoc } from '../../src/accounts';
+import { importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
+import type { Role } from '../../src/shared/actor';
+
+export const TEST_PASSWORD = 'Correct-Horse-Battery-42';
+
+/** The default tree plus two communes with a team each, in Hà Nội (01) and Cao Bằng (04). */
+export async function createTree(): Promise<void> {
+  await loadDefaultTreeIfEmpty();
+  const report = await importOrgCsv(
+    [
+      'code,name_vi,name_en,level,parent_code,remote',
+      'C-HN,Phường Ba Đình,Ba Dinh Ward,commune,01,false',
+      'T-HN,Đội Ba Đình,Ba Dinh Team,team,C-HN,false',
+      'C-CB,Xã Trà Lĩnh,Tra Linh Commune,commune,04,true',
+      'T-CB,Đội Trà Lĩnh,Tra Linh Team,team,C-CB,true',
+    ].join('\n'),
+  );
+  if (report.problems.length) throw new Error(JSON.stringify(report.problems));
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}.${randomBytes(3).toString('hex')}`;
+}
+
+export async function createUser(role: Role, unitCode: string, opts: { username?: string; fullName?: string; oneTime?: boolean } = {}): Promise<{ user: UserDoc; password: string }> {
+  const username = opts.username ?? uniqueName(role);
+  const { user, oneTimePassword } = await createAccount(null, {
+    username,
+    fullName: opts.fullName ?? `Người ${username}`,
+    role,
+    unitCode,
+    password: opts.oneTime ? undefined : TEST_PASSWORD,
+  });
+  return { user, password: oneTimePassword ?? TEST_PASSWORD };
+}
+
+/** The CSRF token of the form on `path` for this agent's session. */
+export async function csrfToken(agent: request.Agent, path = '/login'): Promise<string> {
+  const res = await agent.get(path);
+  const m = /name="_csrf" value="([^"]+)"/.exec(res.text);
+  if (!m) throw new Error(`no CSRF field on ${path} (status ${res.status})`);
+  return m[1]!;
+}
+
+/** An agent signed in as `username`. */
+export async function signedInAgent(app: Express, username: string, password = TEST_PASSWORD): Promise<request.Agent> {
+  const agent = request.agent(app);
+  const _csrf = await csrfToken(agent);
+  const res = await agent.post('/login').type('form').send({ _csrf, username, password });
+  if (res.status !== 303) throw new Error(`sign-in of ${username} failed with ${res.status}`);
+  return agent;
+}
+
+/** POST a form with a fresh CSRF token taken from `formPath`. */
+export async function postForm(agent: request.Agent, path: string, body: Record<string, string>, formPath = '/'): Promise<request.Response> {
+  const _csrf = await csrfToken(agent, formPath);
+  return agent.post(path).type('form').send({ _csrf, ...body });
+}
+
+export async function reloadUser(username: string): Promise<UserDoc | null> {
+  return User.findOne({ username }).lean<UserDoc>();
+}
