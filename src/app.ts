@@ -13,6 +13,7 @@ import type { Config } from './config';
 import passport from 'passport';
 import { accountRoutes, authRoutes, findActiveUser, peopleRoutes } from './accounts';
 import { auditRoutes } from './audit';
+import { coursesRoutes, loadCatalog, type Catalog } from './courses';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { orgRoutes } from './org';
@@ -33,11 +34,13 @@ export interface AppDeps {
   extraRoutes?: (app: Express) => void;
   /** Sign-in throttling (tests lower it). */
   loginLimits?: LoginLimits;
+  /** The courses (default: content/, loaded and rendered once). */
+  catalog?: Catalog;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function createApp({ config, logger, extraRoutes, loginLimits = DEFAULT_LOGIN_LIMITS }: AppDeps): Express {
+export function createApp({ config, logger, extraRoutes, loginLimits = DEFAULT_LOGIN_LIMITS, catalog = loadCatalog() }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -103,6 +106,7 @@ export function createApp({ config, logger, extraRoutes, loginLimits = DEFAULT_L
 
   const secureCookies = config.baseUrl.startsWith('https:');
   app.use(homeRoutes(config));
+  app.use(coursesRoutes(catalog));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
   app.use(accountRoutes(secureCookies));
   app.use(peopleRoutes());

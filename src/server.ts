@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { createApp } from './app';
+import { ContentInvalid, loadCatalog, type Catalog } from './courses';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, StoreSetupError, type Database } from './db';
 import { loadDefaultTreeIfEmpty } from './org';
@@ -28,6 +29,18 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
 
+  // Invalid course content is a deployment error: refuse to start, saying where.
+  let catalog: Catalog;
+  try {
+    catalog = loadCatalog();
+  } catch (err) {
+    if (err instanceof ContentInvalid) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+
   let db: Database;
   try {
     db = await openDatabase(config, logger);
@@ -48,7 +61,7 @@ async function main(): Promise<void> {
   }
   const stopMaintenance = startMaintenance(logger);
 
-  const app = createApp({ config, logger });
+  const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -59,6 +59,11 @@ const rows: Row[] = [
   ['POST', () => '/people', SEE_OTHER, FORBIDDEN, FORBIDDEN, 400, 400, 400],
   ['POST', () => `/people/${cbPerson}/enable`, SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, SEE_OTHER, SEE_OTHER],
   ['POST', () => '/lang', SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/courses', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['GET', () => '/courses/digital-literacy', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['GET', () => '/courses/digital-literacy/01-first/one', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['POST', () => '/courses/digital-literacy/01-first/one/read', SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/content/digital-literacy/01-first/images/pic.svg', OK, OK, OK, OK, OK, OK],
   ['GET', () => '/admin/audit', SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
 ];
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createAccount } from '../accounts';
+import { CONTENT_DIR, loadContent } from '../courses';
 import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
@@ -115,10 +116,37 @@ program
     });
   });
 
+program
+  .command('content:check')
+  .description('validate every file under content/; prints each problem as file:line and the word counts')
+  .action(() => {
+    const { catalog, problems } = loadContent(CONTENT_DIR);
+    for (const p of problems) console.error(`content/${p.file}:${p.line}: ${p.message}`);
+    if (!catalog) {
+      console.error(`${problems.length} problem(s) found.`);
+      process.exitCode = 1;
+      return;
+    }
+    let modules = 0;
+    let lessons = 0;
+    for (const course of catalog.courses) {
+      console.log(`${course.slug} (version ${course.version})`);
+      for (const m of course.modules) {
+        modules += 1;
+        console.log(`  ${m.folder}: ${m.lessons.length} lessons, ${m.bank.length} questions`);
+        for (const l of m.lessons) {
+          lessons += 1;
+          console.log(`    ${l.slug.padEnd(28)} vi ${String(l.words.vi).padStart(4)} words   en ${String(l.words.en).padStart(4)} words`);
+        }
+      }
+    }
+    const total = (loc: 'vi' | 'en') => catalog.courses.flatMap((c) => c.modules.flatMap((m) => m.lessons)).reduce((n, l) => n + l.words[loc], 0);
+    console.log(`content OK: ${catalog.courses.length} courses, ${modules} modules, ${lessons} lessons; words vi ${total('vi')}, en ${total('en')}`);
+  });
+
 /** Commands of the contract that a later version delivers: listed, and honest about it. */
 const planned: [string, string][] = [
   ['seed:scale', 'load synthetic national-scale data: --volunteers N'],
-  ['content:check', 'validate every file under content/'],
   ['reports:reconcile', 'recompute every roll-up from the raw records and repair differences'],
 ];
 for (const [name, description] of planned) {

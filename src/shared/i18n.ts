@@ -77,6 +77,8 @@ function applyLocale(req: Request, res: Response, locale: Locale): void {
   res.locals.formatNumber = (n: number) => numbers.format(n);
   const dates = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
   res.locals.formatDateTime = (d: Date | null | undefined) => (d ? dates.format(d) : '');
+  const days = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' });
+  res.locals.formatDate = (d: Date | null | undefined) => (d ? days.format(d) : '');
 }
 
 /** After sign-in: the language saved on the account applies when this browser chose none. */

@@ -1,0 +1,242 @@
+/**
+ * Reads and validates everything under content/, reporting each problem with its file
+ * and line, and builds the in-memory catalog (lessons rendered once, per language).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type MarkdownIt from 'markdown-it';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { Locale } from '../config';
+import {
+  courseFileSchema,
+  moduleFileSchema,
+  quizFileSchema,
+  type Bilingual,
+  type Question,
+  type QuizSettings,
+} from './content-schema';
+import { countWords, createMarkdown, parseLessonLink, renderLesson } from './markdown';
+
+export const COURSE_SLUGS = ['digital-literacy', 'two-level-government'] as const;
+export const WORDS_MIN = 300;
+export const WORDS_MAX = 900;
+const IMAGE_MAX_BYTES = 20 * 1024;
+const IMAGE_TYPES: Record<string, string> = { '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
+
+export interface ContentProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface Lesson {
+  slug: string;
+  title: Bilingual;
+  checked: string;
+  sources: { title: string; url?: string }[];
+  html: Record<Locale, string>;
+  words: Record<Locale, number>;
+}
+
+export interface Module {
+  folder: string;
+  title: Bilingual;
+  summary: Bilingual;
+  lessons: Lesson[];
+  quiz: QuizSettings;
+  bank: Question[];
+}
+
+export interface Course {
+  slug: string;
+  title: Bilingual;
+  description: Bilingual;
+  modules: Module[];
+  completion: { allLessonsRead: boolean; allQuizzesPassed: boolean };
+  /** Hash of every file of the course: recorded with each completion. */
+  version: string;
+}
+
+export interface Catalog {
+  courses: Course[];
+  /** URL path (/content/…) → file and content type, for the pictures lessons use. */
+  images: Map<string, { file: string; type: string }>;
+}
+
+class Problems {
+  readonly list: ContentProblem[] = [];
+  constructor(private readonly root: string) {}
+  add(file: string, line: number, message: string): void {
+    this.list.push({ file: path.relative(this.root, file) || file, line, message });
+  }
+}
+
+/** Parses a YAML file against `schema`; each problem is reported at the line of the value concerned. */
+function readYaml<S extends z.ZodType>(file: string, schema: S, problems: Problems): z.infer<S> | null {
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    problems.add(file, 0, 'file is missing');
+    return null;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) problems.add(file, lineCounter.linePos(e.pos[0]).line, `not valid YAML: ${e.message.split('\n')[0]}`);
+    return null;
+  }
+  const parsed = schema.safeParse(doc.toJS());
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    // The deepest node of the path that exists tells the line.
+    let line = 1;
+    for (let n = issue.path.length; n >= 0; n--) {
+      const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) {
+        line = lineCounter.linePos(node.range[0]).line;
+        break;
+      }
+    }
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    problems.add(file, line, `${where}${issue.message}`);
+  }
+  return null;
+}
+
+function checkMarkdown(
+  md: MarkdownIt,
+  file: string,
+  source: string,
+  ctx: { course: string; moduleDir: string; lessonExists: (course: string, module: string, lesson: string) => boolean },
+  problems: Problems,
+): void {
+  const strict = createMarkdown().set({ html: true });
+  for (const block of strict.parse(source, {})) {
+    const line = (block.map?.[0] ?? 0) + 1;
+    if (block.type === 'html_block') problems.add(file, line, 'raw HTML is not allowed in lessons');
+    if (block.type === 'heading' && block.tag === 'h1') problems.add(file, line, 'use ## and ### for sections; the title comes from module.yaml');
+    for (const t of block.children ?? []) {
+      if (t.type === 'html_inline') problems.add(file, line, `raw HTML is not allowed in lessons: ${t.content}`);
+      if (t.type === 'image') {
+        const src = t.attrGet('src') ?? '';
+        if (!/^images\/[\w.-]+$/.test(src)) problems.add(file, line, `picture "${src}" must be a file in this module's images/ folder`);
+        else if (!fs.existsSync(path.join(ctx.moduleDir, src))) problems.add(file, line, `picture "${src}" does not exist`);
+        if (!t.content.trim()) problems.add(file, line, `picture "${src}" needs a text alternative: ![what it shows](…)`);
+      }
+      if (t.type === 'link_open') {
+        const href = t.attrGet('href') ?? '';
+        if (href.startsWith('lesson:')) {
+          const target = parseLessonLink(href, ctx.course);
+          if (!target) problems.add(file, line, `link "${href}" should look like lesson:<module>/<lesson>`);
+          else if (!ctx.lessonExists(target.course, target.module, target.lesson)) problems.add(file, line, `link "${href}" points to a lesson that does not exist`);
+        } else if (!/^https:\/\/[^\s]+$/.test(href) && !href.startsWith('#')) {
+          problems.add(file, line, `link "${href}" must be a lesson: link or a full https:// address`);
+        }
+      }
+    }
+  }
+  void md;
+}
+
+/** Loads and checks every course under `root`. `catalog` is null when any problem was found. */
+export function loadContent(root: string, opts: { courses?: readonly string[] } = {}): { catalog: Catalog | null; problems: ContentProblem[] } {
+  const problems = new Problems(root);
+  const md = createMarkdown();
+  const expected = opts.courses ?? COURSE_SLUGS;
+
+  // First pass: structure, so that lesson links can be checked across courses.
+  const structure = new Map<string, { file: ReturnType<typeof courseFileSchema.parse>; modules: Map<string, ReturnType<typeof moduleFileSchema.parse>> }>();
+  for (const slug of expected) {
+    const dir = path.join(root, slug);
+    const courseFile = readYaml(path.join(dir, 'course.yaml'), courseFileSchema, problems);
+    if (!courseFile) continue;
+    if (courseFile.slug !== slug) problems.add(path.join(dir, 'course.yaml'), 1, `slug "${courseFile.slug}" differs from the folder name "${slug}"`);
+    const modules = new Map<string, ReturnType<typeof moduleFileSchema.parse>>();
+    for (const folder of courseFile.modules) {
+      const moduleFile = readYaml(path.join(dir, folder, 'module.yaml'), moduleFileSchema, problems);
+      if (moduleFile) modules.set(folder, moduleFile);
+    }
+    structure.set(slug, { file: courseFile, modules });
+  }
+  const lessonExists = (course: string, module: string, lesson: string) =>
+    structure.get(course)?.modules.get(module)?.lessons.some((l) => l.slug === lesson) ?? false;
+
+  const courses: Course[] = [];
+  const images = new Map<string, { file: string; type: string }>();
+  for (const [slug, { file: courseFile, modules: moduleFiles }] of structure) {
+    const dir = path.join(root, slug);
+    const hash = createHash('sha256');
+    hash.update(fs.readFileSync(path.join(dir, 'course.yaml')));
+    const modules: Module[] = [];
+    for (const folder of courseFile.modules) {
+      const moduleFile = moduleFiles.get(folder);
+      if (!moduleFile) continue;
+      const moduleDir = path.join(dir, folder);
+      hash.update(fs.readFileSync(path.join(moduleDir, 'module.yaml')));
+      const lessons: Lesson[] = [];
+      const seen = new Set<string>();
+      moduleFile.lessons.forEach((entry) => {
+        if (seen.has(entry.slug)) problems.add(path.join(moduleDir, 'module.yaml'), 1, `lesson "${entry.slug}" is listed twice`);
+        seen.add(entry.slug);
+        const html = {} as Record<Locale, string>;
+        const words = {} as Record<Locale, number>;
+        for (const locale of ['vi', 'en'] as const) {
+          const file = path.join(moduleDir, `${entry.slug}.${locale}.md`);
+          if (!fs.existsSync(file)) {
+            problems.add(file, 0, `missing ${locale === 'vi' ? 'Vietnamese' : 'English'} text of lesson "${entry.slug}"`);
+            continue;
+          }
+          const source = fs.readFileSync(file, 'utf8');
+          hash.update(source);
+          checkMarkdown(md, file, source, { course: slug, moduleDir, lessonExists }, problems);
+          words[locale] = countWords(md, source);
+          if (words[locale] < WORDS_MIN || words[locale] > WORDS_MAX) {
+            problems.add(file, 1, `has ${words[locale]} words; a lesson has ${WORDS_MIN}–${WORDS_MAX}`);
+          }
+          html[locale] = renderLesson(md, source, slug, folder);
+        }
+        lessons.push({ slug: entry.slug, title: entry.title, checked: entry.checked, sources: entry.sources, html, words });
+      });
+      const quizPath = path.join(moduleDir, 'quiz.yaml');
+      const bankFile = readYaml(quizPath, quizFileSchema, problems);
+      if (bankFile) {
+        hash.update(fs.readFileSync(quizPath));
+        if (moduleFile.quiz.questions > bankFile.questions.length) {
+          problems.add(path.join(moduleDir, 'module.yaml'), 1, `quiz.questions (${moduleFile.quiz.questions}) is more than the bank holds (${bankFile.questions.length})`);
+        }
+      }
+      const imagesDir = path.join(moduleDir, 'images');
+      if (fs.existsSync(imagesDir)) {
+        for (const name of fs.readdirSync(imagesDir)) {
+          const file = path.join(imagesDir, name);
+          const type = IMAGE_TYPES[path.extname(name).toLowerCase()];
+          if (!type) {
+            problems.add(file, 0, 'pictures are .svg, .png, .jpg or .webp');
+            continue;
+          }
+          const size = fs.statSync(file).size;
+          if (size > IMAGE_MAX_BYTES) problems.add(file, 0, `picture is ${Math.round(size / 1024)} KB; keep pictures under ${IMAGE_MAX_BYTES / 1024} KB`);
+          if (type === 'image/svg+xml' && /<script|\bon\w+\s*=|href\s*=\s*["']?(?!#)/i.test(fs.readFileSync(file, 'utf8'))) {
+            problems.add(file, 0, 'an SVG picture may not hold scripts, event handlers or links');
+          }
+          hash.update(fs.readFileSync(file));
+          images.set(`/content/${slug}/${folder}/images/${name}`, { file, type });
+        }
+      }
+      modules.push({ folder, title: moduleFile.title, summary: moduleFile.summary, lessons, quiz: moduleFile.quiz, bank: bankFile?.questions ?? [] });
+    }
+    courses.push({
+      slug,
+      title: courseFile.title,
+      description: courseFile.description,
+      modules,
+      completion: courseFile.completion,
+      version: hash.digest('hex').slice(0, 16),
+    });
+  }
+  problems.list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { catalog: problems.list.length === 0 ? { courses, images } : null, problems: problems.list };
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { Router } from 'express';
+import { actorOf, requireUser } from '../shared/auth';
+import { NotFound } from '../shared/errors';
+import { findCourse, findLesson } from './catalog';
+import type { Catalog } from './content-loader';
+import { markLessonRead, progressFor } from './progress.service';
+
+export function coursesRoutes(catalog: Catalog): Router {
+  const router = Router();
+
+  // GET /content/:course/:module/images/:file — a lesson's picture (only files the catalog knows)
+  router.get('/content/:course/:module/images/:file', (req, res) => {
+    const image = catalog.images.get(req.path);
+    if (!image) throw new NotFound();
+    res.set('Cache-Control', 'public, max-age=604800');
+    res.type(image.type);
+    fs.createReadStream(image.file).on('error', () => res.destroy()).pipe(res);
+  });
+
+  router.use('/courses', requireUser);
+
+  // GET /courses — my courses with progress
+  router.get('/courses', async (req, res) => {
+    const progress = await progressFor(actorOf(req), catalog);
+    res.render('courses/index', { title: res.locals.t('courses.title'), progress });
+  });
+
+  // GET /courses/:course — the modules of a course and where I stand in each
+  router.get('/courses/:course', async (req, res) => {
+    const course = findCourse(catalog, req.params.course);
+    const progress = (await progressFor(actorOf(req), catalog)).find((p) => p.course.slug === course.slug)!;
+    res.render('courses/course', { title: course.title[req.locale], course, progress });
+  });
+
+  // GET /courses/:course/:module/:lesson — one lesson, with previous/next
+  router.get('/courses/:course/:module/:lesson', async (req, res) => {
+    const ref = findLesson(catalog, req.params.course, req.params.module, req.params.lesson);
+    const progress = (await progressFor(actorOf(req), catalog)).find((p) => p.course.slug === ref.course.slug)!;
+    res.render('courses/lesson', {
+      title: ref.lesson.title[req.locale],
+      ref,
+      isRead: progress.read.has(`${ref.module.folder}/${ref.lesson.slug}`),
+      position: ref.index + 1,
+      total: progress.total,
+    });
+  });
+
+  // POST /courses/:course/:module/:lesson/read — record the lesson as read, go on to the next
+  router.post('/courses/:course/:module/:lesson/read', async (req, res) => {
+    const ref = findLesson(catalog, req.params.course, req.params.module, req.params.lesson);
+    await markLessonRead(actorOf(req), catalog, ref.course.slug, ref.module.folder, ref.lesson.slug);
+    const next = ref.next;
+    res.redirect(303, next ? `/courses/${ref.course.slug}/${next.module}/${next.lesson}` : `/courses/${ref.course.slug}?finished=1`);
+  });
+
+  return router;
+}

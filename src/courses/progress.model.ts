@@ -1,0 +1,32 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+/** One record per person per lesson read: the unique key makes "read twice" a no-op. */
+const lessonReadSchema = new Schema(
+  {
+    user: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    course: { type: String, required: true },
+    /** `<module-folder>/<lesson-slug>` */
+    lesson: { type: String, required: true },
+    readAt: { type: Date, required: true },
+  },
+  { strict: true },
+);
+lessonReadSchema.index({ user: 1, course: 1, lesson: 1 }, { unique: true });
+
+/** One record per person per course, written once when the course's rule is met. */
+const completionSchema = new Schema(
+  {
+    user: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    course: { type: String, required: true },
+    completedAt: { type: Date, required: true },
+    /** The content version (hash) the person completed. */
+    contentVersion: { type: String, required: true },
+  },
+  { strict: true },
+);
+completionSchema.index({ user: 1, course: 1 }, { unique: true });
+
+export type LessonReadDoc = InferSchemaType<typeof lessonReadSchema> & { _id: Types.ObjectId };
+export type CompletionDoc = InferSchemaType<typeof completionSchema> & { _id: Types.ObjectId };
+export const LessonRead = mongoose.model('LessonRead', lessonReadSchema);
+export const CourseCompletion = mongoose.model('CourseCompletion', completionSchema);

@@ -1,0 +1,112 @@
+import request from 'supertest';
+import { CourseCompletion, LessonRead } from '../../src/courses';
+import { testApp } from '../helpers/app';
+import { useTestDatabase } from '../helpers/db';
+import { createTree, createUser, csrfToken, postForm, signedInAgent } from '../helpers/factories';
+
+useTestDatabase(__filename);
+let app: ReturnType<typeof testApp>;
+
+beforeAll(async () => {
+  await createTree();
+  app = testApp();
+});
+
+async function volunteer() {
+  const { user } = await createUser('volunteer', 'T-HN');
+  return { user, agent: await signedInAgent(app, user.username) };
+}
+
+const L = '/courses/digital-literacy';
+
+describe('learning flow', () => {
+  it('GET /courses should list both courses with progress and a start button', async () => {
+    const { agent } = await volunteer();
+    const res = await agent.get('/courses').expect(200);
+    expect(res.text).toContain('Khóa digital-literacy');
+    expect(res.text).toContain('Khóa two-level-government');
+    expect(res.text).toContain('Đã đọc 0/4 bài');
+    expect(res.text).toContain(`href="${L}/01-first/one"`);
+  });
+
+  it('a lesson page should show the rendered text, its sources, previous/next and a read button that works without JavaScript', async () => {
+    const { agent } = await volunteer();
+    const res = await agent.get(`${L}/01-first/two`).expect(200);
+    expect(res.text).toContain('<h2 id="phan-chinh"');
+    expect(res.text).toContain('Nguồn chính thức');
+    expect(res.text).toContain(`action="${L}/01-first/two/read"`);
+    expect(res.text).toContain(`href="${L}/01-first/one"`);
+    expect(res.text).toContain(`href="${L}/02-second/one"`);
+    expect(res.text).not.toMatch(/<script/);
+  });
+
+  it('in English, the lesson should be the English text', async () => {
+    const { agent } = await volunteer();
+    const res = await agent.get(`${L}/01-first/one`).set('Cookie', 'lang=en');
+    expect(res.text).toContain('<html lang="en">');
+    expect(res.text).toContain('Lesson one');
+  });
+
+  it('marking a lesson as read twice should store it once and go on to the next lesson', async () => {
+    const { user, agent } = await volunteer();
+    const first = await postForm(agent, `${L}/01-first/one/read`, {}, `${L}/01-first/one`);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe(`${L}/01-first/two`);
+    await postForm(agent, `${L}/01-first/one/read`, {}, `${L}/01-first/one`);
+    expect(await LessonRead.countDocuments({ user: user._id })).toBe(1);
+  });
+
+  it('two "read" presses at the same moment should still store the lesson once', async () => {
+    const { user, agent } = await volunteer();
+    const _csrf = await csrfToken(agent, `${L}/01-first/one`);
+    await Promise.all([1, 2, 3].map(() => agent.post(`${L}/01-first/one/read`).type('form').send({ _csrf })));
+    expect(await LessonRead.countDocuments({ user: user._id })).toBe(1);
+  });
+
+  it('should resume where the learner stopped', async () => {
+    const { agent } = await volunteer();
+    await postForm(agent, `${L}/01-first/one/read`, {}, `${L}/01-first/one`);
+    await postForm(agent, `${L}/01-first/two/read`, {}, `${L}/01-first/two`);
+    const res = await agent.get('/courses').expect(200);
+    expect(res.text).toContain('Học tiếp');
+    expect(res.text).toContain(`href="${L}/02-second/one"`);
+    expect(res.text).toContain('Đã đọc 2/4 bài');
+  });
+
+  it('reading every lesson of a course whose rule needs only lessons should complete it once, with the content version', async () => {
+    const { user, agent } = await volunteer();
+    for (const key of ['01-first/one', '01-first/two', '02-second/one', '02-second/two']) await postForm(agent, `${L}/${key}/read`, {}, `${L}/${key}`);
+    const last = await postForm(agent, `${L}/02-second/two/read`, {}, `${L}/02-second/two`);
+    expect(last.headers.location).toBe(`${L}?finished=1`);
+    const completions = await CourseCompletion.find({ user: user._id }).lean();
+    expect(completions).toHaveLength(1);
+    expect(completions[0]).toMatchObject({ course: 'digital-literacy', contentVersion: expect.stringMatching(/^[a-f0-9]{16}$/) });
+    expect((await agent.get(L)).text).toContain('Đã hoàn thành ngày');
+  });
+
+  it('one person\'s progress should not show or change another\'s', async () => {
+    const a = await volunteer();
+    const b = await volunteer();
+    await postForm(a.agent, `${L}/01-first/one/read`, {}, `${L}/01-first/one`);
+    expect((await b.agent.get('/courses')).text).toContain('Đã đọc 0/4 bài');
+    expect(await LessonRead.countDocuments({ user: b.user._id })).toBe(0);
+  });
+
+  it('unknown courses, modules and lessons should answer 404; signed out should go to sign-in', async () => {
+    const { agent } = await volunteer();
+    await agent.get('/courses/nope').expect(404);
+    await agent.get(`${L}/09-none/one`).expect(404);
+    await agent.get(`${L}/01-first/nope`).expect(404);
+    expect((await postForm(agent, `${L}/01-first/nope/read`, {}, '/courses')).status).toBe(404);
+    const anon = await request(app).get(`${L}/01-first/one`);
+    expect(anon.status).toBe(303);
+    expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent(`${L}/01-first/one`)}`);
+  });
+
+  it('a lesson picture should be served with its type; unknown files 404', async () => {
+    const res = await request(app).get('/content/digital-literacy/01-first/images/pic.svg').expect(200);
+    expect(res.headers['content-type']).toMatch(/image\/svg\+xml/);
+    await request(app).get('/content/digital-literacy/01-first/images/../../course.yaml').expect(404);
+    await request(app).get('/content/digital-literacy/01-first/images/other.svg').expect(404);
+  });
+});
