@@ -17,6 +17,7 @@ import { coursesRoutes, loadCatalog, type Catalog } from './courses';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { orgRoutes } from './org';
+import { quizzesRoutes } from './quizzes';
 import { configurePassport, requirePasswordChosen } from './shared/auth';
 import { csrfLocals, csrfProtection } from './shared/csrf';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
@@ -106,6 +107,7 @@ export function createApp({ config, logger, extraRoutes, loginLimits = DEFAULT_L
 
   const secureCookies = config.baseUrl.startsWith('https:');
   app.use(homeRoutes(config));
+  app.use(quizzesRoutes(catalog));
   app.use(coursesRoutes(catalog));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
   app.use(accountRoutes(secureCookies));

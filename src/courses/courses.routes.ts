@@ -4,7 +4,7 @@ import { actorOf, requireUser } from '../shared/auth';
 import { NotFound } from '../shared/errors';
 import { findCourse, findLesson } from './catalog';
 import type { Catalog } from './content-loader';
-import { markLessonRead, progressFor } from './progress.service';
+import { markLessonRead, modulesPassed, progressFor } from './progress.service';
 
 export function coursesRoutes(catalog: Catalog): Router {
   const router = Router();
@@ -29,8 +29,10 @@ export function coursesRoutes(catalog: Catalog): Router {
   // GET /courses/:course — the modules of a course and where I stand in each
   router.get('/courses/:course', async (req, res) => {
     const course = findCourse(catalog, req.params.course);
-    const progress = (await progressFor(actorOf(req), catalog)).find((p) => p.course.slug === course.slug)!;
-    res.render('courses/course', { title: course.title[req.locale], course, progress });
+    const actor = actorOf(req);
+    const [all, passed] = await Promise.all([progressFor(actor, catalog), modulesPassed(actor.id, course)]);
+    const progress = all.find((p) => p.course.slug === course.slug)!;
+    res.render('courses/course', { title: course.title[req.locale], course, progress, passed, finished: req.query.finished === '1' });
   });
 
   // GET /courses/:course/:module/:lesson — one lesson, with previous/next

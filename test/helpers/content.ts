@@ -40,7 +40,8 @@ export function writeFixtureContent(): string {
         `title: { vi: "Khóa ${course}", en: "Course ${course}" }`,
         `description: { vi: "Mô tả.", en: "Description." }`,
         `modules: [01-first, 02-second]`,
-        `completion: { allLessonsRead: true, allQuizzesPassed: false }`,
+        // digital-literacy completes on lessons alone; two-level-government also needs its quizzes.
+        `completion: { allLessonsRead: true, allQuizzesPassed: ${course === 'two-level-government'} }`,
       ].join('\n'),
     );
     for (const mod of ['01-first', '02-second']) {
@@ -59,7 +60,7 @@ export function writeFixtureContent(): string {
             `    sources:`,
             `      - title: Nguồn chính thức`,
           ]),
-          `quiz: { questions: 3, passPercent: 80 }`,
+          mod === '02-second' ? `quiz: { questions: 3, passPercent: 80, timeLimitMinutes: 10, cooldownMinutes: 5 }` : `quiz: { questions: 3, passPercent: 80 }`,
         ].join('\n'),
       );
       fs.writeFileSync(path.join(mdir, 'images', 'pic.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>');

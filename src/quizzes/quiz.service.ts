@@ -1,0 +1,201 @@
+/**
+ * Quiz attempts: drawing questions, enforcing cooldowns, limits and time, and grading
+ * exactly once. No transactions: the unique key on a result's attempt is what makes a
+ * second (or concurrent) submission a duplicate that shows the first result.
+ */
+import { randomInt } from 'node:crypto';
+import mongoose, { type Types } from 'mongoose';
+import { completeIfDone, findCourse, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
+import type { Actor } from '../shared/actor';
+import { AppError, NotFound } from '../shared/errors';
+import { grade, shuffle } from './grading';
+import { ModulePass, QuizAttempt, QuizResult, type AttemptDoc, type ResultDoc } from './quiz.model';
+
+/** A late submit within this margin still counts (slow networks). */
+export const GRACE_MS = 30_000;
+
+/** A quiz action refused for a reason the learner should read (shown on the quiz page). */
+export class QuizRefused extends AppError {
+  constructor(
+    messageKey: string,
+    public readonly params: Record<string, string | number> = {},
+    status = 409,
+  ) {
+    super(status, messageKey);
+  }
+}
+
+// Course completion asks which modules a person has passed.
+registerQuizGate(async (userId, course) => {
+  const passes = await ModulePass.find({ user: userId, course: course.slug }).select('module').lean();
+  return new Set(passes.map((p) => p.module));
+});
+
+export function findModule(catalog: Catalog, courseSlug: string, folder: string): { course: Course; module: Module } {
+  const course = findCourse(catalog, courseSlug);
+  const module = course.modules.find((m) => m.folder === folder);
+  if (!module) throw new NotFound();
+  return { course, module };
+}
+
+function startOfDayVietnam(now: Date): Date {
+  const shifted = new Date(now.getTime() + 7 * 3600_000);
+  shifted.setUTCHours(0, 0, 0, 0);
+  return new Date(shifted.getTime() - 7 * 3600_000);
+}
+
+export interface QuizOverview {
+  course: Course;
+  module: Module;
+  results: ResultDoc[];
+  passed: boolean;
+  openAttempt: AttemptDoc | null;
+  /** When the next attempt may start, if a cooldown or the daily limit holds it back. */
+  waitUntil: Date | null;
+  reason: 'cooldown' | 'dailyLimit' | null;
+}
+
+export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: string, folder: string, now = new Date()): Promise<QuizOverview> {
+  const { course, module } = findModule(catalog, courseSlug, folder);
+  const scope = { user: actor.id, course: course.slug, module: module.folder };
+  const [results, pass, attempts] = await Promise.all([
+    QuizResult.find(scope).sort({ submittedAt: -1 }).lean<ResultDoc[]>(),
+    ModulePass.exists(scope),
+    QuizAttempt.find(scope).sort({ startedAt: -1 }).limit(5).lean<AttemptDoc[]>(),
+  ]);
+  const submitted = new Set(results.map((r) => String(r.attempt)));
+  const openAttempt = attempts.find((a) => !submitted.has(String(a._id)) && (!a.deadline || a.deadline.getTime() + GRACE_MS > now.getTime())) ?? null;
+
+  let waitUntil: Date | null = null;
+  let reason: QuizOverview['reason'] = null;
+  const lastFail = results.find((r) => !r.passed);
+  if (!pass && lastFail && module.quiz.cooldownMinutes > 0 && results[0] === lastFail) {
+    const until = new Date(lastFail.submittedAt.getTime() + module.quiz.cooldownMinutes * 60_000);
+    if (until > now) {
+      waitUntil = until;
+      reason = 'cooldown';
+    }
+  }
+  if (!pass && module.quiz.dailyLimit) {
+    const today = startOfDayVietnam(now);
+    const todays = results.filter((r) => r.submittedAt >= today);
+    if (todays.length >= module.quiz.dailyLimit) {
+      waitUntil = new Date(today.getTime() + 24 * 3600_000);
+      reason = 'dailyLimit';
+    }
+  }
+  return { course, module, results, passed: Boolean(pass), openAttempt, waitUntil, reason };
+}
+
+/** Starts (or resumes) an attempt: N questions drawn at random, options shuffled, stored server-side. */
+export async function startAttempt(actor: Actor, catalog: Catalog, courseSlug: string, folder: string, now = new Date()): Promise<AttemptDoc> {
+  const o = await quizOverview(actor, catalog, courseSlug, folder, now);
+  if (o.openAttempt) return o.openAttempt;
+  if (o.waitUntil) throw new QuizRefused(o.reason === 'cooldown' ? 'quiz.cooldown' : 'quiz.dailyLimit', { until: o.waitUntil.toISOString() }, 429);
+  const drawn = shuffle(o.module.bank, randomInt).slice(0, o.module.quiz.questions);
+  const created = await QuizAttempt.create({
+    user: actor.id,
+    course: o.course.slug,
+    module: o.module.folder,
+    questions: drawn.map((q) => ({ id: q.id, options: shuffle(q.options.map((x) => x.id), randomInt) })),
+    startedAt: now,
+    deadline: o.module.quiz.timeLimitMinutes ? new Date(now.getTime() + o.module.quiz.timeLimitMinutes * 60_000) : null,
+    contentVersion: o.course.version,
+  });
+  return created.toObject() as AttemptDoc;
+}
+
+/** The actor's own attempt; anyone else's is a 404, as if it did not exist. */
+export async function attemptOf(actor: Actor, id: string): Promise<AttemptDoc> {
+  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  const attempt = await QuizAttempt.findOne({ _id: id, user: actor.id }).lean<AttemptDoc>();
+  if (!attempt) throw new NotFound();
+  return attempt;
+}
+
+export async function resultOfAttempt(attemptId: Types.ObjectId): Promise<ResultDoc | null> {
+  return QuizResult.findOne({ attempt: attemptId }).lean<ResultDoc>();
+}
+
+/** The questions of an attempt, in its drawn order, with the content they come from. */
+export function attemptQuestions(catalog: Catalog, attempt: AttemptDoc): { question: Question; options: string[] }[] {
+  const { module } = findModule(catalog, attempt.course, attempt.module);
+  return attempt.questions.map((q) => {
+    const question = module.bank.find((b) => b.id === q.id);
+    if (!question) throw new NotFound(); // the bank changed under an open attempt
+    return { question, options: q.options };
+  });
+}
+
+/**
+ * Grades a submission once. Answers arrive as `q_<questionId>` → option id(s).
+ * Returns the stored result; `duplicate` when an earlier submission had already made it.
+ */
+export async function submitAttempt(
+  actor: Actor,
+  catalog: Catalog,
+  attemptId: string,
+  raw: Record<string, unknown>,
+  now = new Date(),
+): Promise<{ result: ResultDoc; duplicate: boolean }> {
+  const attempt = await attemptOf(actor, attemptId);
+  const existing = await resultOfAttempt(attempt._id);
+  if (existing) return { result: existing, duplicate: true };
+
+  const drawn = attemptQuestions(catalog, attempt);
+  const chosen = new Map<string, string[]>();
+  for (const [key, value] of Object.entries(raw)) {
+    if (!key.startsWith('q_')) continue;
+    const id = key.slice(2);
+    const entry = drawn.find((d) => d.question.id === id);
+    if (!entry) throw new QuizRefused('quiz.notDrawn', {}, 400);
+    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    if (values.length === 0 || values.some((v) => !entry.options.includes(v))) throw new QuizRefused('quiz.unknownOption', {}, 400);
+    if (entry.question.type !== 'multiple' && values.length > 1) throw new QuizRefused('quiz.unknownOption', {}, 400);
+    chosen.set(id, values);
+  }
+  const missing = drawn.filter((d) => !chosen.has(d.question.id)).length;
+  if (missing > 0) throw new QuizRefused('quiz.unanswered', { count: missing }, 400);
+  if (attempt.deadline && now.getTime() > attempt.deadline.getTime() + GRACE_MS) throw new QuizRefused('quiz.expired', {}, 409);
+
+  const { module } = findModule(catalog, attempt.course, attempt.module);
+  const graded = grade(drawn.map((d) => d.question), chosen, module.quiz.passPercent);
+  let result: ResultDoc;
+  try {
+    const created = await QuizResult.create({ attempt: attempt._id, user: actor.id, course: attempt.course, module: attempt.module, ...graded, submittedAt: now });
+    result = created.toObject() as ResultDoc;
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    // Someone (the same phone, twice) got there first: theirs is the result.
+    const first = await resultOfAttempt(attempt._id);
+    if (!first) throw err;
+    return { result: first, duplicate: true };
+  }
+  if (result.passed) {
+    try {
+      await ModulePass.create({ user: actor.id, course: attempt.course, module: attempt.module, result: result._id, passedAt: now });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err; // passed before: nothing changes
+    }
+    await completeIfDone(actor.id, findCourse(catalog, attempt.course));
+  }
+  return { result, duplicate: false };
+}
+
+export async function resultOf(actor: Actor, id: string): Promise<ResultDoc> {
+  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  const result = await QuizResult.findOne({ _id: id, user: actor.id }).lean<ResultDoc>();
+  if (!result) throw new NotFound();
+  return result;
+}
+
+/** Module folders the person has passed, per course (for course pages). */
+export async function passedModulesOf(actor: Actor): Promise<Map<string, Set<string>>> {
+  const passes = await ModulePass.find({ user: actor.id }).select('course module').lean();
+  const out = new Map<string, Set<string>>();
+  for (const p of passes) {
+    if (!out.has(p.course)) out.set(p.course, new Set());
+    out.get(p.course)!.add(p.module);
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import { Router, type Request, type Response } from 'express';
+import type { Catalog } from '../courses';
+import { actorOf, requireUser } from '../shared/auth';
+import type { AttemptDoc } from './quiz.model';
+import { attemptOf, attemptQuestions, findModule, quizOverview, QuizRefused, resultOf, resultOfAttempt, startAttempt, submitAttempt } from './quiz.service';
+
+export function quizzesRoutes(catalog: Catalog): Router {
+  const router = Router();
+  router.use(['/quiz', '/courses/:course/:module/quiz'], requireUser);
+
+  async function renderOverview(req: Request, res: Response, status = 200, refusal: QuizRefused | null = null) {
+    const o = await quizOverview(actorOf(req), catalog, String(req.params.course), String(req.params.module));
+    res.status(status).render('quizzes/overview', { title: o.module.title[req.locale], o, refusal });
+  }
+
+  // GET /courses/:course/:module/quiz — the module's quiz: rules, state, history
+  router.get('/courses/:course/:module/quiz', async (req, res) => {
+    await renderOverview(req, res);
+  });
+
+  // POST /courses/:course/:module/quiz/start — draw questions (or resume the open attempt)
+  router.post('/courses/:course/:module/quiz/start', async (req, res) => {
+    try {
+      const attempt = await startAttempt(actorOf(req), catalog, req.params.course, req.params.module);
+      res.redirect(303, `/quiz/attempts/${attempt._id}`);
+    } catch (err) {
+      if (!(err instanceof QuizRefused)) throw err;
+      await renderOverview(req, res, err.status, err);
+    }
+  });
+
+  function renderAttempt(req: Request, res: Response, attempt: AttemptDoc, status = 200, refusal: QuizRefused | null = null, chosen: Record<string, unknown> = {}) {
+    const { course, module } = findModule(catalog, attempt.course, attempt.module);
+    res.status(status).render('quizzes/attempt', {
+      title: module.title[req.locale],
+      course,
+      module,
+      attempt,
+      items: attemptQuestions(catalog, attempt),
+      refusal,
+      chosen,
+    });
+  }
+
+  // GET /quiz/attempts/:id — the questions of my attempt (never which answer is right)
+  router.get('/quiz/attempts/:id', async (req, res) => {
+    const attempt = await attemptOf(actorOf(req), req.params.id);
+    const result = await resultOfAttempt(attempt._id);
+    if (result) {
+      res.redirect(303, `/quiz/results/${result._id}`);
+      return;
+    }
+    res.set('Cache-Control', 'no-store');
+    renderAttempt(req, res, attempt);
+  });
+
+  // POST /quiz/attempts/:id/submit — grade once; a repeat shows the first result
+  router.post('/quiz/attempts/:id/submit', async (req, res) => {
+    const actor = actorOf(req);
+    try {
+      const { result } = await submitAttempt(actor, catalog, req.params.id, (req.body ?? {}) as Record<string, unknown>);
+      res.redirect(303, `/quiz/results/${result._id}`);
+    } catch (err) {
+      if (!(err instanceof QuizRefused)) throw err;
+      const attempt = await attemptOf(actor, req.params.id);
+      renderAttempt(req, res, attempt, err.status, err, (req.body ?? {}) as Record<string, unknown>);
+    }
+  });
+
+  // GET /quiz/results/:id — my score, each question right or not, with explanations
+  router.get('/quiz/results/:id', async (req, res) => {
+    const actor = actorOf(req);
+    const result = await resultOf(actor, req.params.id);
+    const attempt = await attemptOf(actor, String(result.attempt));
+    const { course, module } = findModule(catalog, result.course, result.module);
+    const items = attemptQuestions(catalog, attempt);
+    const showCorrect = result.passed || module.quiz.showCorrectAfterFail;
+    res.render('quizzes/result', { title: module.title[req.locale], course, module, result, items, showCorrect });
+  });
+
+  return router;
+}
