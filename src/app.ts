@@ -13,6 +13,7 @@ import type { Config } from './config';
 import passport from 'passport';
 import { accountRoutes, authRoutes, findActiveUser, peopleRoutes } from './accounts';
 import { auditRoutes } from './audit';
+import { certificatesRoutes } from './certificates';
 import { coursesRoutes, loadCatalog, type Catalog } from './courses';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
@@ -25,7 +26,7 @@ import { i18nMiddleware, userLocale } from './shared/i18n';
 import { navigation } from './shared/navigation';
 import { pageLocals } from './shared/page-locals';
 import { publicDir, viewsDir } from './shared/paths';
-import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './shared/rate-limit';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle, LookupLimiter, type LoginLimits } from './shared/rate-limit';
 import { absoluteTimeout, sessionMiddleware } from './shared/session';
 
 export interface AppDeps {
@@ -37,11 +38,20 @@ export interface AppDeps {
   loginLimits?: LoginLimits;
   /** The courses (default: content/, loaded and rendered once). */
   catalog?: Catalog;
+  /** Public certificate lookups per IP and minute (tests lower it). */
+  verifyLimitPerMinute?: number;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function createApp({ config, logger, extraRoutes, loginLimits = DEFAULT_LOGIN_LIMITS, catalog = loadCatalog() }: AppDeps): Express {
+export function createApp({
+  config,
+  logger,
+  extraRoutes,
+  loginLimits = DEFAULT_LOGIN_LIMITS,
+  catalog = loadCatalog(),
+  verifyLimitPerMinute = 60,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -108,6 +118,7 @@ export function createApp({ config, logger, extraRoutes, loginLimits = DEFAULT_L
   const secureCookies = config.baseUrl.startsWith('https:');
   app.use(homeRoutes(config));
   app.use(quizzesRoutes(catalog));
+  app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
   app.use(coursesRoutes(catalog));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
   app.use(accountRoutes(secureCookies));

@@ -64,6 +64,11 @@ const rows: Row[] = [
   ['GET', () => '/courses/digital-literacy/01-first/one', SEE_OTHER, OK, OK, OK, OK, OK],
   ['POST', () => '/courses/digital-literacy/01-first/one/read', SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
   ['GET', () => '/content/digital-literacy/01-first/images/pic.svg', OK, OK, OK, OK, OK, OK],
+  ['GET', () => '/courses/digital-literacy/01-first/quiz', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['GET', () => '/verify', OK, OK, OK, OK, OK, OK],
+  ['GET', () => '/certificates', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['GET', () => '/certificates/people', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
+  ['GET', () => '/certificates/zip?unit=T-HN', SEE_OTHER, FORBIDDEN, OK, OK, OK, NOT_FOUND],
   ['GET', () => '/admin/audit', SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
 ];
 

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'user.enabled',
   'user.moved',
   'access.denied',
+  'certificate.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

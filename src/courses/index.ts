@@ -1,6 +1,17 @@
 export { CONTENT_DIR, ContentInvalid, findCourse, findLesson, lessonKeys, loadCatalog } from './catalog';
 export { COURSE_SLUGS, loadContent, WORDS_MAX, WORDS_MIN, type Catalog, type ContentProblem, type Course, type Lesson, type Module } from './content-loader';
 export type { Question, QuizSettings } from './content-schema';
-export { completeIfDone, modulesPassed, progressFor, registerQuizGate, type CourseProgress } from './progress.service';
+export {
+  completeIfDone,
+  completionsOf,
+  modulesPassed,
+  onCompletionReset,
+  onCourseCompleted,
+  progressFor,
+  registerQuizGate,
+  resetCompletion,
+  type CourseProgress,
+} from './progress.service';
+export type { CompletionDoc } from './progress.model';
 export { CourseCompletion, LessonRead } from './progress.model';
 export { coursesRoutes } from './courses.routes';

@@ -84,9 +84,34 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
     if (!course.modules.every((m) => passed.has(m.folder))) return false;
   }
   try {
-    await CourseCompletion.create({ user: userId, course: course.slug, completedAt: new Date(), contentVersion: course.version });
+    const created = await CourseCompletion.create({ user: userId, course: course.slug, completedAt: new Date(), contentVersion: course.version });
+    for (const listener of completedListeners) await listener(created.toObject() as CompletionDoc);
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
   }
   return true;
+}
+
+type CompletedListener = (completion: CompletionDoc) => Promise<void>;
+const completedListeners: CompletedListener[] = [];
+/** Called once per completion, right after it is written (certificates are issued here). */
+export function onCourseCompleted(listener: CompletedListener): void {
+  completedListeners.push(listener);
+}
+
+type ResetListener = (userId: Types.ObjectId, course: string) => Promise<void>;
+const resetListeners: ResetListener[] = [];
+/** Called when a completion is withdrawn (quizzes forget the module passes of that course). */
+export function onCompletionReset(listener: ResetListener): void {
+  resetListeners.push(listener);
+}
+
+/** Withdraws a completion so that the person must complete the course again. */
+export async function resetCompletion(userId: Types.ObjectId, course: string): Promise<void> {
+  await CourseCompletion.deleteOne({ user: userId, course });
+  for (const listener of resetListeners) await listener(userId, course);
+}
+
+export async function completionsOf(userId: Types.ObjectId): Promise<CompletionDoc[]> {
+  return CourseCompletion.find({ user: userId }).lean<CompletionDoc[]>();
 }

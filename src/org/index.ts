@@ -1,6 +1,7 @@
 export { Unit, UNIT_LEVELS, type UnitDoc, type UnitLevel } from './unit.model';
 export { importOrgCsv, onLineageChanged, type ImportReport } from './org-import';
 export {
+  centralUnit,
   childrenOf,
   DEFAULT_TREE_FILE,
   findUnitByCode,

@@ -47,3 +47,8 @@ export async function unitsByIds(ids: Types.ObjectId[]): Promise<Map<string, Uni
   const units = await Unit.find({ _id: mongoose.trusted({ $in: ids }) }).lean<UnitDoc[]>();
   return new Map(units.map((u) => [String(u._id), u]));
 }
+
+/** The central unit (the issuer of certificates); whatever its code. */
+export async function centralUnit(): Promise<UnitDoc | null> {
+  return Unit.findOne({ level: 'central' }).lean<UnitDoc>();
+}

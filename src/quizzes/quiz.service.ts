@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import mongoose, { type Types } from 'mongoose';
-import { completeIfDone, findCourse, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
+import { completeIfDone, findCourse, onCompletionReset, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
 import type { Actor } from '../shared/actor';
 import { AppError, NotFound } from '../shared/errors';
 import { grade, shuffle } from './grading';
@@ -29,6 +29,11 @@ export class QuizRefused extends AppError {
 registerQuizGate(async (userId, course) => {
   const passes = await ModulePass.find({ user: userId, course: course.slug }).select('module').lean();
   return new Set(passes.map((p) => p.module));
+});
+
+// A withdrawn completion (revoked certificate) means the quizzes must be passed again.
+onCompletionReset(async (userId, course) => {
+  await ModulePass.deleteMany({ user: userId, course });
 });
 
 export function findModule(catalog: Catalog, courseSlug: string, folder: string): { course: Course; module: Module } {

@@ -61,3 +61,30 @@ export async function deleteExpiredRateLimits(now = new Date()): Promise<number>
   const res = await mongoose.connection.db!.collection(RATE_LIMITS_COLLECTION).deleteMany({ expire: { $lt: now } });
   return res.deletedCount;
 }
+
+/** A per-IP limit on public lookups (certificate verification), shared by every process. */
+export class LookupLimiter {
+  private readonly limiter: RateLimiterMongo;
+
+  constructor(points = 60, durationSec = 60) {
+    this.limiter = new RateLimiterMongo({
+      storeClient: mongoose.connection,
+      tableName: RATE_LIMITS_COLLECTION,
+      disableIndexesCreation: true,
+      keyPrefix: 'lookup_ip',
+      points,
+      duration: durationSec,
+    });
+  }
+
+  /** Seconds to wait when the IP is over its limit; 0 when the lookup may go ahead. */
+  async consume(ip: string): Promise<number> {
+    try {
+      await this.limiter.consume(ip);
+      return 0;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      throw err;
+    }
+  }
+}

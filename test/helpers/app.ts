@@ -12,12 +12,13 @@ export const silentLogger = pino({ level: 'silent' });
 
 /** A ready app on the test database mongoose is connected to. */
 /** A ready app on the test database mongoose is connected to (courses: the small fixture content). */
-export function testApp(opts: { env?: Record<string, string> } & Pick<AppDeps, 'extraRoutes' | 'loginLimits' | 'catalog'> = {}): Express {
+export function testApp(opts: { env?: Record<string, string> } & Pick<AppDeps, 'extraRoutes' | 'loginLimits' | 'catalog' | 'verifyLimitPerMinute'> = {}): Express {
   return createApp({
     config: testConfig(opts.env),
     logger: silentLogger,
     extraRoutes: opts.extraRoutes,
     loginLimits: opts.loginLimits,
     catalog: opts.catalog ?? fixtureCatalog(),
+    verifyLimitPerMinute: opts.verifyLimitPerMinute ?? 10_000,
   });
 }

@@ -1,0 +1,130 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { findCourse, type Catalog } from '../courses';
+import { unitInScope } from '../org';
+import { actorOf, requireRole, requireUser } from '../shared/auth';
+import { Invalid } from '../shared/errors';
+import type { LookupLimiter } from '../shared/rate-limit';
+import { pageNumber, parseInput } from '../shared/validate';
+import {
+  certificateInScope,
+  myCertificates,
+  pdfContent,
+  pdfFileName,
+  peopleCertificates,
+  revokeCertificate,
+  verifySerial,
+  writeUnitZip,
+} from './certificates.service';
+import { writeCertificatePdf } from './pdf';
+import { checkSerial } from './serial';
+
+const revokeForm = z.object({ reason: z.string().max(1000) });
+const listQuery = z.object({ unit: z.string().max(32).optional(), page: z.string().max(6).optional() });
+const zipQuery = z.object({ unit: z.string().min(1).max(32) });
+
+export function certificatesRoutes(config: Config, catalog: Catalog, limiter: LookupLimiter): Router {
+  const router = Router();
+  const courseTitle = (slug: string) => findCourse(catalog, slug).title;
+
+  // GET /verify — type a serial in (public); ?serial= goes to its page
+  router.get('/verify', (req, res) => {
+    const typed = typeof req.query.serial === 'string' ? req.query.serial.slice(0, 60) : '';
+    if (typed) {
+      const check = checkSerial(typed);
+      res.redirect(303, `/verify/${encodeURIComponent(check.ok ? check.serial : typed.trim())}`);
+      return;
+    }
+    res.render('certificates/verify-form', { title: res.locals.t('verify.title'), serial: '' });
+  });
+
+  // GET /verify/:serial — public check printed on paper: valid or revoked, holder, course, date
+  router.get('/verify/:serial', async (req, res) => {
+    const wait = await limiter.consume(req.ip ?? 'unknown');
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      res.status(429).render('certificates/verify-form', { title: res.locals.t('verify.title'), serial: req.params.serial.slice(0, 40), statusKey: 'verify.tooMany' });
+      return;
+    }
+    const v = await verifySerial(req.params.serial);
+    if (v.status === 'valid' || v.status === 'revoked') {
+      res.set('Cache-Control', 'no-cache');
+      res.render('certificates/verify', { title: res.locals.t('verify.title'), v, course: courseTitle(v.certificate.course) });
+      return;
+    }
+    res.status(v.status === 'unknown' ? 404 : 400).render('certificates/verify-form', {
+      title: res.locals.t('verify.title'),
+      serial: 'serial' in v ? v.serial : '',
+      statusKey: `verify.${v.status}`,
+    });
+  });
+
+  router.use('/certificates', requireUser);
+
+  // GET /certificates — my certificates
+  router.get('/certificates', async (req, res) => {
+    const actor = actorOf(req);
+    const certificates = await myCertificates(actor);
+    res.render('certificates/mine', { title: res.locals.t('certificates.title'), certificates, courseTitle, canSeePeople: actor.role !== 'volunteer' });
+  });
+
+  // GET /certificates/people — certificates of the people in my scope
+  router.get('/certificates/people', ...requireRole('trainer', 'staff', 'admin'), async (req, res) => {
+    const q = parseInput(listQuery, req.query);
+    const actor = actorOf(req);
+    const page = pageNumber(q.page);
+    const { certificates, hasMore } = await peopleCertificates(actor, { unitCode: q.unit, page });
+    res.render('certificates/people', {
+      title: res.locals.t('certificates.peopleTitle'),
+      certificates,
+      hasMore,
+      page,
+      unit: q.unit ?? '',
+      courseTitle,
+      canRevoke: actor.role === 'staff' || actor.role === 'admin',
+    });
+  });
+
+  // GET /certificates/zip?unit=CODE — every valid certificate under a unit, in one ZIP for printing
+  router.get('/certificates/zip', ...requireRole('trainer', 'staff', 'admin'), async (req, res) => {
+    const { unit } = parseInput(zipQuery, req.query);
+    const actor = actorOf(req);
+    // Validate the scope before the first byte is sent: afterwards an error cannot become a page.
+    await unitInScope(actor, unit);
+    res.attachment(`chung-nhan-${unit.replace(/[^\w-]/g, '')}.zip`);
+    await writeUnitZip(actor, catalog, config.baseUrl, unit, res);
+  });
+
+  // GET /certificates/:serial/pdf — download one certificate (mine, or of a person in my scope)
+  router.get('/certificates/:serial/pdf', async (req, res) => {
+    const cert = await certificateInScope(actorOf(req), req.params.serial);
+    const content = await pdfContent(catalog, cert, config.baseUrl);
+    res.type('application/pdf');
+    res.attachment(pdfFileName(cert));
+    await writeCertificatePdf(content, res);
+  });
+
+  // POST /certificates/:serial/revoke — staff revoke with a reason (audited)
+  router.post('/certificates/:serial/revoke', ...requireRole('staff', 'admin'), async (req, res) => {
+    const actor = actorOf(req);
+    try {
+      const { reason } = parseInput(revokeForm, req.body);
+      await revokeCertificate(actor, String(req.params.serial), reason);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      const cert = await certificateInScope(actor, String(req.params.serial));
+      res.status(400).render('certificates/revoke', { title: res.locals.t('certificates.revokeTitle'), cert, course: courseTitle(cert.course), errors: err.fields });
+      return;
+    }
+    res.redirect(303, `/verify/${encodeURIComponent(String(req.params.serial))}`);
+  });
+
+  // GET /certificates/:serial/revoke — the revocation form
+  router.get('/certificates/:serial/revoke', ...requireRole('staff', 'admin'), async (req, res) => {
+    const cert = await certificateInScope(actorOf(req), String(req.params.serial));
+    res.render('certificates/revoke', { title: res.locals.t('certificates.revokeTitle'), cert, course: courseTitle(cert.course), errors: {} });
+  });
+
+  return router;
+}
