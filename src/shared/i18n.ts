@@ -77,7 +77,11 @@ function applyLocale(req: Request, res: Response, locale: Locale): void {
   res.locals.formatNumber = (n: number) => numbers.format(n);
   const dates = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
   res.locals.formatDateTime = (d: Date | null | undefined) => (d ? dates.format(d) : '');
-  const days = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' });
+  // Vietnamese readers expect 25/11/2026; English ones 25 Nov 2026.
+  const days =
+    locale === 'vi'
+      ? new Intl.DateTimeFormat('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' })
+      : new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' });
   res.locals.formatDate = (d: Date | null | undefined) => (d ? days.format(d) : '');
 }
 
