@@ -17,6 +17,7 @@ import { certificatesRoutes } from './certificates';
 import { coursesRoutes, loadCatalog, type Catalog } from './courses';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
+import { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts';
 import { orgRoutes } from './org';
 import { quizzesRoutes } from './quizzes';
 import { configurePassport, requirePasswordChosen } from './shared/auth';
@@ -110,7 +111,9 @@ export function createApp({
   app.use(passport.session());
   app.use(absoluteTimeout());
   app.use(userLocale());
-  app.use(csrfProtection);
+  // Uploads (multipart) are parsed by multer inside their own route, which then checks the
+  // token; any other multipart POST is checked here and refused for lack of one.
+  app.use((req, res, next) => (req.is('multipart/form-data') && ROSTER_UPLOAD_PATH.test(req.path) ? next() : csrfProtection(req, res, next)));
   app.use(csrfLocals());
   app.use(requirePasswordChosen);
   app.use(navigation());
@@ -119,6 +122,7 @@ export function createApp({
   app.use(homeRoutes(config));
   app.use(quizzesRoutes(catalog));
   app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
+  app.use(cohortsRoutes(config, catalog));
   app.use(coursesRoutes(catalog));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
   app.use(accountRoutes(secureCookies));

@@ -69,6 +69,11 @@ const rows: Row[] = [
   ['GET', () => '/certificates', SEE_OTHER, OK, OK, OK, OK, OK],
   ['GET', () => '/certificates/people', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
   ['GET', () => '/certificates/zip?unit=T-HN', SEE_OTHER, FORBIDDEN, OK, OK, OK, NOT_FOUND],
+  ['GET', () => '/cohorts', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
+  ['GET', () => '/cohorts/new', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
+  ['POST', () => '/cohorts', SEE_OTHER, FORBIDDEN, 400, 400, 400, 400],
+  ['GET', () => '/cascade', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
+  ['GET', () => `/cascade/${hnPerson}`, SEE_OTHER, FORBIDDEN, NOT_FOUND, OK, OK, NOT_FOUND],
   ['GET', () => '/admin/audit', SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
 ];
 

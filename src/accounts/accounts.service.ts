@@ -215,3 +215,14 @@ export async function findPeople(
 export async function countUsers(): Promise<number> {
   return User.estimatedDocumentCount();
 }
+
+/** Makes a volunteer a trainer: staff and admins in scope, or the trainer who retrained them. */
+export async function promoteToTrainer(actor: Actor, id: string): Promise<UserDoc> {
+  if (actor.role === 'volunteer') throw new Forbidden();
+  const user = await personInScope(actor, id);
+  if (actor.role === 'trainer' && String(user.retrainedBy ?? '') !== String(actor.id)) throw new NotFound();
+  if (user.role !== 'volunteer') return user;
+  await User.updateOne({ _id: user._id, role: 'volunteer' }, { $set: { role: 'trainer' } });
+  await recordAudit({ action: 'user.promoted', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
+  return { ...user, role: 'trainer' };
+}

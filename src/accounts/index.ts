@@ -8,6 +8,7 @@ export {
   findPeople,
   moveUser,
   personInScope,
+  promoteToTrainer,
   PEOPLE_PAGE_SIZE,
   resetPassword,
   rolesCreatableBy,
@@ -17,7 +18,7 @@ export {
   USERNAME_RE,
   type NewAccount,
 } from './accounts.service';
-export { passwordProblem, PASSWORD_MIN, PASSWORD_MAX } from './password';
+export { generateOneTimePassword, hashOneTimePassword, passwordProblem, PASSWORD_MIN, PASSWORD_MAX } from './password';
 export { authRoutes } from './auth.routes';
 export { accountRoutes } from './account.routes';
 export { peopleRoutes } from './people.routes';

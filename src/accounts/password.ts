@@ -2,7 +2,7 @@
  * Passwords per ASVS level 2: 8 to 128 characters, any character allowed, common and
  * guessable ones refused; stored as argon2id (19 MiB, 2 passes); one-time passwords random.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 
@@ -33,11 +33,31 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  if (passwordHash.startsWith(OTP_PREFIX)) return verifyOneTimeHash(passwordHash, password);
   try {
     return await verify(passwordHash, password);
   } catch {
     return false;
   }
+}
+
+/*
+ * One-time passwords made by the server for roster imports are hashed with salted
+ * SHA-256 rather than argon2id: they carry about 59 random bits (no dictionary to
+ * guess from), are replaced at first sign-in, and a 20,000-row import would otherwise
+ * spend many minutes hashing. Passwords people choose always use argon2id.
+ */
+const OTP_PREFIX = '$otp-sha256$';
+export function hashOneTimePassword(otp: string): string {
+  const salt = randomBytes(16).toString('hex');
+  return `${OTP_PREFIX}${salt}$${createHash('sha256').update(`${salt}:${otp}`).digest('hex')}`;
+}
+function verifyOneTimeHash(stored: string, candidate: string): boolean {
+  const [salt, digest] = stored.slice(OTP_PREFIX.length).split('$');
+  if (!salt || !digest) return false;
+  const actual = createHash('sha256').update(`${salt}:${candidate}`).digest();
+  const expected = Buffer.from(digest, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** A hash of nothing anyone knows, verified when the username is unknown so that timing tells nothing. */

@@ -17,6 +17,8 @@ const userSchema = new Schema(
     lineage: { type: [Schema.Types.ObjectId], required: true },
     /** Who retrained this person (the cascade). */
     retrainedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    /** The chain of trainers above this person, root first: "everyone in X's cascade" is `{ cascadePath: X }`. */
+    cascadePath: { type: [Schema.Types.ObjectId], default: [] },
     phone: { type: String, default: null },
     locale: { type: String, enum: ['vi', 'en'], default: null },
     disabled: { type: Boolean, default: false },
@@ -27,6 +29,7 @@ const userSchema = new Schema(
 userSchema.index({ lineage: 1 });
 userSchema.index({ unit: 1 });
 userSchema.index({ retrainedBy: 1 });
+userSchema.index({ cascadePath: 1 });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 export const User = mongoose.model('User', userSchema);

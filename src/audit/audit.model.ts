@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'user.disabled',
   'user.enabled',
   'user.moved',
+  'user.promoted',
   'access.denied',
   'certificate.revoked',
 ] as const;

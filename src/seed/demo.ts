@@ -52,8 +52,14 @@ export async function seedDemo(log: (msg: string) => void = () => undefined): Pr
   }
   // Who retrained whom: the start of a cascade for later features to show.
   const ids = new Map((await User.find({ username: mongoose.trusted({ $in: DEMO_PEOPLE.map((p) => p.username) }) }).select('username').lean()).map((u) => [u.username, u._id]));
+  const pathOf = (username: string): unknown[] => {
+    const trainer = DEMO_PEOPLE.find((p) => p.username === username)?.retrainedBy;
+    return trainer ? [...pathOf(trainer), ids.get(trainer)] : [];
+  };
   for (const person of DEMO_PEOPLE) {
-    if (person.retrainedBy) await User.updateOne({ username: person.username }, { $set: { retrainedBy: ids.get(person.retrainedBy) } });
+    if (person.retrainedBy) {
+      await User.updateOne({ username: person.username }, { $set: { retrainedBy: ids.get(person.retrainedBy), cascadePath: pathOf(person.username) } });
+    }
   }
   log(`demo data: ${created} account(s) created`);
   return { created };

@@ -6,6 +6,8 @@ const ITEMS: { href: string; key: string; roles: Role[] }[] = [
   { href: '/', key: 'nav.home', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
   { href: '/courses', key: 'nav.courses', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
   { href: '/certificates', key: 'nav.certificates', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
+  { href: '/cohorts', key: 'nav.cohorts', roles: ['trainer', 'staff', 'admin'] },
+  { href: '/cascade', key: 'nav.cascade', roles: ['trainer', 'staff', 'admin'] },
   { href: '/org', key: 'nav.org', roles: ['staff', 'admin'] },
   { href: '/people', key: 'nav.people', roles: ['staff', 'admin'] },
   { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },

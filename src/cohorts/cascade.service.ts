@@ -1,0 +1,85 @@
+/**
+ * The cascade: who retrained whom. "Everyone under trainer X" is `{ cascadePath: X }`,
+ * so a whole branch is one query, however deep it goes.
+ */
+import mongoose, { type Types } from 'mongoose';
+import { User, type UserDoc } from '../accounts';
+import { CourseCompletion } from '../courses';
+import type { Actor } from '../shared/actor';
+import { NotFound } from '../shared/errors';
+
+export interface LevelCounts {
+  level: number;
+  people: number;
+  digitalLiteracy: number;
+  twoLevelGovernment: number;
+  compliant: number;
+}
+
+export interface CascadeView {
+  root: UserDoc;
+  /** The people the root retrained, each with the counts of their own branch. */
+  direct: { user: UserDoc; branch: number; branchCompliant: number; completed: string[] }[];
+  levels: LevelCounts[];
+  total: LevelCounts;
+}
+
+/** The root must be the actor, someone in the actor's cascade, or (staff) a trainer in their scope. */
+async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
+  if (!userId || userId === String(actor.id)) {
+    const me = await User.findById(actor.id).lean<UserDoc>();
+    if (!me) throw new NotFound();
+    return me;
+  }
+  if (!mongoose.isValidObjectId(userId)) throw new NotFound();
+  const filter =
+    actor.role === 'staff' || actor.role === 'admin'
+      ? { $or: [{ _id: userId, lineage: actor.unitId }, { _id: userId, cascadePath: actor.id }] }
+      : { _id: userId, cascadePath: actor.id };
+  const user = await User.findOne(filter).lean<UserDoc>();
+  if (!user) throw new NotFound();
+  return user;
+}
+
+export async function cascadeOf(actor: Actor, userId: string | null): Promise<CascadeView> {
+  if (actor.role === 'volunteer') throw new NotFound();
+  const root = await rootFor(actor, userId);
+  const members = await User.find({ cascadePath: root._id }).select('username fullName role retrainedBy cascadePath unit').lean<UserDoc[]>();
+  const completions = members.length
+    ? await CourseCompletion.find({ user: mongoose.trusted({ $in: members.map((m) => m._id) }) }).select('user course').lean()
+    : [];
+  const done = new Map<string, Set<string>>();
+  for (const c of completions) {
+    if (!done.has(String(c.user))) done.set(String(c.user), new Set());
+    done.get(String(c.user))!.add(c.course);
+  }
+  const has = (u: UserDoc, course: string) => done.get(String(u._id))?.has(course) ?? false;
+  const compliant = (u: UserDoc) => has(u, 'digital-literacy') && has(u, 'two-level-government');
+
+  const rootDepth = (root.cascadePath ?? []).length + 1;
+  const levels = new Map<number, LevelCounts>();
+  const total: LevelCounts = { level: 0, people: 0, digitalLiteracy: 0, twoLevelGovernment: 0, compliant: 0 };
+  for (const m of members) {
+    const level = (m.cascadePath as Types.ObjectId[]).length - rootDepth + 1;
+    if (!levels.has(level)) levels.set(level, { level, people: 0, digitalLiteracy: 0, twoLevelGovernment: 0, compliant: 0 });
+    for (const counts of [levels.get(level)!, total]) {
+      counts.people += 1;
+      if (has(m, 'digital-literacy')) counts.digitalLiteracy += 1;
+      if (has(m, 'two-level-government')) counts.twoLevelGovernment += 1;
+      if (compliant(m)) counts.compliant += 1;
+    }
+  }
+  const direct = members
+    .filter((m) => String(m.retrainedBy) === String(root._id))
+    .map((user) => {
+      const branch = members.filter((m) => (m.cascadePath as Types.ObjectId[]).some((id) => String(id) === String(user._id)));
+      return {
+        user,
+        branch: branch.length,
+        branchCompliant: branch.filter(compliant).length,
+        completed: [...(done.get(String(user._id)) ?? [])],
+      };
+    })
+    .sort((a, b) => b.branch - a.branch || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
+  return { root, direct, levels: [...levels.values()].sort((a, b) => a.level - b.level), total };
+}

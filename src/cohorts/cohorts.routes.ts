@@ -1,0 +1,181 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { promoteToTrainer } from '../accounts';
+import type { Config } from '../config';
+import type { Catalog } from '../courses';
+import { actorOf, requireRole } from '../shared/auth';
+import { csrfProtection } from '../shared/csrf';
+import { Invalid } from '../shared/errors';
+import { parseInput } from '../shared/validate';
+import { cascadeOf } from './cascade.service';
+import {
+  addMember,
+  applyImport,
+  closeCohort,
+  cohortInScope,
+  cohortProgress,
+  countMembers,
+  createCohort,
+  importOf,
+  listCohorts,
+  previewImport,
+  removeMember,
+  takePasswords,
+} from './cohorts.service';
+import { readRoster, RosterFileError, ROSTER_MAX_BYTES } from './roster-file';
+
+const newCohortForm = z.object({
+  name: z.string().max(300),
+  unitCode: z.string().max(32),
+  courses: z.union([z.string(), z.array(z.string()).max(5)]).optional(),
+  dueDate: z.union([z.iso.date(), z.literal('')]).optional(),
+});
+const memberForm = z.object({ username: z.string().max(100) });
+
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ROSTER_MAX_BYTES, files: 1, fields: 5, parts: 6 } });
+
+/**
+ * Runs multer, keeping its refusals (too big, too many parts) for the route to show on the
+ * cohort page. The CSRF check runs next: the token field comes before the file in the form.
+ */
+function receiveFile(req: Request, res: Response, next: NextFunction): void {
+  upload.single('file')(req, res, (err: unknown) => {
+    if (err instanceof multer.MulterError) {
+      res.locals.uploadError = err.code === 'LIMIT_FILE_SIZE' ? new RosterFileError('roster.tooBig', { mb: ROSTER_MAX_BYTES / 1024 / 1024 }, 413) : new RosterFileError('roster.oneFile');
+      req.body ??= {};
+      return next();
+    }
+    next(err as Error | undefined);
+  });
+}
+
+export const ROSTER_UPLOAD_PATH = /^\/cohorts\/[a-f0-9]{24}\/import$/;
+
+export function cohortsRoutes(config: Config, catalog: Catalog): Router {
+  const router = Router();
+  router.use(['/cohorts', '/cascade'], ...requireRole('trainer', 'staff', 'admin'));
+
+  async function renderCohort(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+    const cohort = await cohortInScope(actorOf(req), String(req.params.id));
+    const members = await cohortProgress(catalog, cohort);
+    res.status(status).render('cohorts/show', { title: cohort.name, cohort, members, catalog, errors: {}, fileError: null, ...extra });
+  }
+
+  // GET /cohorts — the cohorts under my unit
+  router.get('/cohorts', async (req, res) => {
+    const cohorts = await listCohorts(actorOf(req));
+    const counts = await countMembers(cohorts.map((c) => c._id));
+    res.render('cohorts/index', { title: res.locals.t('cohorts.title'), cohorts, counts });
+  });
+
+  // GET /cohorts/new — create a cohort
+  router.get('/cohorts/new', (req, res) => {
+    res.render('cohorts/new', { title: res.locals.t('cohorts.newTitle'), values: { courses: ['digital-literacy', 'two-level-government'] }, errors: {}, catalog });
+  });
+
+  // POST /cohorts — create it
+  router.post('/cohorts', async (req, res) => {
+    const input = parseInput(newCohortForm, req.body);
+    const courses = ([] as string[]).concat(input.courses ?? []);
+    try {
+      const cohort = await createCohort(actorOf(req), { name: input.name, unitCode: input.unitCode, courses, dueDate: input.dueDate ? new Date(`${input.dueDate}T23:59:59+07:00`) : null });
+      res.redirect(303, `/cohorts/${cohort._id}`);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      res.status(400).render('cohorts/new', { title: res.locals.t('cohorts.newTitle'), values: { ...input, courses }, errors: err.fields, catalog });
+    }
+  });
+
+  // GET /cohorts/:id — members and their progress, people behind first
+  router.get('/cohorts/:id', async (req, res) => {
+    await renderCohort(req, res);
+  });
+
+  // POST /cohorts/:id/members — add one person by username
+  router.post('/cohorts/:id/members', async (req, res) => {
+    try {
+      const { username } = parseInput(memberForm, req.body);
+      await addMember(actorOf(req), req.params.id, username);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      await renderCohort(req, res, 400, { errors: err.fields });
+      return;
+    }
+    res.redirect(303, `/cohorts/${req.params.id}`);
+  });
+
+  // POST /cohorts/:id/members/:userId/remove
+  router.post('/cohorts/:id/members/:userId/remove', async (req, res) => {
+    await removeMember(actorOf(req), req.params.id, req.params.userId);
+    res.redirect(303, `/cohorts/${req.params.id}`);
+  });
+
+  // POST /cohorts/:id/close
+  router.post('/cohorts/:id/close', async (req, res) => {
+    await closeCohort(actorOf(req), req.params.id);
+    res.redirect(303, `/cohorts/${req.params.id}`);
+  });
+
+  // POST /cohorts/:id/import — step 1: upload (multer, then the CSRF check) and preview
+  router.post('/cohorts/:id/import', receiveFile, csrfProtection, async (req: Request, res: Response) => {
+    const actor = actorOf(req);
+    await cohortInScope(actor, String(req.params.id));
+    const file = req.file;
+    try {
+      if (res.locals.uploadError) throw res.locals.uploadError as RosterFileError;
+      if (!file) throw new RosterFileError('roster.noFile');
+      const rows = await readRoster(file.buffer, file.originalname);
+      const batch = await previewImport(actor, String(req.params.id), file.originalname, rows);
+      res.redirect(303, `/cohorts/${req.params.id}/imports/${batch._id}`);
+    } catch (err) {
+      if (!(err instanceof RosterFileError)) throw err;
+      await renderCohort(req, res, err.status, { fileError: err });
+    }
+  });
+
+  // GET /cohorts/:id/imports/:importId — the preview: what will be created, updated, enrolled; every invalid row
+  router.get('/cohorts/:id/imports/:importId', async (req, res) => {
+    const { cohort, batch } = await importOf(actorOf(req), req.params.id, req.params.importId);
+    res.render('cohorts/preview', { title: res.locals.t('roster.previewTitle'), cohort, batch });
+  });
+
+  // POST /cohorts/:id/imports/:importId/confirm — step 2: save the valid rows; one-time passwords shown once
+  router.post('/cohorts/:id/imports/:importId/confirm', async (req, res) => {
+    const result = await applyImport(actorOf(req), req.params.id, req.params.importId, config.sessionSecret);
+    const cohort = await cohortInScope(actorOf(req), req.params.id);
+    res.set('Cache-Control', 'no-store');
+    res.render('cohorts/passwords', { title: res.locals.t('roster.doneTitle'), cohort, result, importId: req.params.importId });
+  });
+
+  // POST /cohorts/:id/imports/:importId/passwords.csv — the passwords as CSV, once
+  router.post('/cohorts/:id/imports/:importId/passwords.csv', async (req, res) => {
+    const passwords = await takePasswords(actorOf(req), req.params.id, req.params.importId, config.sessionSecret);
+    if (!passwords) {
+      res.status(410).render('errors/error', { status: 410, title: res.locals.t('roster.passwordsGoneTitle'), message: res.locals.t('roster.passwordsGone'), requestId: req.id });
+      return;
+    }
+    const neutral = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+    const csv = stringify([['username', 'full_name', 'one_time_password'], ...passwords.map((p) => [p.username, p.fullName, p.password].map(neutral))]);
+    res.set('Cache-Control', 'no-store');
+    res.type('text/csv; charset=utf-8');
+    res.attachment(`mat-khau-mot-lan-${req.params.importId}.csv`);
+    res.send(`\uFEFF${csv}`);
+  });
+
+  // GET /cascade — my cascade; GET /cascade/:userId — a branch of it (or, for staff, a trainer's)
+  router.get(['/cascade', '/cascade/:userId'], async (req, res) => {
+    const actor = actorOf(req);
+    const view = await cascadeOf(actor, typeof req.params.userId === 'string' ? req.params.userId : null);
+    res.render('cohorts/cascade', { title: res.locals.t('cascade.title'), view, isMine: String(view.root._id) === String(actor.id) });
+  });
+
+  // POST /cascade/:userId/promote — make a person a trainer (their retrainer, or staff in scope)
+  router.post('/cascade/:userId/promote', async (req, res) => {
+    await promoteToTrainer(actorOf(req), String(req.params.userId));
+    res.redirect(303, typeof req.body?.back === 'string' && req.body.back.startsWith('/cascade') ? req.body.back : '/cascade');
+  });
+
+  return router;
+}

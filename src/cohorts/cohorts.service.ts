@@ -1,0 +1,284 @@
+/**
+ * Cohorts: the people a trainer retrains, with courses and a due date; their roster
+ * import (preview, then confirm) and their progress. Every function keeps to the scope.
+ */
+import mongoose, { type Types } from 'mongoose';
+import { generateOneTimePassword, hashOneTimePassword, User, type UserDoc } from '../accounts';
+import { COURSE_SLUGS, CourseCompletion, LessonRead, type Catalog } from '../courses';
+import { unitInScope, type UnitDoc, Unit } from '../org';
+import { peopleScope, type Actor } from '../shared/actor';
+import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
+import { foldForSearch } from '../shared/text';
+import { Cohort, CohortMember, RosterImport, type CohortDoc, type RosterImportDoc } from './cohort.model';
+import { checkRoster, type PlannedRow } from './roster-check';
+import type { RosterRow } from './roster-file';
+import { seal, unseal } from './seal';
+
+const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
+
+function requireTrainerOrStaff(actor: Actor): void {
+  if (actor.role === 'volunteer') throw new Forbidden();
+}
+
+export interface NewCohort {
+  name: string;
+  unitCode: string;
+  courses: string[];
+  dueDate: Date | null;
+}
+
+export async function createCohort(actor: Actor, input: NewCohort): Promise<CohortDoc> {
+  requireTrainerOrStaff(actor);
+  const fields: Record<string, string> = {};
+  const name = input.name.trim();
+  if (!name || name.length > 120) fields.name = 'cohorts.nameRules';
+  const courses = input.courses.filter((c) => (COURSE_SLUGS as readonly string[]).includes(c));
+  if (courses.length === 0) fields.courses = 'cohorts.coursesRules';
+  let unit: UnitDoc | null = null;
+  try {
+    unit = await unitInScope(actor, input.unitCode.trim());
+  } catch (err) {
+    if (!(err instanceof NotFound)) throw err;
+    fields.unitCode = 'account.unitUnknown';
+  }
+  if (Object.keys(fields).length > 0 || !unit) throw new Invalid(fields);
+  const created = await Cohort.create({ name, unit: unit._id, lineage: unit.lineage, courses, dueDate: input.dueDate, owner: actor.id, ownerUsername: actor.username });
+  return created.toObject() as CohortDoc;
+}
+
+/** Cohorts under the actor's unit (a trainer never sees one outside their subtree). */
+export async function listCohorts(actor: Actor): Promise<CohortDoc[]> {
+  requireTrainerOrStaff(actor);
+  return Cohort.find({ lineage: actor.unitId }).sort({ closedAt: 1, createdAt: -1 }).limit(200).lean<CohortDoc[]>();
+}
+
+export async function cohortInScope(actor: Actor, id: string): Promise<CohortDoc> {
+  requireTrainerOrStaff(actor);
+  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  const cohort = await Cohort.findOne({ _id: id, lineage: actor.unitId }).lean<CohortDoc>();
+  if (!cohort) throw new NotFound();
+  return cohort;
+}
+
+async function openCohort(actor: Actor, id: string): Promise<CohortDoc> {
+  const cohort = await cohortInScope(actor, id);
+  if (cohort.closedAt) throw new Conflict('cohorts.closed');
+  return cohort;
+}
+
+export async function addMember(actor: Actor, cohortId: string, username: string): Promise<void> {
+  const cohort = await openCohort(actor, cohortId);
+  const user = await User.findOne({ $and: [{ username: username.trim().toLowerCase() }, peopleScope(actor)] }).lean<UserDoc>();
+  if (!user) throw new Invalid({ username: 'cohorts.personUnknown' });
+  try {
+    await CohortMember.create({ cohort: cohort._id, user: user._id, addedAt: new Date() });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err; // already a member
+  }
+}
+
+export async function removeMember(actor: Actor, cohortId: string, userId: string): Promise<void> {
+  const cohort = await openCohort(actor, cohortId);
+  if (!mongoose.isValidObjectId(userId)) throw new NotFound();
+  await CohortMember.deleteOne({ cohort: cohort._id, user: userId });
+}
+
+export async function closeCohort(actor: Actor, cohortId: string): Promise<void> {
+  const cohort = await openCohort(actor, cohortId);
+  await Cohort.updateOne({ _id: cohort._id, closedAt: null }, { $set: { closedAt: new Date() } });
+}
+
+export interface MemberProgress {
+  user: UserDoc;
+  courses: { slug: string; read: number; total: number; completed: boolean }[];
+  behind: boolean;
+}
+
+/** Members with their progress in the cohort's courses; people behind first. */
+export async function cohortProgress(catalog: Catalog, cohort: CohortDoc, now = new Date()): Promise<MemberProgress[]> {
+  const ids = (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).map((m) => m.user);
+  if (ids.length === 0) return [];
+  const inIds = mongoose.trusted({ $in: ids });
+  const [users, reads, completions] = await Promise.all([
+    User.find({ _id: inIds }).lean<UserDoc[]>(),
+    LessonRead.find({ user: inIds }).select('user course').lean(),
+    CourseCompletion.find({ user: inIds }).select('user course').lean(),
+  ]);
+  const readCount = new Map<string, number>();
+  for (const r of reads) readCount.set(`${r.user}|${r.course}`, (readCount.get(`${r.user}|${r.course}`) ?? 0) + 1);
+  const done = new Set(completions.map((c) => `${c.user}|${c.course}`));
+  const overdue = Boolean(cohort.dueDate && cohort.dueDate < now);
+  const rows = users.map((user) => {
+    const courses = cohort.courses.map((slug) => {
+      const total = catalog.courses.find((c) => c.slug === slug)?.modules.reduce((n, m) => n + m.lessons.length, 0) ?? 0;
+      return { slug, read: readCount.get(`${user._id}|${slug}`) ?? 0, total, completed: done.has(`${user._id}|${slug}`) };
+    });
+    const complete = courses.every((c) => c.completed);
+    return { user, courses, behind: !complete && (overdue || courses.every((c) => c.read === 0)) };
+  });
+  const progress = (m: MemberProgress) => m.courses.reduce((n, c) => n + (c.completed ? 1 : c.read / Math.max(1, c.total)), 0);
+  return rows.sort((a, b) => progress(a) - progress(b) || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
+}
+
+/** Step 1 of an import: check every row and keep the plan for confirmation. */
+export async function previewImport(actor: Actor, cohortId: string, fileName: string, rows: RosterRow[]): Promise<RosterImportDoc> {
+  const cohort = await openCohort(actor, cohortId);
+  const { planned, invalid } = await checkRoster(actor, cohort._id, rows);
+  const created = await RosterImport.create({
+    cohort: cohort._id,
+    importer: actor.id,
+    fileName: fileName.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 120) || 'roster',
+    rows: planned,
+    invalid,
+    createdAt: new Date(),
+  });
+  return created.toObject() as RosterImportDoc;
+}
+
+export async function importOf(actor: Actor, cohortId: string, importId: string): Promise<{ cohort: CohortDoc; batch: RosterImportDoc }> {
+  const cohort = await cohortInScope(actor, cohortId);
+  if (!mongoose.isValidObjectId(importId)) throw new NotFound();
+  const batch = await RosterImport.findOne({ _id: importId, cohort: cohort._id, importer: actor.id }).lean<RosterImportDoc>();
+  if (!batch) throw new NotFound();
+  return { cohort, batch };
+}
+
+export interface ApplyResult {
+  created: number;
+  updated: number;
+  enrolled: number;
+  passwords: { username: string; fullName: string; password: string }[];
+}
+
+/**
+ * Step 2: apply the plan once (the status guard makes a double click a no-op). Valid rows
+ * are saved, invalid ones were never planned; nothing saved before is touched otherwise.
+ */
+export async function applyImport(actor: Actor, cohortId: string, importId: string, secret: string): Promise<ApplyResult> {
+  const { cohort, batch } = await importOf(actor, cohortId, importId);
+  if (cohort.closedAt) throw new Conflict('cohorts.closed');
+  const claimed = await RosterImport.findOneAndUpdate({ _id: batch._id, status: 'pending' }, { $set: { status: 'applying' } }, { returnDocument: 'after' }).lean<RosterImportDoc>();
+  if (!claimed) throw new Conflict('cohorts.importDone');
+  const rows = (claimed.rows ?? []) as unknown as PlannedRow[];
+
+  const units = await Unit.find({ code: mongoose.trusted({ $in: [...new Set(rows.map((r) => r.unitCode))] }) }).lean<UnitDoc[]>();
+  const unitBy = new Map(units.map((u) => [u.code, u]));
+
+  // 1. New accounts, with one-time passwords (hashed; the clear text is only sealed below).
+  const passwords: ApplyResult['passwords'] = [];
+  const newDocs = rows
+    .filter((r) => r.action === 'create')
+    .map((r) => {
+      const password = generateOneTimePassword();
+      passwords.push({ username: r.username, fullName: r.fullName, password });
+      const unit = unitBy.get(r.unitCode)!;
+      return {
+        username: r.username,
+        fullName: r.fullName,
+        searchText: foldForSearch(`${r.fullName} ${r.username}`),
+        passwordHash: hashOneTimePassword(password),
+        mustChangePassword: true,
+        role: r.role,
+        unit: unit._id,
+        lineage: unit.lineage,
+        phone: r.phone,
+      };
+    });
+  let created = newDocs.length;
+  if (newDocs.length > 0) {
+    try {
+      await User.insertMany(newDocs, { ordered: false });
+    } catch (err) {
+      // Someone else created one of these usernames meanwhile: that row is not ours.
+      const inserted = (err as { insertedDocs?: unknown[] }).insertedDocs;
+      if ((err as { code?: number }).code !== 11000 && !Array.isArray(inserted)) throw err;
+      const mine = new Set((await User.find({ username: mongoose.trusted({ $in: newDocs.map((d) => d.username) }), mustChangePassword: true }).select('username').lean()).map((u) => u.username));
+      created = mine.size;
+    }
+  }
+
+  // 2. Everyone of the file, with their trainers, in one read; then who retrained whom.
+  const names = [...new Set(rows.flatMap((r) => [r.username, r.trainerUsername]))];
+  const people = await User.find({ username: mongoose.trusted({ $in: names }) }).lean<UserDoc[]>();
+  const byName = new Map(people.map((u) => [u.username, u]));
+  const pathOf = new Map<string, Types.ObjectId[]>();
+  const rowBy = new Map(rows.map((r) => [r.username, r]));
+  const cascadePath = (username: string, depth = 0): Types.ObjectId[] => {
+    const known = pathOf.get(username);
+    if (known) return known;
+    const user = byName.get(username)!;
+    const row = rowBy.get(username);
+    let path: Types.ObjectId[] = (user.cascadePath ?? []) as Types.ObjectId[];
+    if (row && depth < 20) {
+      const trainer = byName.get(row.trainerUsername);
+      const keepExisting = user.retrainedBy && row.trainerUsername === actor.username && row.action !== 'create';
+      if (trainer && !keepExisting) path = [...cascadePath(trainer.username, depth + 1), trainer._id];
+    }
+    pathOf.set(username, path);
+    return path;
+  };
+
+  const ops = rows
+    .filter((r) => r.action !== 'unchanged' && byName.has(r.username))
+    .map((r) => {
+      const user = byName.get(r.username)!;
+      const unit = unitBy.get(r.unitCode)!;
+      const trainer = byName.get(r.trainerUsername);
+      const keepExisting = user.retrainedBy && r.trainerUsername === actor.username && r.action !== 'create';
+      const set: Record<string, unknown> = { cascadePath: cascadePath(r.username) };
+      if (trainer && !keepExisting) set.retrainedBy = trainer._id;
+      if (r.action === 'update') {
+        set.fullName = r.fullName;
+        set.searchText = foldForSearch(`${r.fullName} ${r.username}`);
+        set.unit = unit._id;
+        set.lineage = unit.lineage;
+        if (r.phone) set.phone = r.phone;
+        if (user.role === 'volunteer' && r.role === 'trainer') set.role = 'trainer';
+      }
+      return { updateOne: { filter: { _id: user._id }, update: { $set: set } } };
+    });
+  if (ops.length > 0) await User.bulkWrite(ops as never, { ordered: false });
+
+  // 3. Enrol, once each.
+  const enrol = rows.filter((r) => r.enroll && byName.has(r.username)).map((r) => ({ cohort: cohort._id, user: byName.get(r.username)!._id, addedAt: new Date() }));
+  let enrolled = enrol.length;
+  if (enrol.length > 0) {
+    try {
+      await CohortMember.insertMany(enrol, { ordered: false });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      enrolled = await CohortMember.countDocuments({ cohort: cohort._id, user: mongoose.trusted({ $in: enrol.map((e) => e.user) }) });
+    }
+  }
+
+  await RosterImport.updateOne(
+    { _id: batch._id },
+    {
+      $set: {
+        status: 'applied',
+        sealedPasswords: passwords.length ? seal(secret, passwords) : null,
+        sealedUntil: passwords.length ? new Date(Date.now() + PASSWORDS_KEPT_MS) : null,
+      },
+    },
+  );
+  return { created, updated: rows.filter((r) => r.action === 'update').length, enrolled, passwords };
+}
+
+/** The one download of the passwords as CSV: afterwards (or after 30 minutes) they are gone. */
+export async function takePasswords(actor: Actor, cohortId: string, importId: string, secret: string): Promise<ApplyResult['passwords'] | null> {
+  const { batch } = await importOf(actor, cohortId, importId);
+  const taken = await RosterImport.findOneAndUpdate(
+    { _id: batch._id, sealedPasswords: mongoose.trusted({ $ne: null }), sealedUntil: mongoose.trusted({ $gt: new Date() }) },
+    { $set: { sealedPasswords: null, sealedUntil: null } },
+  ).lean<RosterImportDoc>();
+  if (!taken?.sealedPasswords) return null;
+  return unseal<ApplyResult['passwords']>(secret, taken.sealedPasswords);
+}
+
+export async function countMembers(cohortIds: Types.ObjectId[]): Promise<Map<string, number>> {
+  const rows = await CohortMember.aggregate<{ _id: Types.ObjectId; n: number }>([
+    { $match: { cohort: { $in: cohortIds } } },
+    { $group: { _id: '$cohort', n: { $sum: 1 } } },
+  ]);
+  return new Map(rows.map((r) => [String(r._id), r.n]));
+}
