@@ -40,10 +40,16 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     req.log?.info({ status, reason: (err as Error)?.message }, 'request refused');
   }
   if (res.headersSent) {
-    next(err);
+    // Typically the session store failing to save after the page was sent (database
+    // down): the page is on its way, so let it finish rather than cut the connection.
+    void next;
     return;
   }
-  if (status === 503) res.set('Retry-After', '5');
+  if (status === 503) {
+    res.set('Retry-After', '5');
+    // The database is away: do not try to save the session at the end of this response.
+    (req as { session?: unknown }).session = undefined;
+  }
   res.status(status);
   const t = res.locals.t as ((k: string) => string) | undefined;
   const message = t ? t(`errors.${messageKey}`) : messageKey;

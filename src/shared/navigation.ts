@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Role } from './actor';
 
-/** Navigation shows only what exists for this person. */
+/** Navigation shows only what exists for this person (My account is the name in the user bar). */
 const ITEMS: { href: string; key: string; roles: Role[] }[] = [
   { href: '/', key: 'nav.home', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
   { href: '/courses', key: 'nav.courses', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
@@ -11,7 +11,6 @@ const ITEMS: { href: string; key: string; roles: Role[] }[] = [
   { href: '/org', key: 'nav.org', roles: ['staff', 'admin'] },
   { href: '/people', key: 'nav.people', roles: ['staff', 'admin'] },
   { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },
-  { href: '/account', key: 'nav.account', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
 ];
 
 export function navigation() {
