@@ -20,6 +20,7 @@ import { homeRoutes } from './home/home.routes';
 import { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts';
 import { orgRoutes } from './org';
 import { quizzesRoutes } from './quizzes';
+import { reportsRoutes } from './reports';
 import { configurePassport, requirePasswordChosen } from './shared/auth';
 import { csrfLocals, csrfProtection } from './shared/csrf';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
@@ -123,6 +124,7 @@ export function createApp({
   app.use(quizzesRoutes(catalog));
   app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
   app.use(cohortsRoutes(config, catalog));
+  app.use(reportsRoutes());
   app.use(coursesRoutes(catalog));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
   app.use(accountRoutes(secureCookies));

@@ -13,6 +13,7 @@ import { demoAccountsSummary, seedDemo } from './seed/demo';
 import { countUsers } from './accounts';
 import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';
+import { startRollupJob } from './reports';
 
 const SHUTDOWN_GRACE_MS = 8000;
 
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     await seedDemo((m) => logger.info(m));
   }
   const stopMaintenance = startMaintenance(logger);
+  const stopRollups = startRollupJob(logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(force);
     stopMaintenance();
+    stopRollups();
     await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
     logger.info('stopped');
     logger.flush();

@@ -74,6 +74,9 @@ const rows: Row[] = [
   ['POST', () => '/cohorts', SEE_OTHER, FORBIDDEN, 400, 400, 400, 400],
   ['GET', () => '/cascade', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
   ['GET', () => `/cascade/${hnPerson}`, SEE_OTHER, FORBIDDEN, NOT_FOUND, OK, OK, NOT_FOUND],
+  ['GET', () => '/reports', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+  ['GET', () => '/reports?unit=T-HN', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['GET', () => '/reports/rollup.csv?unit=01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
   ['GET', () => '/admin/audit', SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
 ];
 

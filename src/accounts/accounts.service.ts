@@ -7,6 +7,7 @@ import { recordAudit } from '../audit';
 import { findUnitByCode, onLineageChanged, unitInScope, type UnitDoc } from '../org';
 import { peopleScope, type Actor, type Role } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
+import { markChanged } from '../shared/changes';
 import { escapeRegex, foldForSearch, normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
 import { User, type UserDoc } from './user.model';
@@ -16,6 +17,7 @@ export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
 // People follow their unit when the tree is re-organised.
 onLineageChanged(async (unitId, lineage) => {
   await User.updateMany({ unit: unitId }, { $set: { lineage } });
+  await markChanged('people');
 });
 
 export function toActor(user: Pick<UserDoc, '_id' | 'username' | 'role' | 'unit'>, ip?: string): Actor {
@@ -83,6 +85,7 @@ export async function createAccount(actor: Actor | null, input: NewAccount): Pro
       lineage: unit.lineage,
       phone: input.phone ?? null,
     });
+    await markChanged('people');
     await recordAudit({
       action: 'user.created',
       actor,
@@ -163,6 +166,7 @@ export async function resetPassword(actor: Actor, id: string): Promise<{ user: U
 export async function setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserDoc> {
   const user = await managedPerson(actor, id);
   await User.updateOne({ _id: user._id }, { $set: { disabled } });
+  await markChanged('people');
   await recordAudit({
     action: disabled ? 'user.disabled' : 'user.enabled',
     actor,
@@ -183,6 +187,7 @@ export async function moveUser(actor: Actor, id: string, unitCode: string): Prom
     throw err;
   }
   await User.updateOne({ _id: user._id }, { $set: { unit: unit._id, lineage: unit.lineage } });
+  await markChanged('people');
   await recordAudit({
     action: 'user.moved',
     actor,

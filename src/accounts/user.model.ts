@@ -20,6 +20,8 @@ const userSchema = new Schema(
     /** The chain of trainers above this person, root first: "everyone in X's cascade" is `{ cascadePath: X }`. */
     cascadePath: { type: [Schema.Types.ObjectId], default: [] },
     phone: { type: String, default: null },
+    /** Course slugs this person has completed (kept with each completion; the roll-ups read it). */
+    completed: { type: [String], default: [] },
     locale: { type: String, enum: ['vi', 'en'], default: null },
     disabled: { type: Boolean, default: false },
     lastLoginAt: { type: Date, default: null },

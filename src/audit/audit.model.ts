@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'user.promoted',
   'access.denied',
   'certificate.revoked',
+  'report.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,6 +8,7 @@ import { COURSE_SLUGS, CourseCompletion, LessonRead, type Catalog } from '../cou
 import { unitInScope, type UnitDoc, Unit } from '../org';
 import { peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
+import { markChanged } from '../shared/changes';
 import { foldForSearch } from '../shared/text';
 import { Cohort, CohortMember, RosterImport, type CohortDoc, type RosterImportDoc } from './cohort.model';
 import { checkRoster, type PlannedRow } from './roster-check';
@@ -251,6 +252,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
     }
   }
 
+  await markChanged('people');
   await RosterImport.updateOne(
     { _id: batch._id },
     {

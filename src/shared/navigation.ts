@@ -8,6 +8,7 @@ const ITEMS: { href: string; key: string; roles: Role[] }[] = [
   { href: '/certificates', key: 'nav.certificates', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
   { href: '/cohorts', key: 'nav.cohorts', roles: ['trainer', 'staff', 'admin'] },
   { href: '/cascade', key: 'nav.cascade', roles: ['trainer', 'staff', 'admin'] },
+  { href: '/reports', key: 'nav.reports', roles: ['staff', 'admin'] },
   { href: '/org', key: 'nav.org', roles: ['staff', 'admin'] },
   { href: '/people', key: 'nav.people', roles: ['staff', 'admin'] },
   { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },

@@ -1,0 +1,4 @@
+export { Rollup, percent, type Figures } from './rollup.model';
+export { figuresFor, rebuildRollups, reconcile, refreshRollupsIfChanged, startRollupJob, type Difference } from './rollup.service';
+export { neutralise, PEOPLE_COLUMNS, ROLLUP_COLUMNS } from './exports';
+export { reportsRoutes } from './reports.routes';

@@ -1,0 +1,101 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import { findUnitById, unitInScope, unitName, type UnitDoc } from '../org';
+import { actorOf, requireRole } from '../shared/auth';
+import { NotFound } from '../shared/errors';
+import { parseInput } from '../shared/validate';
+import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTable, writeCsv, writeRollupPdf, writeXlsx } from './exports';
+import { percent } from './rollup.model';
+
+const reportQuery = z.object({
+  unit: z.string().max(32).optional(),
+  sort: z.enum(['name', 'lowest']).optional(),
+  remote: z.enum(['1', '']).optional(),
+});
+
+export function reportsRoutes(): Router {
+  const router = Router();
+  router.use('/reports', ...requireRole('staff', 'admin'));
+
+  async function selectedUnit(req: Request): Promise<UnitDoc> {
+    const q = parseInput(reportQuery, req.query);
+    const actor = actorOf(req);
+    if (q.unit) return unitInScope(actor, q.unit);
+    const own = await findUnitById(actor.unitId);
+    if (!own) throw new NotFound();
+    return own;
+  }
+
+  // GET /reports — compliance of my unit and its children against the 100% target; drill down with ?unit=
+  router.get('/reports', async (req, res) => {
+    const q = parseInput(reportQuery, req.query);
+    const unit = await selectedUnit(req);
+    const table = await rollupTable(unit);
+    let children = table.children;
+    if (q.remote === '1') children = children.filter((c) => c.unit.remote);
+    children = [...children].sort((a, b) =>
+      q.sort === 'lowest' ? percent(a.figures) - percent(b.figures) || b.figures.people - a.figures.people : a.unit.code.localeCompare(b.unit.code),
+    );
+    const actor = actorOf(req);
+    const ownIndex = unit.lineage.findIndex((id) => String(id) === String(actor.unitId));
+    const trail = await Promise.all(unit.lineage.slice(ownIndex, -1).map((id) => findUnitById(id)));
+    const people = unit.level === 'team' ? await firstPeople(unit, 200) : [];
+    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail: trail.filter(Boolean), people, percent });
+  });
+
+  async function firstPeople(unit: UnitDoc, max: number) {
+    const out = [];
+    for await (const row of peopleRows(unit)) {
+      out.push(row);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  async function audited(req: Request, unit: UnitDoc, what: string) {
+    const actor = actorOf(req);
+    await recordAudit({ action: 'report.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `${what} unit=${unit.code}` });
+  }
+
+  function fileName(unit: UnitDoc, what: string, ext: string) {
+    const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${day}.${ext}`;
+  }
+
+  // GET /reports/people.csv and .xlsx — one row per person of the subtree (streamed)
+  router.get(['/reports/people.csv', '/reports/people.xlsx'], async (req: Request, res: Response) => {
+    const unit = await selectedUnit(req);
+    const xlsx = req.path.endsWith('.xlsx');
+    await audited(req, unit, `people.${xlsx ? 'xlsx' : 'csv'}`);
+    res.attachment(fileName(unit, 'nguoi-hoc', xlsx ? 'xlsx' : 'csv'));
+    if (xlsx) await writeXlsx(res, 'people', PEOPLE_COLUMNS, peopleRows(unit));
+    else {
+      res.type('text/csv; charset=utf-8');
+      await writeCsv(res, PEOPLE_COLUMNS, peopleRows(unit));
+    }
+  });
+
+  // GET /reports/rollup.csv, .xlsx, .pdf — the unit and its children with their figures
+  router.get(['/reports/rollup.csv', '/reports/rollup.xlsx', '/reports/rollup.pdf'], async (req: Request, res: Response) => {
+    const unit = await selectedUnit(req);
+    const ext = req.path.split('.').pop() as 'csv' | 'xlsx' | 'pdf';
+    await audited(req, unit, `rollup.${ext}`);
+    const table = await rollupTable(unit);
+    const rows = [table.total, ...table.children].map((r) => rollupRowValues(r, req.locale));
+    res.attachment(fileName(unit, 'tien-do', ext));
+    if (ext === 'csv') {
+      res.type('text/csv; charset=utf-8');
+      await writeCsv(res, ROLLUP_COLUMNS, rows);
+    } else if (ext === 'xlsx') {
+      await writeXlsx(res, 'rollup', ROLLUP_COLUMNS, rows);
+    } else {
+      res.type('application/pdf');
+      const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
+      const when = new Intl.DateTimeFormat(req.locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+      await writeRollupPdf(res, t('reports.pdfTitle', { unit: unitName(unit, req.locale) }), t('reports.pdfSubtitle', { when }), [...ROLLUP_COLUMNS], rows.slice(1), rows[0]!);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,167 @@
+import ExcelJS from 'exceljs';
+import mongoose, { type Types } from 'mongoose';
+import request from 'supertest';
+import { moveUser, toActor, User } from '../../src/accounts';
+import { AuditEntry } from '../../src/audit/audit.model';
+import { Certificate, revokeCertificate } from '../../src/certificates';
+import { completeIfDone, LessonRead } from '../../src/courses';
+import { findUnitByCode } from '../../src/org';
+import { ModulePass } from '../../src/quizzes';
+import { figuresFor, rebuildRollups, reconcile, refreshRollupsIfChanged, Rollup } from '../../src/reports';
+import { testApp } from '../helpers/app';
+import { fixtureCatalog } from '../helpers/content';
+import { useTestDatabase } from '../helpers/db';
+import { createTree, createUser, signedInAgent } from '../helpers/factories';
+
+useTestDatabase(__filename);
+let app: ReturnType<typeof testApp>;
+let staffHn: request.Agent;
+
+/** Completes a fixture course for a person through the real completion path. */
+async function complete(userId: Types.ObjectId, slug: 'digital-literacy' | 'two-level-government') {
+  const course = fixtureCatalog().courses.find((c) => c.slug === slug)!;
+  for (const m of course.modules) {
+    for (const l of m.lessons) {
+      await LessonRead.updateOne({ user: userId, course: slug, lesson: `${m.folder}/${l.slug}` }, { $setOnInsert: { readAt: new Date() } }, { upsert: true });
+    }
+    await ModulePass.updateOne({ user: userId, course: slug, module: m.folder }, { $setOnInsert: { result: new mongoose.Types.ObjectId(), passedAt: new Date() } }, { upsert: true });
+  }
+  await completeIfDone(userId, course);
+}
+
+async function unitFigures(code: string) {
+  const unit = await findUnitByCode(code);
+  return (await figuresFor([`unit:${unit!._id}`])).get(`unit:${unit!._id}`)!;
+}
+
+const people: Record<string, Types.ObjectId> = {};
+
+beforeAll(async () => {
+  await createTree();
+  app = testApp();
+  for (const [name, unit] of [['a', 'T-HN'], ['b', 'T-HN'], ['c', 'T-HN'], ['d', 'T-CB'], ['e', 'T-CB']] as const) {
+    people[name] = (await createUser('volunteer', unit, { fullName: name === 'c' ? '=HYPERLINK("http://evil.example","x")' : `Người ${name.toUpperCase()}` })).user._id;
+  }
+  await createUser('staff', '01'); // staff are not learners: never counted
+  await complete(people.a!, 'digital-literacy');
+  await complete(people.a!, 'two-level-government');
+  await complete(people.b!, 'digital-literacy');
+  await complete(people.d!, 'two-level-government');
+  await rebuildRollups();
+  staffHn = await signedInAgent(app, (await createUser('staff', '01')).user.username);
+});
+
+describe('roll-ups', () => {
+  it('should add up people, each course and compliance per unit, at every level', async () => {
+    expect(await unitFigures('T-HN')).toEqual({ people: 3, digitalLiteracy: 2, twoLevelGovernment: 1, compliant: 1 });
+    expect(await unitFigures('01')).toEqual({ people: 3, digitalLiteracy: 2, twoLevelGovernment: 1, compliant: 1 });
+    expect(await unitFigures('T-CB')).toEqual({ people: 2, digitalLiteracy: 0, twoLevelGovernment: 1, compliant: 0 });
+    expect(await unitFigures('TW')).toEqual({ people: 5, digitalLiteracy: 2, twoLevelGovernment: 2, compliant: 1 });
+  });
+
+  it('should follow a move between units and a revoked certificate, and reconcile should then find nothing', async () => {
+    const admin = toActor((await createUser('admin', 'TW')).user);
+    await moveUser(admin, String(people.b), 'T-CB');
+    const cert = await Certificate.findOne({ user: people.a, course: 'two-level-government' }).lean();
+    await revokeCertificate(admin, cert!.serial, 'Kiểm tra thu hồi');
+    await rebuildRollups();
+    expect(await unitFigures('T-HN')).toEqual({ people: 2, digitalLiteracy: 1, twoLevelGovernment: 0, compliant: 0 });
+    expect(await unitFigures('T-CB')).toEqual({ people: 3, digitalLiteracy: 1, twoLevelGovernment: 1, compliant: 0 });
+    expect((await reconcile()).differences).toEqual([]);
+    // put things back for the other tests
+    await moveUser(admin, String(people.b), 'T-HN');
+    await complete(people.a!, 'two-level-government');
+    await rebuildRollups();
+  });
+
+  it('the job should rebuild only after a completion or a change of people', async () => {
+    await refreshRollupsIfChanged();
+    expect(await refreshRollupsIfChanged()).toBe(false);
+    await complete(people.e!, 'digital-literacy');
+    expect(await refreshRollupsIfChanged()).toBe(true);
+    expect(await unitFigures('T-CB')).toMatchObject({ digitalLiteracy: 1 });
+    expect(await refreshRollupsIfChanged()).toBe(false);
+  });
+
+  it('reconcile should find and repair a broken roll-up and a wrong copy on a person', async () => {
+    const hn = await findUnitByCode('T-HN');
+    await Rollup.updateOne({ key: `unit:${hn!._id}` }, { $set: { people: 99 } });
+    await User.updateOne({ _id: people.e }, { $set: { completed: ['two-level-government'] } });
+    const first = await reconcile();
+    expect(first.peopleRepaired).toBe(1);
+    expect(first.differences.find((d) => d.key === `unit:${hn!._id}`)).toMatchObject({ stored: { people: 99 }, actual: { people: 3 } });
+    expect((await reconcile()).differences).toEqual([]);
+    expect(await unitFigures('T-HN')).toMatchObject({ people: 3 });
+  });
+});
+
+function parseCsv(text: string): string[][] {
+  return text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((l) => l.split(','));
+}
+
+function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  (res as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+  (res as unknown as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+describe('dashboard and exports', () => {
+  it('the dashboard should show my province and its children, and drill down to a team', async () => {
+    const page = await staffHn.get('/reports').expect(200);
+    expect(page.text).toContain('Thành phố Hà Nội');
+    expect(page.text).toMatch(/33[.,]3% so với mục tiêu 100%/);
+    expect(page.text).toContain('Phường Ba Đình');
+    const team = await staffHn.get('/reports?unit=T-HN').expect(200);
+    expect(team.text).toContain('Người A');
+    await staffHn.get('/reports?unit=T-CB').expect(404);
+    await staffHn.get('/reports?unit=TW').expect(404);
+  });
+
+  it('the per-person CSV should have a BOM, the contract columns, neutralised formulas, and be audited', async () => {
+    const res = await staffHn.get('/reports/people.csv?unit=01').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    expect(res.text.charCodeAt(0)).toBe(0xfeff);
+    const rows = parseCsv(res.text);
+    expect(rows[0]).toEqual(['username', 'full_name', 'province_code', 'commune_code', 'team_code', 'trainer_username', 'digital_literacy_status', 'digital_literacy_completed_at', 'two_level_government_status', 'two_level_government_completed_at', 'compliant']);
+    expect(rows).toHaveLength(4);
+    expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    const a = rows.find((r) => r[1] === 'Người A')!;
+    expect(a.slice(2, 5)).toEqual(['01', 'C-HN', 'T-HN']);
+    expect(a[6]).toBe('completed');
+    expect(a[7]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(a[10]).toBe('true');
+    expect(await AuditEntry.countDocuments({ action: 'report.exported', details: 'people.csv unit=01' })).toBe(1);
+  });
+
+  it('the per-person XLSX should open and hold the same people and statuses', async () => {
+    const res = await staffHn.get('/reports/people.xlsx?unit=01').buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as never);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.rowCount).toBe(4);
+    const names = [2, 3, 4].map((i) => String(sheet.getRow(i).getCell(2).value));
+    expect(names).toContain(`'=HYPERLINK("http://evil.example","x")`);
+    const compliant = [2, 3, 4].filter((i) => sheet.getRow(i).getCell(11).value === true).length;
+    expect(compliant).toBe(1);
+  });
+
+  it('the roll-up CSV, XLSX and PDF should carry the numbers the page shows', async () => {
+    const csv = parseCsv((await staffHn.get('/reports/rollup.csv?unit=01').expect(200)).text);
+    expect(csv[0]).toEqual(['unit_code', 'unit_name', 'level', 'people', 'completed_digital_literacy', 'completed_two_level_government', 'compliant', 'compliance_pct']);
+    expect(csv[1]).toEqual(['01', 'Thành phố Hà Nội', 'province', '3', '2', '1', '1', '33.3']);
+    expect(csv[2]).toEqual(['C-HN', 'Phường Ba Đình', 'commune', '3', '2', '1', '1', '33.3']);
+    const xlsx = await staffHn.get('/reports/rollup.xlsx?unit=01').buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as never);
+    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '01', 'Thành phố Hà Nội', 'province', 3, 2, 1, 1, 33.3]);
+    const pdf = await staffHn.get('/reports/rollup.pdf?unit=01').buffer(true).parse(binary).expect(200);
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('exports outside my scope should answer 404; volunteers and trainers 403', async () => {
+    await staffHn.get('/reports/people.csv?unit=T-CB').expect(404);
+    const v = await signedInAgent(app, (await createUser('volunteer', 'T-HN')).user.username);
+    await v.get('/reports').expect(403);
+    await v.get('/reports/people.csv').expect(403);
+  });
+});
