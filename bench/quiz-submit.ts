@@ -18,6 +18,7 @@ import { connectMongoose, EmbeddedStore, ensureStoreBinary, syncIndexes } from '
 import { QuizResult } from '../src/quizzes';
 import { createTree, createUser, TEST_PASSWORD } from '../test/helpers/factories';
 import { writeFixtureContent } from '../test/helpers/content';
+import { writeSection } from './results-file';
 
 const DUPLICATES = 50;
 const DUPLICATE_ROUNDS = 5;
@@ -138,11 +139,9 @@ async function main(): Promise<void> {
   const resultCount = await QuizResult.estimatedDocumentCount();
 
   const lines = [
-    '# Benchmarks',
-    '',
-    `Run \`npm run bench\` (this file is rewritten). Last run: ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, embedded store FerretDB v1.24.2 (SQLite), app and store on one machine over loopback.`,
-    '',
     '## Quiz submission',
+    '',
+    `Last run: ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, embedded store FerretDB v1.24.2 (SQLite), app and store on one machine over loopback.`,
     '',
     `### A. ${DUPLICATES} concurrent identical submissions of one attempt (${DUPLICATE_ROUNDS} learners)`,
     '',
@@ -161,7 +160,7 @@ async function main(): Promise<void> {
     `- results collection size at the end: ${resultCount} documents (the embedded store scans whole collections, so these figures fall as it grows)`,
     '',
   ];
-  fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), lines.join('\n'));
+  writeSection('quiz-submit', lines);
   console.log(lines.join('\n'));
 
   server.close();

@@ -13,7 +13,7 @@ import { demoAccountsSummary, seedDemo } from './seed/demo';
 import { countUsers } from './accounts';
 import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';
-import { startRollupJob } from './reports';
+import { startRollupJob, startSnapshotJob } from './reports';
 
 const SHUTDOWN_GRACE_MS = 8000;
 
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   }
   const stopMaintenance = startMaintenance(logger);
   const stopRollups = startRollupJob(logger);
+  const stopSnapshots = startSnapshotJob(logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     clearTimeout(force);
     stopMaintenance();
     stopRollups();
+    stopSnapshots();
     await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
     logger.info('stopped');
     logger.flush();

@@ -18,7 +18,7 @@ export {
   USERNAME_RE,
   type NewAccount,
 } from './accounts.service';
-export { generateOneTimePassword, hashOneTimePassword, passwordProblem, PASSWORD_MIN, PASSWORD_MAX } from './password';
+export { generateOneTimePassword, hashOneTimePassword, hashPassword, passwordProblem, PASSWORD_MIN, PASSWORD_MAX } from './password';
 export { authRoutes } from './auth.routes';
 export { accountRoutes } from './account.routes';
 export { peopleRoutes } from './people.routes';

@@ -11,7 +11,8 @@ import { CONTENT_DIR, loadContent } from '../courses';
 import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
-import { reconcile } from '../reports';
+import { rebuildRollups, reconcile } from '../reports';
+import { SCALE_DEFAULTS, SCALE_PASSWORD, seedScale } from '../seed/scale';
 import { seedDemo } from '../seed/demo';
 import { ROLES } from '../shared/actor';
 import { Invalid } from '../shared/errors';
@@ -159,21 +160,33 @@ program
     });
   });
 
-/** Commands of the contract that a later version delivers: listed, and honest about it. */
-const planned: [string, string][] = [
-  ['seed:scale', 'load synthetic national-scale data: --volunteers N'],
-];
-for (const [name, description] of planned) {
-  program
-    .command(name)
-    .description(`${description} (not available yet)`)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      console.error(`"${name}" is not available in this version yet.`);
-      process.exitCode = 2;
+program
+  .command('seed:scale')
+  .description('load synthetic national-scale data (communes, teams, trainers, volunteers, mixed progress)')
+  .option('--volunteers <n>', 'number of volunteers', String(SCALE_DEFAULTS.volunteers))
+  .option('--communes <n>', 'communes, wards and special zones', String(SCALE_DEFAULTS.communes))
+  .option('--remote <n>', 'of which border, remote or isolated', String(SCALE_DEFAULTS.remote))
+  .option('--teams <n>', 'volunteer teams', String(SCALE_DEFAULTS.teams))
+  .action(async (raw: Record<string, string>) => {
+    const n = (v: string, name: string) => {
+      const x = Number(v);
+      if (!Number.isInteger(x) || x < 1 || x > 2_000_000) throw new Error(`--${name} must be a whole number from 1 to 2,000,000`);
+      return x;
+    };
+    const opts = { volunteers: n(raw.volunteers!, 'volunteers'), communes: n(raw.communes!, 'communes'), remote: n(raw.remote!, 'remote'), teams: n(raw.teams!, 'teams') };
+    await withDatabase(async () => {
+      const started = Date.now();
+      const bar = (done: number, total: number, what: string) => {
+        const width = 30;
+        const filled = Math.round((done / Math.max(1, total)) * width);
+        process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(Math.round((done / Math.max(1, total)) * 100)).padStart(3)}% ${what} ${done}/${total}   `);
+        if (done >= total) process.stderr.write('\n');
+      };
+      const result = await seedScale({ ...opts, progress: bar });
+      await rebuildRollups();
+      console.log(`scale data: ${result.units} units, ${result.people} people, ${result.completions} completions in ${Math.round((Date.now() - started) / 1000)} s (password of every synthetic account: ${SCALE_PASSWORD})`);
     });
-}
+  });
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(err.message);

@@ -5,6 +5,8 @@
  */
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createRequire } from 'node:module';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
@@ -76,15 +78,14 @@ export async function* peopleRows(unit: UnitDoc): AsyncGenerator<Row> {
   if (batch.length) yield* flush();
 }
 
-async function write(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
-}
-
+/** Streams the CSV (UTF-8 with BOM) into `out`; pipeline() keeps to the reader's pace. */
 export async function writeCsv(out: Writable, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {
-  await write(out, `\uFEFF${stringify([header as string[]])}`);
-  // Booleans as the words true/false (csv-stringify would write 1 and an empty cell).
-  for await (const row of rows) await write(out, stringify([row.map((v) => (typeof v === 'boolean' ? String(v) : neutralise(v)))]));
-  out.end();
+  async function* lines() {
+    yield `\uFEFF${stringify([header as string[]])}`;
+    // Booleans as the words true/false (csv-stringify would write 1 and an empty cell).
+    for await (const row of rows) yield stringify([row.map((v) => (typeof v === 'boolean' ? String(v) : neutralise(v)))]);
+  }
+  await pipeline(Readable.from(lines()), out);
 }
 
 export async function writeXlsx(out: Writable, sheetName: string, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {

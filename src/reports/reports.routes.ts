@@ -7,6 +7,8 @@ import { NotFound } from '../shared/errors';
 import { parseInput } from '../shared/validate';
 import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTable, writeCsv, writeRollupPdf, writeXlsx } from './exports';
 import { percent } from './rollup.model';
+import { trendOf } from './snapshot';
+import { trendSvg } from './trend-chart';
 
 const reportQuery = z.object({
   unit: z.string().max(32).optional(),
@@ -41,7 +43,9 @@ export function reportsRoutes(): Router {
     const ownIndex = unit.lineage.findIndex((id) => String(id) === String(actor.unitId));
     const trail = await Promise.all(unit.lineage.slice(ownIndex, -1).map((id) => findUnitById(id)));
     const people = unit.level === 'team' ? await firstPeople(unit, 200) : [];
-    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail: trail.filter(Boolean), people, percent });
+    const trend = await trendOf(`unit:${unit._id}`);
+    const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel')) : null;
+    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail: trail.filter(Boolean), people, percent, trend, chart });
   });
 
   async function firstPeople(unit: UnitDoc, max: number) {

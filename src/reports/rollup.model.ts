@@ -4,7 +4,7 @@ import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 const rollupSchema = new Schema(
   {
     /** `unit:<id>` or `trainer:<id>` */
-    key: { type: String, required: true, unique: true },
+    key: { type: String, required: true },
     people: { type: Number, required: true },
     digitalLiteracy: { type: Number, required: true },
     twoLevelGovernment: { type: Number, required: true },
@@ -13,6 +13,11 @@ const rollupSchema = new Schema(
   },
   { strict: true },
 );
+
+// A rebuild inserts a new generation and then deletes the older ones: inserts are cheap on
+// the embedded store, whereas one upsert per key would scan the collection each time.
+rollupSchema.index({ key: 1, builtAt: -1 }, { unique: true });
+rollupSchema.index({ builtAt: 1 });
 
 export type RollupDoc = InferSchemaType<typeof rollupSchema> & { _id: Types.ObjectId };
 export const Rollup = mongoose.model('Rollup', rollupSchema);

@@ -48,10 +48,25 @@ async function tally(completedOf: (person: { _id: Types.ObjectId; completed: str
   return result;
 }
 
+/** Writes a new generation of roll-ups, then removes the older ones (readers take the newest). */
 async function store(result: Tally, builtAt: Date): Promise<void> {
-  const ops = [...result].map(([key, f]) => ({ replaceOne: { filter: { key }, replacement: { key, ...f, builtAt }, upsert: true } }));
-  for (let i = 0; i < ops.length; i += 1000) await Rollup.bulkWrite(ops.slice(i, i + 1000) as never, { ordered: false });
+  const docs = [...result].map(([key, f]) => ({ key, ...f, builtAt }));
+  for (let i = 0; i < docs.length; i += 2000) {
+    await Rollup.insertMany(docs.slice(i, i + 2000), { ordered: false }).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err; // two processes building the same instant: same figures
+    });
+  }
   await Rollup.deleteMany({ builtAt: mongoose.trusted({ $lt: builtAt }) });
+}
+
+/** The newest generation of each roll-up key among `docs`. */
+function newest<T extends { key: string; builtAt: Date }>(docs: T[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const d of docs) {
+    const seen = out.get(d.key);
+    if (!seen || seen.builtAt < d.builtAt) out.set(d.key, d);
+  }
+  return out;
 }
 
 let lastBuilt: Date | null = null;
@@ -101,7 +116,7 @@ export async function reconcile(now = new Date()): Promise<{ differences: Differ
     await User.bulkWrite(repairs as never, { ordered: false });
     peopleRepaired = repairs.length;
   }
-  const stored = new Map((await Rollup.find({}).lean()).map((r) => [r.key, r as unknown as Figures]));
+  const stored = new Map([...newest(await Rollup.find({}).lean())].map(([k, r]) => [k, r as unknown as Figures]));
   const differences: Difference[] = [];
   const same = (a: Figures, b: Figures) => a.people === b.people && a.digitalLiteracy === b.digitalLiteracy && a.twoLevelGovernment === b.twoLevelGovernment && a.compliant === b.compliant;
   for (const key of new Set([...actual.keys(), ...stored.keys()])) {
@@ -120,10 +135,9 @@ function pick(f: Figures): Figures {
 
 /** Figures for these keys (one query); missing keys are zeros. */
 export async function figuresFor(keys: string[]): Promise<Map<string, Figures>> {
-  const docs = await Rollup.find({ key: mongoose.trusted({ $in: keys }) }).lean();
+  const docs = newest(await Rollup.find({ key: mongoose.trusted({ $in: keys }) }).lean());
   const out = new Map<string, Figures>();
-  for (const k of keys) out.set(k, ZERO);
-  for (const d of docs) out.set(d.key, pick(d as unknown as Figures));
+  for (const k of keys) out.set(k, docs.has(k) ? pick(docs.get(k) as unknown as Figures) : ZERO);
   return out;
 }
 

@@ -1,0 +1,75 @@
+/**
+ * Weekly snapshots: every Monday 00:00 in Vietnam (Asia/Ho_Chi_Minh, UTC+7, no DST) the
+ * roll-ups are copied as that week's figures; the trend chart reads them. Several app
+ * processes may all try: the unique key on the week's run marker lets exactly one write.
+ */
+import mongoose, { Schema } from 'mongoose';
+import { Rollup, type Figures } from './rollup.model';
+import { rebuildRollups } from './rollup.service';
+
+const runSchema = new Schema({ week: { type: String, required: true, unique: true }, at: { type: Date, required: true } }, { strict: true });
+export const SnapshotRun = mongoose.model('SnapshotRun', runSchema);
+
+const snapshotSchema = new Schema(
+  {
+    week: { type: String, required: true },
+    key: { type: String, required: true },
+    people: Number,
+    digitalLiteracy: Number,
+    twoLevelGovernment: Number,
+    compliant: Number,
+  },
+  { strict: true },
+);
+snapshotSchema.index({ week: 1, key: 1 }, { unique: true });
+snapshotSchema.index({ key: 1, week: 1 });
+export const Snapshot = mongoose.model('Snapshot', snapshotSchema);
+
+const VN_OFFSET_MS = 7 * 3600_000;
+
+/** ISO week label (e.g. 2026-W48) of the Monday-started week containing `now` in Vietnam. */
+export function weekOf(now: Date): { label: string; monday: Date } {
+  const local = new Date(now.getTime() + VN_OFFSET_MS);
+  const day = (local.getUTCDay() + 6) % 7; // Monday = 0
+  const mondayLocal = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - day);
+  const thursday = new Date(mondayLocal + 3 * 86400_000);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = 1 + Math.floor((thursday.getTime() - yearStart) / (7 * 86400_000));
+  return { label: `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`, monday: new Date(mondayLocal - VN_OFFSET_MS) };
+}
+
+/** Takes this week's snapshot unless some process already did; true when this call wrote it. */
+export async function takeWeeklySnapshot(now = new Date()): Promise<boolean> {
+  const { label } = weekOf(now);
+  try {
+    await SnapshotRun.create({ week: label, at: now });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false; // another process has it
+    throw err;
+  }
+  await rebuildRollups(now);
+  const docs = (await Rollup.find({ builtAt: now }).lean()).map((r) => ({ week: label, key: r.key, people: r.people, digitalLiteracy: r.digitalLiteracy, twoLevelGovernment: r.twoLevelGovernment, compliant: r.compliant }));
+  for (let i = 0; i < docs.length; i += 1000) {
+    await Snapshot.insertMany(docs.slice(i, i + 1000), { ordered: false }).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err;
+    });
+  }
+  return true;
+}
+
+/** The last `weeks` snapshots of one roll-up key, oldest first. */
+export async function trendOf(key: string, weeks = 12): Promise<({ week: string } & Figures)[]> {
+  const rows = await Snapshot.find({ key }).sort({ week: -1 }).limit(weeks).lean();
+  return rows
+    .map((r) => ({ week: r.week, people: r.people ?? 0, digitalLiteracy: r.digitalLiteracy ?? 0, twoLevelGovernment: r.twoLevelGovernment ?? 0, compliant: r.compliant ?? 0 }))
+    .reverse();
+}
+
+/** Checks every few minutes; the first check after Monday 00:00 takes the week's snapshot. */
+export function startSnapshotJob(log: { warn: (o: object, m: string) => void }, everyMs = 5 * 60_000): () => void {
+  const tick = () => takeWeeklySnapshot().catch((err: unknown) => log.warn({ err }, 'weekly snapshot failed; will try again'));
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}
