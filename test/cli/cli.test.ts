@@ -68,6 +68,21 @@ describe('npm run cli', () => {
     expect(res.stderr).toContain('cannot read /no/such/file.csv');
   });
 
+  it('seed:scale should make the units, people and progress asked for, once; reports:reconcile then finds nothing', async () => {
+    const res = await cli('seed:scale', '--volunteers', '60', '--communes', '5', '--remote', '1', '--teams', '6');
+    expect(res.code).toBe(0);
+    // 34 provincial trainers, 5 commune trainers, 6 team leaders and the 60 volunteers
+    expect(res.stdout).toMatch(/scale data: 11 units, 105 people, \d+ completions/);
+    expect(res.stderr).toContain('100% people');
+    const again = await cli('seed:scale', '--volunteers', '60');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('scale data is already present');
+    const rec = await cli('reports:reconcile');
+    expect(rec.stdout).toMatch(/reconcile: 0 roll-up difference\(s\), 0 person record\(s\) repaired/);
+    const bad = await cli('seed:scale', '--volunteers', 'lots');
+    expect(bad.stderr).toContain('--volunteers must be a whole number');
+  });
+
   it('seed:demo should be idempotent', async () => {
     const first = await cli('seed:demo');
     expect(first.stdout).toMatch(/demo: 13 account\(s\) created/);
