@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
-import { AppError } from '../shared/errors';
+import { Refused } from '../shared/errors';
 import { normalizeName } from '../shared/text';
 
 export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
@@ -18,13 +18,9 @@ const XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024;
 const XLSX_MAX_RATIO = 100;
 
 /** A file-level refusal: nothing from the file is used. */
-export class RosterFileError extends AppError {
-  constructor(
-    messageKey: string,
-    public readonly params: Record<string, string | number> = {},
-    status = 400,
-  ) {
-    super(status, messageKey);
+export class RosterFileError extends Refused {
+  constructor(messageKey: string, params: Record<string, string | number> = {}, status = 400) {
+    super(messageKey, params, status);
   }
 }
 

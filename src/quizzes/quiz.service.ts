@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import mongoose, { type Types } from 'mongoose';
 import { completeIfDone, findCourse, onCompletionReset, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
 import type { Actor } from '../shared/actor';
-import { AppError, NotFound } from '../shared/errors';
+import { NotFound, Refused } from '../shared/errors';
 import { grade, shuffle } from './grading';
 import { ModulePass, QuizAttempt, QuizResult, type AttemptDoc, type ResultDoc } from './quiz.model';
 
@@ -15,15 +15,7 @@ import { ModulePass, QuizAttempt, QuizResult, type AttemptDoc, type ResultDoc } 
 export const GRACE_MS = 30_000;
 
 /** A quiz action refused for a reason the learner should read (shown on the quiz page). */
-export class QuizRefused extends AppError {
-  constructor(
-    messageKey: string,
-    public readonly params: Record<string, string | number> = {},
-    status = 409,
-  ) {
-    super(status, messageKey);
-  }
-}
+export class QuizRefused extends Refused {}
 
 // Course completion asks which modules a person has passed.
 registerQuizGate(async (userId, course) => {

@@ -53,3 +53,14 @@ export class Unavailable extends AppError {
     super(503, 'unavailable', message);
   }
 }
+
+/** A refusal the user should read, with values for its message (e.g. "wait until {until}"). */
+export class Refused extends AppError {
+  constructor(
+    messageKey: string,
+    public readonly params: Record<string, string | number> = {},
+    status = 409,
+  ) {
+    super(status, messageKey);
+  }
+}
