@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { findUnitById } from '../org';
 import { actorOf, requireRole } from '../shared/auth';
 import { pageNumber, parseInput } from '../shared/validate';
 import { AUDIT_ACTIONS } from './audit.model';
@@ -20,14 +21,16 @@ export function auditRoutes(): Router {
   router.get('/admin/audit', ...requireRole('admin'), async (req, res) => {
     const q = parseInput(auditQuery, req.query);
     const page = pageNumber(q.page);
-    const { entries, hasMore } = await listAudit(actorOf(req), {
+    const actor = actorOf(req);
+    const own = await findUnitById(actor.unitId);
+    const { entries, hasMore } = await listAudit(actor, {
       action: q.action || undefined,
       username: q.username?.trim() || undefined,
       // Dates are days in Vietnam (UTC+7), inclusive.
       from: q.from ? new Date(`${q.from}T00:00:00+07:00`) : undefined,
       to: q.to ? new Date(`${q.to}T23:59:59.999+07:00`) : undefined,
       page,
-    });
+    }, own?.level === 'central');
     res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, hasMore, page, actions: AUDIT_ACTIONS });
   });
 

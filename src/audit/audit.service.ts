@@ -42,9 +42,12 @@ export interface AuditQuery {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** Entries inside the admin's subtree (sign-in events carry the person's unit), newest first. */
-export async function listAudit(actor: Actor, q: AuditQuery): Promise<{ entries: AuditDoc[]; hasMore: boolean }> {
-  const filter: Record<string, unknown> = { lineage: actor.unitId };
+/**
+ * Entries inside the admin's subtree (events carry the person's unit), newest first. An
+ * admin of the central unit also sees events tied to no unit (sign-ins of unknown usernames).
+ */
+export async function listAudit(actor: Actor, q: AuditQuery, centralAdmin = false): Promise<{ entries: AuditDoc[]; hasMore: boolean }> {
+  const filter: Record<string, unknown> = centralAdmin ? {} : { lineage: actor.unitId };
   if (q.action) filter.action = q.action;
   if (q.username) {
     const re = mongoose.trusted({ $regex: `^${escapeRegex(q.username.toLowerCase())}` });

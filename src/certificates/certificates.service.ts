@@ -145,9 +145,18 @@ export function pdfFileName(cert: CertificateDoc): string {
 export async function writeUnitZip(actor: Actor, catalog: Catalog, baseUrl: string, unitCode: string, out: Writable): Promise<void> {
   if (actor.role === 'volunteer') throw new Forbidden();
   const unit = await unitInScope(actor, unitCode);
+  await writeCertificatesZip(catalog, baseUrl, { lineage: unit._id }, out);
+}
+
+/** Streams a ZIP of the valid certificates of these people (the caller has checked the scope). */
+export async function writeCertificatesOfPeopleZip(catalog: Catalog, baseUrl: string, userIds: Types.ObjectId[], out: Writable): Promise<void> {
+  await writeCertificatesZip(catalog, baseUrl, { user: mongoose.trusted({ $in: userIds }) }, out);
+}
+
+async function writeCertificatesZip(catalog: Catalog, baseUrl: string, filter: Record<string, unknown>, out: Writable): Promise<void> {
   const zip = archiver('zip', { zlib: { level: 6 } });
   zip.pipe(out);
-  const cursor = Certificate.find({ lineage: unit._id, revokedAt: null }).sort({ holderName: 1 }).lean<CertificateDoc[]>().cursor();
+  const cursor = Certificate.find({ ...filter, revokedAt: null }).sort({ holderName: 1 }).lean<CertificateDoc[]>().cursor();
   for await (const cert of cursor as AsyncIterable<CertificateDoc>) {
     const pass = new PassThrough();
     zip.append(pass, { name: pdfFileName(cert) });

@@ -1,5 +1,5 @@
 export { Certificate, type CertificateDoc } from './certificate.model';
-export { ensureCertificates, issueForCompletion, revokeCertificate, verifySerial } from './certificates.service';
+export { ensureCertificates, issueForCompletion, revokeCertificate, verifySerial, writeCertificatesOfPeopleZip } from './certificates.service';
 export { checkSerial, generateSerial } from './serial';
 export { writeCertificatePdf } from './pdf';
 export { certificatesRoutes } from './certificates.routes';

@@ -3,6 +3,7 @@ import multer from 'multer';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { promoteToTrainer } from '../accounts';
+import { writeCertificatesOfPeopleZip } from '../certificates';
 import type { Config } from '../config';
 import type { Catalog } from '../courses';
 import { actorOf, requireRole } from '../shared/auth';
@@ -20,6 +21,7 @@ import {
   createCohort,
   importOf,
   listCohorts,
+  memberIds,
   previewImport,
   removeMember,
   takePasswords,
@@ -91,6 +93,13 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
   // GET /cohorts/:id — members and their progress, people behind first
   router.get('/cohorts/:id', async (req, res) => {
     await renderCohort(req, res);
+  });
+
+  // GET /cohorts/:id/certificates.zip — every valid certificate of the cohort, for printing
+  router.get('/cohorts/:id/certificates.zip', async (req, res) => {
+    const cohort = await cohortInScope(actorOf(req), req.params.id);
+    res.attachment(`chung-nhan-lop-${cohort._id}.zip`);
+    await writeCertificatesOfPeopleZip(catalog, config.baseUrl, await memberIds(cohort), res);
   });
 
   // POST /cohorts/:id/members — add one person by username

@@ -284,3 +284,8 @@ export async function countMembers(cohortIds: Types.ObjectId[]): Promise<Map<str
   ]);
   return new Map(rows.map((r) => [String(r._id), r.n]));
 }
+
+/** The people of a cohort (ids), for whole-cohort actions such as the certificates ZIP. */
+export async function memberIds(cohort: CohortDoc): Promise<Types.ObjectId[]> {
+  return (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).map((m) => m.user);
+}

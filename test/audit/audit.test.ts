@@ -45,6 +45,14 @@ describe('GET /admin/audit', () => {
     await admin.get('/admin/audit?from=yesterday').expect(400);
   });
 
+  it('the central admin should also see failed sign-ins of unknown usernames; a provincial admin should not', async () => {
+    const anon = request.agent(app);
+    const _csrf = await csrfToken(anon);
+    await anon.post('/login').type('form').send({ _csrf, username: 'ghost.user', password: 'whatever-123' });
+    expect((await admin.get('/admin/audit?action=login.failed').expect(200)).text).toContain('unknown username=ghost.user');
+    expect((await adminCb.get('/admin/audit?action=login.failed').expect(200)).text).not.toContain('ghost.user');
+  });
+
   it('an admin of another province should not see this province\'s entries', async () => {
     const res = await adminCb.get(`/admin/audit?username=${hnUser}`).expect(200);
     expect(res.text).not.toContain(hnUser + '</td>');

@@ -157,6 +157,19 @@ describe('scope and revocation', () => {
     await staffHn.get('/certificates/zip?unit=T-CB').expect(404);
   });
 
+  it('a trainer should download a cohort\'s certificates as one ZIP', async () => {
+    const { user } = await graduate('Lý Thị Lớp');
+    const trainer = await signedInAgent(app, (await createUser('trainer', 'C-HN')).user.username);
+    const created = await postForm(trainer, '/cohorts', { name: 'Lớp in chứng nhận', unitCode: 'C-HN', courses: 'digital-literacy' }, '/cohorts/new');
+    const cohortId = /\/cohorts\/([a-f0-9]{24})/.exec(created.headers.location!)![1]!;
+    await postForm(trainer, `/cohorts/${cohortId}/members`, { username: user.username }, `/cohorts/${cohortId}`);
+    const zip = await trainer.get(`/cohorts/${cohortId}/certificates.zip`).buffer(true).parse(binaryParser).expect(200);
+    expect((zip.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+    expect((zip.body as Buffer).toString('latin1')).toContain('chung-nhan-digital-literacy-');
+    const other = await signedInAgent(app, (await createUser('trainer', 'C-CB')).user.username);
+    await other.get(`/cohorts/${cohortId}/certificates.zip`).expect(404);
+  });
+
   it('revoking should need a reason, be audited, show as revoked on the same URL, and allow a new certificate after completing again', async () => {
     const { user, agent, cert } = await graduate('Hồ Thị Thu');
     const staff = await signedInAgent(app, (await createUser('staff', '01')).user.username);
