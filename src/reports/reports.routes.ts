@@ -6,6 +6,7 @@ import { actorOf, requireRole } from '../shared/auth';
 import { NotFound } from '../shared/errors';
 import { parseInput } from '../shared/validate';
 import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTable, writeCsv, writeRollupPdf, writeXlsx } from './exports';
+import { notStarted, overdue } from './lists';
 import { percent } from './rollup.model';
 import { trendOf } from './snapshot';
 import { trendSvg } from './trend-chart';
@@ -43,9 +44,12 @@ export function reportsRoutes(): Router {
     const ownIndex = unit.lineage.findIndex((id) => String(id) === String(actor.unitId));
     const trail = await Promise.all(unit.lineage.slice(ownIndex, -1).map((id) => findUnitById(id)));
     const people = unit.level === 'team' ? await firstPeople(unit, 200) : [];
+    // Lists of who is behind where they can be acted on: a commune or a team.
+    const local = unit.level === 'commune' || unit.level === 'team';
+    const [waiting, late] = local ? await Promise.all([notStarted(unit), overdue(unit)]) : [[], []];
     const trend = await trendOf(`unit:${unit._id}`);
     const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel')) : null;
-    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail: trail.filter(Boolean), people, percent, trend, chart });
+    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail: trail.filter(Boolean), people, percent, trend, chart, local, waiting, late });
   });
 
   async function firstPeople(unit: UnitDoc, max: number) {

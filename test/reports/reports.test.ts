@@ -4,6 +4,7 @@ import request from 'supertest';
 import { moveUser, toActor, User } from '../../src/accounts';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { Certificate, revokeCertificate } from '../../src/certificates';
+import { CohortMember, createCohort } from '../../src/cohorts';
 import { completeIfDone, LessonRead } from '../../src/courses';
 import { findUnitByCode } from '../../src/org';
 import { ModulePass } from '../../src/quizzes';
@@ -156,6 +157,20 @@ describe('dashboard and exports', () => {
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '01', 'Thành phố Hà Nội', 'province', 3, 2, 1, 1, 33.3]);
     const pdf = await staffHn.get('/reports/rollup.pdf?unit=01').buffer(true).parse(binary).expect(200);
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('a commune should list who is overdue in a cohort and who has not started', async () => {
+    const trainer = (await createUser('trainer', 'C-HN')).user;
+    const cohort = await createCohort(toActor(trainer), { name: 'Lớp quá hạn', unitCode: 'C-HN', courses: ['digital-literacy'], dueDate: new Date('2026-01-01T00:00:00+07:00') });
+    await CohortMember.create({ cohort: cohort._id, user: people.c, addedAt: new Date() });
+    await CohortMember.create({ cohort: cohort._id, user: people.a, addedAt: new Date() });
+    const page = await staffHn.get('/reports?unit=C-HN').expect(200);
+    const overdueList = page.text.slice(page.text.indexOf('Quá hạn'), page.text.indexOf('Chưa bắt đầu học'));
+    expect(overdueList).toContain('Quá hạn (1)');
+    expect(overdueList).toContain('Lớp quá hạn');
+    expect(overdueList).not.toContain('Người A');
+    // c, and the trainer who made the cohort (trainers are learners too)
+    expect(page.text).toMatch(/Chưa bắt đầu học \(2\)/);
   });
 
   it('exports outside my scope should answer 404; volunteers and trainers 403', async () => {
