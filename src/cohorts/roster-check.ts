@@ -6,6 +6,7 @@ import mongoose, { type Types } from 'mongoose';
 import { User, USERNAME_RE, type UserDoc } from '../accounts';
 import { Unit, type UnitDoc } from '../org';
 import type { Actor } from '../shared/actor';
+import { CohortMember } from './cohort.model';
 import type { RosterRow } from './roster-file';
 
 export interface PlannedRow {
@@ -67,7 +68,7 @@ export async function checkRoster(
   const userBy = new Map(users.map((u) => [u.username, u]));
   const unitBy = new Map(units.map((u) => [u.code, u]));
   const memberIds = new Set(
-    (await mongoose.model('CohortMember').find({ cohort: cohortId, user: mongoose.trusted({ $in: users.map((u) => u._id) }) }).select('user').lean<{ user: Types.ObjectId }[]>()).map((m) => String(m.user)),
+    (await CohortMember.find({ cohort: cohortId, user: mongoose.trusted({ $in: users.map((u) => u._id) }) }).select('user').lean()).map((m) => String(m.user)),
   );
   const fileTrainers = new Set(rows.filter((r) => ROLE_WORDS[r.role] === 'trainer').map((r) => r.username));
 

@@ -3,7 +3,8 @@
  * the course file's rule. Only ever for the acting person: nobody reads or changes
  * another person's progress here.
  */
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
+import { User } from '../accounts';
 import { markChanged } from '../shared/changes';
 import type { Actor } from '../shared/actor';
 import type { Catalog, Course } from './content-loader';
@@ -86,7 +87,7 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
   }
   try {
     const created = await CourseCompletion.create({ user: userId, course: course.slug, completedAt: new Date(), contentVersion: course.version });
-    await mongoose.model('User').updateOne({ _id: userId }, { $addToSet: { completed: course.slug } });
+    await User.updateOne({ _id: userId }, { $addToSet: { completed: course.slug } });
     await markChanged('people');
     for (const listener of completedListeners) await listener(created.toObject() as CompletionDoc);
   } catch (err) {
@@ -112,7 +113,7 @@ export function onCompletionReset(listener: ResetListener): void {
 /** Withdraws a completion so that the person must complete the course again. */
 export async function resetCompletion(userId: Types.ObjectId, course: string): Promise<void> {
   await CourseCompletion.deleteOne({ user: userId, course });
-  await mongoose.model('User').updateOne({ _id: userId }, { $pull: { completed: course } });
+  await User.updateOne({ _id: userId }, { $pull: { completed: course } });
   await markChanged('people');
   for (const listener of resetListeners) await listener(userId, course);
 }
