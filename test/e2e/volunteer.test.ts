@@ -1,0 +1,114 @@
+/**
+ * The volunteer's journey in a real browser at phone width: first sign-in with a one-time
+ * password, choosing a password, switching language, reading every lesson, failing then
+ * passing the quizzes, completing the course, downloading the certificate and opening
+ * its verification page. Once with JavaScript and once without.
+ */
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { QuizResult } from '../../src/quizzes';
+import { testApp } from '../helpers/app';
+import { launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
+import { useTestDatabase } from '../helpers/db';
+import { createTree, createUser } from '../helpers/factories';
+
+useTestDatabase(__filename);
+let browser: Browser;
+let server: Server;
+let base = '';
+
+beforeAll(async () => {
+  await createTree();
+  ({ base, server } = await serve(testApp()));
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** In the fixture banks option "a" is right and "b" is wrong. */
+async function answerAll(page: Page, option: 'a' | 'b') {
+  const names = [...new Set(await page.$$eval('form.quiz input[type=radio]', (els) => els.map((e) => e.getAttribute('name') ?? '')))];
+  for (const name of names) await page.check(`input[name="${name}"][value="${option}"]`);
+  await page.click('form.quiz button.primary');
+}
+
+describe.each([
+  ['with JavaScript', true],
+  ['without JavaScript', false],
+])('the volunteer journey %s', (_label, js) => {
+  it('should go from a one-time password to a verified certificate', async () => {
+    const { user, password } = await createUser('volunteer', 'T-HN', { fullName: 'Nguyễn Thị Ánh Tuyết', oneTime: true });
+    const { ctx, foreign } = await phone(browser, base, { javaScriptEnabled: js });
+    const page = await ctx.newPage();
+    const shot = (step: string) => page.screenshot({ path: screenshotPath(`volunteer-${js ? 'js' : 'nojs'}-${step}`), fullPage: true });
+
+    await page.goto(`${base}/`);
+    await shot('1-home');
+    await page.click('a.button[href="/login"]');
+    await page.fill('#username', user.username);
+    await page.fill('#password', password);
+    await page.click('form.stack button.primary');
+    expect(new URL(page.url()).pathname).toBe('/account/password');
+    await shot('2-choose-password');
+    await page.fill('#currentPassword', password);
+    await page.fill('#newPassword', 'Hoa sen nở giữa hồ 2025');
+    await page.fill('#confirmPassword', 'Hoa sen nở giữa hồ 2025');
+    await page.click('form.stack button.primary');
+    expect(new URL(page.url()).pathname).toBe('/account');
+
+    // Switch to English and back.
+    await page.click('button[name=lang][value=en]');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.click('button[name=lang][value=vi]');
+    expect(await page.getAttribute('html', 'lang')).toBe('vi');
+
+    // Read every lesson of the course that needs its quizzes.
+    await page.goto(`${base}/courses/two-level-government`);
+    await page.click('a.button');
+    for (let i = 0; i < 4; i++) {
+      await shot(`3-lesson-${i + 1}`);
+      await page.click('.lesson-nav button');
+    }
+    expect(await page.textContent('.alert')).toContain('đọc đến bài cuối');
+
+    // First module: fail once, wait out the cooldown (its result moved back in time), then pass.
+    await page.goto(`${base}/courses/two-level-government/02-second/quiz`);
+    await page.click('form button.primary');
+    await shot('4-quiz');
+    await answerAll(page, 'b');
+    expect(await page.textContent('.alert')).toContain('Bạn chưa đạt lần này.');
+    await page.goto(`${base}/courses/two-level-government/02-second/quiz`);
+    expect(await page.textContent('.alert')).toContain('Bạn có thể làm lại từ');
+    await QuizResult.updateMany({ user: user._id }, { $set: { submittedAt: new Date(Date.now() - 10 * 60_000) } });
+    await page.reload();
+    await page.click('form button.primary');
+    await answerAll(page, 'a');
+    expect(await page.textContent('.alert')).toContain('Chúc mừng, bạn đã đạt!');
+    await page.goto(`${base}/courses/two-level-government/01-first/quiz`);
+    await page.click('form button.primary');
+    await answerAll(page, 'a');
+    await shot('5-result');
+
+    await page.goto(`${base}/courses/two-level-government`);
+    expect(await page.textContent('.alert')).toContain('Đã hoàn thành ngày');
+
+    // The certificate: download it, then open its verification page as anyone would.
+    await page.goto(`${base}/certificates`);
+    await shot('6-certificates');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.button[href$="/pdf"]')]);
+    expect(download.suggestedFilename()).toMatch(/^chung-nhan-two-level-government-[0-9A-Z-]+\.pdf$/);
+    const verifyHref = await page.getAttribute('a[href^="/verify/"]', 'href');
+    await page.goto(`${base}${verifyHref}`);
+    expect(await page.textContent('.verdict')).toContain('Chứng nhận hợp lệ');
+    expect(await page.textContent('.facts-list')).toContain('Nguyễn Thị Ánh Tuyết');
+    await shot('7-verify');
+
+    // Nothing overflows a 360 px screen, and nothing came from another host.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    expect(foreign).toEqual([]);
+    await ctx.close();
+  }, 120_000);
+});

@@ -1,0 +1,45 @@
+/**
+ * A real headless Chromium (Debian's, driven by playwright-core) against the app served on
+ * loopback. Never downloads a browser; every request to another host fails the test.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Express } from 'express';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // playwright gives every launch a new, empty profile of its own
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+export async function serve(app: Express): Promise<{ base: string; server: Server }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** A phone-sized context that records requests to other hosts. */
+export async function phone(browser: Browser, base: string, opts: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<{ ctx: BrowserContext; foreign: string[] }> {
+  const ctx = await browser.newContext({ viewport: { width: opts.width ?? 360, height: 800 }, locale: 'vi-VN', javaScriptEnabled: opts.javaScriptEnabled ?? true, acceptDownloads: true });
+  const foreign: string[] = [];
+  const host = new URL(base).host;
+  ctx.on('request', (r) => {
+    const url = new URL(r.url());
+    if (!['data:', 'blob:'].includes(url.protocol) && url.host !== host) foreign.push(r.url());
+  });
+  return { ctx, foreign };
+}
+
+export function screenshotPath(name: string): string {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return path.join(SCREENSHOT_DIR, `${name}.png`);
+}
