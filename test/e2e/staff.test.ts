@@ -1,5 +1,5 @@
 /**
- * The union staff's journey in a real browser (desktop width): the compliance dashboard,
+ * The union staff's journey in a real browser, at phone and desktop width: the compliance dashboard,
  * drilling down to a team, exporting CSV and XLSX, and checking that the files' numbers
  * equal the page's.
  */
@@ -41,22 +41,22 @@ afterAll(async () => {
   server?.close();
 });
 
-it('staff read the dashboard, drill down to a team, and export files whose numbers equal the page', async () => {
+it.each([360, 1280])('at %i px, staff read the dashboard, drill down to a team, and export files whose numbers equal the page', async (width) => {
   const { user } = await createUser('staff', '01');
-  const { ctx, foreign } = await phone(browser, base, { width: 1280 });
+  const { ctx, foreign } = await phone(browser, base, { width });
   const page = await ctx.newPage();
   await page.goto(`${base}/login`);
   await page.fill('#username', user.username);
   await page.fill('#password', TEST_PASSWORD);
   await page.click('form.stack button.primary');
   await page.click('a[href="/reports"]');
-  await page.screenshot({ path: screenshotPath('staff-1-dashboard'), fullPage: true });
+  await page.screenshot({ path: screenshotPath(`staff-${width}-1-dashboard`), fullPage: true });
   const kpis = await page.$$eval('.kpis strong', (els) => els.map((e) => Number((e.textContent ?? '').replace(/\D/g, ''))));
   expect(kpis).toEqual([3, 2, 0, 0]);
 
   await page.click('text=Phường Ba Đình');
   await page.click('text=Đội Ba Đình');
-  await page.screenshot({ path: screenshotPath('staff-2-team'), fullPage: true });
+  await page.screenshot({ path: screenshotPath(`staff-${width}-2-team`), fullPage: true });
   expect(await page.$$eval('.kpis strong', (els) => els.map((e) => e.textContent))).toEqual(['3', '2', '0', '0']);
 
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('a[href^="/reports/people.csv"]')]);
