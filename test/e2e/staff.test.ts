@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { completeIfDone, LessonRead } from '../../src/courses';
 import { rebuildRollups } from '../../src/reports';
 import { testApp } from '../helpers/app';
-import { launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
+import { axeViolations, launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, TEST_PASSWORD } from '../helpers/factories';
@@ -51,12 +51,14 @@ it.each([360, 1280])('at %i px, staff read the dashboard, drill down to a team, 
   await page.click('form.stack button.primary');
   await page.click('a[href="/reports"]');
   await page.screenshot({ path: screenshotPath(`staff-${width}-1-dashboard`), fullPage: true });
+  const violations = await axeViolations(page);
   const kpis = await page.$$eval('.kpis strong', (els) => els.map((e) => Number((e.textContent ?? '').replace(/\D/g, ''))));
   expect(kpis).toEqual([3, 2, 0, 0]);
 
   await page.click('text=Phường Ba Đình');
   await page.click('text=Đội Ba Đình');
   await page.screenshot({ path: screenshotPath(`staff-${width}-2-team`), fullPage: true });
+  violations.push(...(await axeViolations(page)));
   expect(await page.$$eval('.kpis strong', (els) => els.map((e) => e.textContent))).toEqual(['3', '2', '0', '0']);
 
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('a[href^="/reports/people.csv"]')]);
@@ -70,5 +72,6 @@ it.each([360, 1280])('at %i px, staff read the dashboard, drill down to a team, 
   const row = wb.worksheets[0]!.getRow(2).values as unknown[];
   expect(row.slice(1, 8)).toEqual(['T-HN', 'Đội Ba Đình', 'team', 3, 2, 0, 0]);
   expect(foreign).toEqual([]);
+  expect(violations).toEqual([]);
   await ctx.close();
 }, 120_000);

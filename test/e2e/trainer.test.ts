@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { CohortMember } from '../../src/cohorts';
 import { testApp } from '../helpers/app';
-import { launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
+import { axeViolations, launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, TEST_PASSWORD } from '../helpers/factories';
 
@@ -41,7 +41,12 @@ it('a trainer imports a messy roster, fixes it, hands out passwords and follows 
 
   const { ctx, foreign } = await phone(browser, base);
   const page = await ctx.newPage();
-  const shot = (step: string) => page.screenshot({ path: screenshotPath(`trainer-${step}`), fullPage: true });
+  const violations: string[] = [];
+  // Every step: a screenshot to look at, and an accessibility check.
+  const shot = async (step: string) => {
+    await page.screenshot({ path: screenshotPath(`trainer-${step}`), fullPage: true });
+    violations.push(...(await axeViolations(page)));
+  };
   await page.goto(`${base}/login`);
   await page.fill('#username', trainer.username);
   await page.fill('#password', TEST_PASSWORD);
@@ -87,5 +92,6 @@ it('a trainer imports a messy roster, fixes it, hands out passwords and follows 
   expect(levels[1]).toBe('Cấp 2|1|0|0|0 (0%)');
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   expect(foreign).toEqual([]);
+  expect(violations).toEqual([]);
   await ctx.close();
 }, 120_000);

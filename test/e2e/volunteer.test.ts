@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { QuizResult } from '../../src/quizzes';
 import { testApp } from '../helpers/app';
-import { launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
+import { axeViolations, launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser } from '../helpers/factories';
 
@@ -43,7 +43,13 @@ describe.each([
     const { user, password } = await createUser('volunteer', 'T-HN', { fullName: 'Nguyễn Thị Ánh Tuyết', oneTime: true });
     const { ctx, foreign } = await phone(browser, base, { javaScriptEnabled: js });
     const page = await ctx.newPage();
-    const shot = (step: string) => page.screenshot({ path: screenshotPath(`volunteer-${js ? 'js' : 'nojs'}-${step}`), fullPage: true });
+    const violations: string[] = [];
+    // Every step: a screenshot to look at, and an accessibility check (axe runs as a script
+    // in the page, so only in the run with JavaScript; the pages are the same in both runs).
+    const shot = async (step: string) => {
+      await page.screenshot({ path: screenshotPath(`volunteer-${js ? 'js' : 'nojs'}-${step}`), fullPage: true });
+      if (js) violations.push(...(await axeViolations(page)));
+    };
 
     await page.goto(`${base}/`);
     await shot('1-home');
@@ -109,6 +115,7 @@ describe.each([
     // Nothing overflows a 360 px screen, and nothing came from another host.
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(foreign).toEqual([]);
+    expect(violations).toEqual([]);
     await ctx.close();
   }, 120_000);
 });
