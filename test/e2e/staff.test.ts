@@ -43,7 +43,7 @@ afterAll(async () => {
 
 it.each([360, 1280])('at %i px, staff read the dashboard, drill down to a team, and export files whose numbers equal the page', async (width) => {
   const { user } = await createUser('staff', '01');
-  const { ctx, foreign } = await phone(browser, base, { width });
+  const { ctx, foreign, overBudget } = await phone(browser, base, { width });
   const page = await ctx.newPage();
   await page.goto(`${base}/login`);
   await page.fill('#username', user.username);
@@ -73,5 +73,6 @@ it.each([360, 1280])('at %i px, staff read the dashboard, drill down to a team, 
   expect(row.slice(1, 8)).toEqual(['T-HN', 'Đội Ba Đình', 'team', 3, 2, 0, 0]);
   expect(foreign).toEqual([]);
   expect(violations).toEqual([]);
+  expect(await overBudget()).toEqual([]);
   await ctx.close();
 }, 120_000);

@@ -39,7 +39,7 @@ it('a trainer imports a messy roster, fixes it, hands out passwords and follows 
   fs.writeFileSync(messy, '\uFEFFten_dang_nhap;ho_ten;ma_don_vi;so_dien_thoai;vai_tro;nguoi_tap_huan\nnguyen.hoa;Nguyễn Thị Hoa;T-HN;0912 345 678;;\ntran.nam;Trần Văn Nam;T-HN;;trainer;\nPham Duc;Phạm Đức;T-HN;;;\nle.mai;Lê Thị Mai;T-XX;;;tran.nam\n');
   fs.writeFileSync(fixed, '\uFEFFten_dang_nhap;ho_ten;ma_don_vi;so_dien_thoai;vai_tro;nguoi_tap_huan\nnguyen.hoa;Nguyễn Thị Hoa;T-HN;0912 345 678;;\ntran.nam;Trần Văn Nam;T-HN;;trainer;\npham.duc;Phạm Đức;T-HN;;;\nle.mai;Lê Thị Mai;T-HN;;;tran.nam\n');
 
-  const { ctx, foreign } = await phone(browser, base);
+  const { ctx, foreign, overBudget } = await phone(browser, base);
   const page = await ctx.newPage();
   const violations: string[] = [];
   // Every step: a screenshot to look at, and an accessibility check.
@@ -93,5 +93,6 @@ it('a trainer imports a messy roster, fixes it, hands out passwords and follows 
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   expect(foreign).toEqual([]);
   expect(violations).toEqual([]);
+  expect(await overBudget()).toEqual([]);
   await ctx.close();
 }, 120_000);

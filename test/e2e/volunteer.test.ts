@@ -41,7 +41,7 @@ describe.each([
 ])('the volunteer journey %s', (_label, js) => {
   it('should go from a one-time password to a verified certificate', async () => {
     const { user, password } = await createUser('volunteer', 'T-HN', { fullName: 'Nguyễn Thị Ánh Tuyết', oneTime: true });
-    const { ctx, foreign } = await phone(browser, base, { javaScriptEnabled: js });
+    const { ctx, foreign, overBudget } = await phone(browser, base, { javaScriptEnabled: js });
     const page = await ctx.newPage();
     const violations: string[] = [];
     // Every step: a screenshot to look at, and an accessibility check (axe runs as a script
@@ -116,6 +116,7 @@ describe.each([
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(foreign).toEqual([]);
     expect(violations).toEqual([]);
+    expect(await overBudget()).toEqual([]);
     await ctx.close();
   }, 120_000);
 });

@@ -28,16 +28,41 @@ export async function serve(app: Express): Promise<{ base: string; server: Serve
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** A phone-sized context that records requests to other hosts. */
-export async function phone(browser: Browser, base: string, opts: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<{ ctx: BrowserContext; foreign: string[] }> {
+/**
+ * A phone-sized context that records requests to other hosts, and the transfer of every
+ * page visited (its document and everything it loaded, compressed, with headers).
+ */
+export async function phone(
+  browser: Browser,
+  base: string,
+  opts: { javaScriptEnabled?: boolean; width?: number } = {},
+): Promise<{ ctx: BrowserContext; foreign: string[]; overBudget: () => Promise<string[]> }> {
   const ctx = await browser.newContext({ viewport: { width: opts.width ?? 360, height: 800 }, locale: 'vi-VN', javaScriptEnabled: opts.javaScriptEnabled ?? true, acceptDownloads: true });
   const foreign: string[] = [];
   const host = new URL(base).host;
+  const pages: { url: string; sizes: Promise<number>[] }[] = [];
   ctx.on('request', (r) => {
     const url = new URL(r.url());
     if (!['data:', 'blob:'].includes(url.protocol) && url.host !== host) foreign.push(r.url());
+    if (r.isNavigationRequest() && r.resourceType() === 'document') pages.push({ url: r.url(), sizes: [] });
   });
-  return { ctx, foreign };
+  ctx.on('requestfinished', (r) => {
+    const current = pages[pages.length - 1];
+    if (current) current.sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
+  });
+  /** Pages over budget: 60 KB for lessons and quizzes, 120 KB for any other page. */
+  const overBudget = async () => {
+    const over: string[] = pages.length === 0 ? ['no page was recorded'] : [];
+    for (const p of pages) {
+      if (p.sizes.length === 0) continue; // a download (PDF, CSV, ZIP), not a page
+      const total = (await Promise.all(p.sizes)).reduce((a, b) => a + b, 0);
+      const path = new URL(p.url).pathname;
+      const budget = /^\/courses\/[^/]+\/[^/]+\/[^/]+$|\/quiz/.test(path) ? 60 : 120;
+      if (total > budget * 1024) over.push(`${path}: ${Math.round(total / 1024)} KB > ${budget} KB`);
+    }
+    return over;
+  };
+  return { ctx, foreign, overBudget };
 }
 
 export function screenshotPath(name: string): string {
