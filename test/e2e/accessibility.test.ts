@@ -3,52 +3,31 @@
  * @axe-core/playwright) must find no serious or critical violation. Also keyboard-only
  * sign-in and quiz.
  */
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
-import { testApp } from '../helpers/app';
-import { axeViolations, launchBrowser, phone, serve } from '../helpers/browser';
-import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, TEST_PASSWORD } from '../helpers/factories';
+import { axeViolations, phone, signIn, useBrowserOnApp } from '../helpers/browser';
+import { createUser, TEST_PASSWORD } from '../helpers/factories';
 
-useTestDatabase(__filename);
-let browser: Browser;
-let server: Server;
-let base = '';
-
-beforeAll(async () => {
-  await createTree();
-  ({ base, server } = await serve(testApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowserOnApp(__filename);
 
 const seriousViolations = axeViolations;
 
 it('the pages of the journeys should have no serious or critical axe violation', async () => {
   const staff = (await createUser('staff', '01')).user;
-  const { ctx } = await phone(browser, base);
+  const { ctx } = await phone(env.browser, env.base);
   const page = await ctx.newPage();
   const found: Record<string, string[]> = {};
   const check = async (path: string) => {
-    await page.goto(`${base}${path}`);
+    await page.goto(`${env.base}${path}`);
     const v = await seriousViolations(page);
     if (v.length) found[path] = v;
   };
   await check('/');
   await check('/login');
   await check('/verify');
-  await page.goto(`${base}/login`);
-  await page.fill('#username', staff.username);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('form.stack button.primary');
+  await signIn(page, env.base, staff.username);
   for (const path of ['/courses', '/courses/digital-literacy', '/courses/digital-literacy/01-first/one', '/courses/digital-literacy/01-first/quiz', '/certificates', '/account', '/account/password', '/cohorts', '/cohorts/new', '/cascade', '/reports', '/org', '/people', '/people/new']) {
     await check(path);
   }
-  await page.goto(`${base}/courses/digital-literacy/01-first/quiz`);
+  await page.goto(`${env.base}/courses/digital-literacy/01-first/quiz`);
   await page.click('form button.primary');
   const v = await seriousViolations(page);
   if (v.length) found['quiz attempt'] = v;
@@ -57,12 +36,9 @@ it('the pages of the journeys should have no serious or critical axe violation',
 }, 120_000);
 
 it('form errors should be announced and tied to their fields', async () => {
-  const { ctx } = await phone(browser, base);
+  const { ctx } = await phone(env.browser, env.base);
   const page = await ctx.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('#username', 'someone');
-  await page.fill('#password', 'wrong-password');
-  await page.click('form.stack button.primary');
+  await signIn(page, env.base, 'someone', 'wrong-password');
   expect(await page.getAttribute('#login-error', 'role')).toBe('alert');
   expect(await page.getAttribute('#username', 'aria-describedby')).toBe('login-error');
   expect(await page.getAttribute('#password', 'aria-invalid')).toBe('true');
@@ -70,7 +46,7 @@ it('form errors should be announced and tied to their fields', async () => {
   await page.fill('#username', staff.username);
   await page.fill('#password', TEST_PASSWORD);
   await page.click('form.stack button.primary');
-  await page.goto(`${base}/people/new`);
+  await page.goto(`${env.base}/people/new`);
   await page.fill('#fullName', 'Tên');
   await page.fill('#username', 'Có Dấu');
   await page.fill('#unitCode', 'NOPE');
@@ -84,16 +60,16 @@ it('form errors should be announced and tied to their fields', async () => {
 
 it('sign-in and a quiz should work with the keyboard alone', async () => {
   const { user } = await createUser('volunteer', 'T-HN');
-  const { ctx } = await phone(browser, base);
+  const { ctx } = await phone(env.browser, env.base);
   const page = await ctx.newPage();
-  await page.goto(`${base}/login`);
+  await page.goto(`${env.base}/login`);
   await page.focus('#username');
   await page.keyboard.type(user.username);
   await page.keyboard.press('Tab');
   await page.keyboard.type(TEST_PASSWORD);
   await page.keyboard.press('Enter');
-  await page.waitForURL(`${base}/`);
-  await page.goto(`${base}/courses/digital-literacy/01-first/quiz`);
+  await page.waitForURL(`${env.base}/`);
+  await page.goto(`${env.base}/courses/digital-literacy/01-first/quiz`);
   await page.focus('form button.primary');
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/quiz\/attempts\//);

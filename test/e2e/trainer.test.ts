@@ -6,31 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import { CohortMember } from '../../src/cohorts';
-import { testApp } from '../helpers/app';
-import { axeViolations, launchBrowser, phone, screenshotPath, serve } from '../helpers/browser';
-import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, TEST_PASSWORD } from '../helpers/factories';
+import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
+import { createUser } from '../helpers/factories';
 
-useTestDatabase(__filename);
-let browser: Browser;
-let server: Server;
-let base = '';
+const env = useBrowserOnApp(__filename);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tss-e2e-roster-'));
-
-beforeAll(async () => {
-  await createTree();
-  ({ base, server } = await serve(testApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 it('a trainer imports a messy roster, fixes it, hands out passwords and follows the cascade', async () => {
   const { user: trainer } = await createUser('trainer', 'C-HN', { fullName: 'Trần Quốc Huy' });
@@ -39,18 +21,10 @@ it('a trainer imports a messy roster, fixes it, hands out passwords and follows 
   fs.writeFileSync(messy, '\uFEFFten_dang_nhap;ho_ten;ma_don_vi;so_dien_thoai;vai_tro;nguoi_tap_huan\nnguyen.hoa;Nguyễn Thị Hoa;T-HN;0912 345 678;;\ntran.nam;Trần Văn Nam;T-HN;;trainer;\nPham Duc;Phạm Đức;T-HN;;;\nle.mai;Lê Thị Mai;T-XX;;;tran.nam\n');
   fs.writeFileSync(fixed, '\uFEFFten_dang_nhap;ho_ten;ma_don_vi;so_dien_thoai;vai_tro;nguoi_tap_huan\nnguyen.hoa;Nguyễn Thị Hoa;T-HN;0912 345 678;;\ntran.nam;Trần Văn Nam;T-HN;;trainer;\npham.duc;Phạm Đức;T-HN;;;\nle.mai;Lê Thị Mai;T-HN;;;tran.nam\n');
 
-  const { ctx, foreign, overBudget } = await phone(browser, base);
+  const { ctx, step, expectClean } = await phone(env.browser, env.base);
   const page = await ctx.newPage();
-  const violations: string[] = [];
-  // Every step: a screenshot to look at, and an accessibility check.
-  const shot = async (step: string) => {
-    await page.screenshot({ path: screenshotPath(`trainer-${step}`), fullPage: true });
-    violations.push(...(await axeViolations(page)));
-  };
-  await page.goto(`${base}/login`);
-  await page.fill('#username', trainer.username);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('form.stack button.primary');
+  const shot = (name: string) => step(page, `trainer-${name}`);
+  await signIn(page, env.base, trainer.username);
 
   await page.click('a[href="/cohorts"]');
   await page.click('a.button[href="/cohorts/new"]');
@@ -90,9 +64,6 @@ it('a trainer imports a messy roster, fixes it, hands out passwords and follows 
   const levels = await page.$$eval('tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td, th'), (c: { textContent: string | null }) => (c.textContent ?? '').trim()).join('|')));
   expect(levels[0]).toBe('Cấp 1|3|0|0|0 (0%)');
   expect(levels[1]).toBe('Cấp 2|1|0|0|0 (0%)');
-  expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-  expect(foreign).toEqual([]);
-  expect(violations).toEqual([]);
-  expect(await overBudget()).toEqual([]);
+  await expectClean(page);
   await ctx.close();
 }, 120_000);

@@ -4,40 +4,19 @@
  * quizzes and 120 KB for any other page, with an empty cache; nothing from another host.
  */
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { testApp } from '../helpers/app';
-import { launchBrowser, phone, serve } from '../helpers/browser';
-import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, TEST_PASSWORD } from '../helpers/factories';
+import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
+import { createUser } from '../helpers/factories';
 
-useTestDatabase(__filename);
+const env = useBrowserOnApp(__filename);
 /** Each page's measured transfer in KB, for people to read (git ignores test-results/). */
 const WEIGHTS_FILE = path.join(__dirname, '..', '..', 'test-results', 'page-weights.json');
-let browser: Browser;
-let server: Server;
-let base = '';
-
-beforeAll(async () => {
-  await createTree();
-  ({ base, server } = await serve(testApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
 
 it('every page should stay under its weight budget', async () => {
   const { user } = await createUser('staff', '01');
-  const { ctx, foreign } = await phone(browser, base);
+  const { ctx, foreign } = await phone(env.browser, env.base);
   const page = await ctx.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('#username', user.username);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('form.stack button.primary');
+  await signIn(page, env.base, user.username);
   const cookies = await ctx.cookies();
 
   const weights: Record<string, number> = {};
@@ -53,12 +32,12 @@ it('every page should stay under its weight budget', async () => {
     ['/cohorts', 120],
   ] as const) {
     // A fresh context each time: nothing comes from the cache.
-    const fresh = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    const fresh = await env.browser.newContext({ viewport: { width: 360, height: 800 } });
     await fresh.addCookies(cookies);
     const p = await fresh.newPage();
     const sizes: Promise<number>[] = [];
     p.on('requestfinished', (r) => sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
-    await p.goto(`${base}${path}`, { waitUntil: 'networkidle' });
+    await p.goto(`${env.base}${path}`, { waitUntil: 'networkidle' });
     const total = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     weights[path] = Math.round(total / 102.4) / 10;
     if (total > budgetKb * 1024) over.push(`${path}: ${weights[path]} KB > ${budgetKb} KB`);

@@ -9,6 +9,9 @@ import type { Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Express } from 'express';
+import { testApp } from './app';
+import { useTestDatabase } from './db';
+import { createTree, TEST_PASSWORD } from './factories';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
@@ -36,7 +39,13 @@ export async function phone(
   browser: Browser,
   base: string,
   opts: { javaScriptEnabled?: boolean; width?: number } = {},
-): Promise<{ ctx: BrowserContext; foreign: string[]; overBudget: () => Promise<string[]> }> {
+): Promise<{
+  ctx: BrowserContext;
+  foreign: string[];
+  overBudget: () => Promise<string[]>;
+  step: (page: Page, name: string) => Promise<void>;
+  expectClean: (page: Page) => Promise<void>;
+}> {
   const ctx = await browser.newContext({ viewport: { width: opts.width ?? 360, height: 800 }, locale: 'vi-VN', javaScriptEnabled: opts.javaScriptEnabled ?? true, acceptDownloads: true });
   const foreign: string[] = [];
   const host = new URL(base).host;
@@ -62,7 +71,21 @@ export async function phone(
     }
     return over;
   };
-  return { ctx, foreign, overBudget };
+  const violations: string[] = [];
+  const js = opts.javaScriptEnabled ?? true;
+  /** A journey step: a screenshot to look at, and (axe being a script, only with JavaScript) an accessibility check. */
+  const step = async (page: Page, name: string) => {
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+    if (js) violations.push(...(await axeViolations(page)));
+  };
+  /** The end of a journey: no overflow, nothing from another host, no accessibility violation, every page in budget. */
+  const expectClean = async (page: Page) => {
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    expect(foreign).toEqual([]);
+    expect(violations).toEqual([]);
+    expect(await overBudget()).toEqual([]);
+  };
+  return { ctx, foreign, overBudget, step, expectClean };
 }
 
 export function screenshotPath(name: string): string {
@@ -77,4 +100,34 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * One browser and one served app for a test file, on its own database: `arrange` makes the
+ * data first (default: the test tree). Read `env.base` and `env.browser` inside tests.
+ */
+export function useBrowserOnApp(testFile: string, arrange: () => Promise<void> = createTree): { base: string; browser: Browser } {
+  useTestDatabase(testFile);
+  const env = { base: '', browser: undefined as unknown as Browser };
+  let server: Server | undefined;
+  beforeAll(async () => {
+    await arrange();
+    const served = await serve(testApp());
+    env.base = served.base;
+    server = served.server;
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    server?.close();
+  });
+  return env;
+}
+
+/** Signs in through the sign-in form. */
+export async function signIn(page: Page, base: string, username: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('form.stack button.primary');
 }
