@@ -15,6 +15,7 @@ import { accountRoutes, authRoutes, findActiveUser, peopleRoutes } from './accou
 import { auditRoutes } from './audit';
 import { certificatesRoutes } from './certificates';
 import { coursesRoutes, loadCatalog, type Catalog } from './courses';
+import { fieldReportsRoutes } from './fieldreports';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts';
@@ -125,6 +126,7 @@ export function createApp({
   app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
   app.use(cohortsRoutes(config, catalog));
   app.use(reportsRoutes());
+  app.use(fieldReportsRoutes());
   app.use(coursesRoutes(catalog));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
   app.use(accountRoutes(secureCookies));

@@ -4,6 +4,7 @@
  * (POST /logout and POST /login are exercised in test/accounts/auth.test.ts.)
  */
 import request from 'supertest';
+import { currentWeek } from '../src/fieldreports';
 import type { Role } from '../src/shared/actor';
 import { testApp } from './helpers/app';
 import { useTestDatabase } from './helpers/db';
@@ -17,6 +18,7 @@ let app: ReturnType<typeof testApp>;
 const agents = new Map<Who, request.Agent>();
 let hnPerson = '';
 let cbPerson = '';
+const thisWeek = currentWeek(new Date()).label;
 
 beforeAll(async () => {
   await createTree();
@@ -78,6 +80,17 @@ const rows: Row[] = [
   ['GET', () => '/reports?unit=T-HN', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
   ['GET', () => '/reports/rollup.csv?unit=01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
   ['GET', () => '/admin/audit', SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+  // Weekly field reports: the trainer here leads team T-HN.
+  ['GET', () => '/field-reports', SEE_OTHER, FORBIDDEN, OK, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => `/field-reports/week/${thisWeek}`, SEE_OTHER, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+  ['POST', () => `/field-reports/week/${thisWeek}`, SEE_OTHER, FORBIDDEN, SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+  ['GET', () => '/field-reports/summary', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+  ['GET', () => '/field-reports/summary?unit=T-HN', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['GET', () => '/field-reports/summary.csv?unit=01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['GET', () => '/field-reports/summary.xlsx?unit=C-HN', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['GET', () => '/field-reports/summary.pdf?unit=01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['GET', () => '/field-reports/difficulties.csv?unit=01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
+  ['POST', () => `/field-reports/difficulties/${hnPerson}/${hnPerson}`, SEE_OTHER, FORBIDDEN, FORBIDDEN, 400, 400, 400],
 ];
 
 const bodies: Record<string, Record<string, string>> = { move: { unitCode: 'T-CB' }, locale: { locale: 'vi' }, lang: { lang: 'vi' } };

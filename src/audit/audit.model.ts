@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'certificate.revoked',
   'report.exported',
+  'fieldreport.filed',
+  'fieldreport.difficulty.taken_up',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config';
+import { totalOf, weeklyReminder } from '../fieldreports';
 import { Invalid } from '../shared/errors';
 import { LANG_COOKIE, LOCALES } from '../shared/i18n';
 import { safeLocalPath } from '../shared/page-locals';
@@ -14,8 +15,9 @@ export function homeRoutes(config: Config): Router {
   const router = Router();
 
   // GET / — what the platform is, and the way in
-  router.get('/', (_req, res) => {
-    res.render('home/index');
+  router.get('/', async (req, res) => {
+    // Team leaders see whether this week's report is due.
+    res.render('home/index', { weekly: await weeklyReminder(req.user), totalOf });
   });
 
   // POST /lang — remember the user's language and go back where they were

@@ -89,11 +89,18 @@ export async function writeCsv(out: Writable, header: readonly string[], rows: A
 }
 
 export async function writeXlsx(out: Writable, sheetName: string, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {
+  await writeXlsxSheets(out, [{ name: sheetName, header, rows }]);
+}
+
+/** A workbook of several sheets, written one after the other (streamed). */
+export async function writeXlsxSheets(out: Writable, sheets: { name: string; header: readonly string[]; rows: AsyncIterable<Row> | Row[] }[]): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(sheetName);
-  sheet.addRow([...header]).commit();
-  for await (const row of rows) sheet.addRow(row.map(neutralise)).commit();
-  sheet.commit();
+  for (const { name, header, rows } of sheets) {
+    const sheet = workbook.addWorksheet(name);
+    sheet.addRow([...header]).commit();
+    for await (const row of rows) sheet.addRow(row.map(neutralise)).commit();
+    sheet.commit();
+  }
   await workbook.commit();
 }
 
@@ -122,13 +129,28 @@ const FONT = requireFile.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSa
 const FONT_BOLD = requireFile.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf');
 
 /** A one-page A4 summary for the weekly briefing: the unit, its children, the 100% target. */
-export async function writeRollupPdf(out: Writable, title: string, subtitle: string, header: string[], rows: Row[], totalRow: Row): Promise<void> {
+/**
+ * An A4 landscape PDF on `out` with Noto Sans as fonts 'r' and 'b' and its title and
+ * subtitle written; `features` keeps the text layer exact (fontkit's ccmp off);
+ * `finish` ends the document and resolves once it is all written.
+ */
+export function openPdf(out: Writable, title: string, subtitle: string) {
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36 });
   doc.pipe(out);
   doc.registerFont('r', FONT).registerFont('b', FONT_BOLD);
   const features = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
   doc.font('b').fontSize(16).text(title, { features });
   doc.font('r').fontSize(10).fillColor('#5a6470').text(subtitle, { features }).fillColor('#000');
+  const finish = async () => {
+    const done = once(out, 'finish');
+    doc.end();
+    await done;
+  };
+  return { doc, features, finish };
+}
+
+export async function writeRollupPdf(out: Writable, title: string, subtitle: string, header: string[], rows: Row[], totalRow: Row): Promise<void> {
+  const { doc, features, finish } = openPdf(out, title, subtitle);
   const widths = [70, 230, 70, 60, 80, 80, 70, 70];
   let y = doc.y + 10;
   const line = (cells: Row, bold: boolean) => {
@@ -144,7 +166,5 @@ export async function writeRollupPdf(out: Writable, title: string, subtitle: str
   for (const r of rows.slice(0, 36)) line(r, false);
   if (rows.length > 36) line(['…', `+${rows.length - 36}`, '', '', '', '', '', ''], false);
   line(totalRow, true);
-  const done = once(out, 'finish');
-  doc.end();
-  await done;
+  await finish();
 }

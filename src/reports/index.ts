@@ -1,6 +1,6 @@
 export { Rollup, percent, type Figures } from './rollup.model';
 export { figuresFor, rebuildRollups, reconcile, refreshRollupsIfChanged, startRollupJob, type Difference } from './rollup.service';
-export { neutralise, PEOPLE_COLUMNS, ROLLUP_COLUMNS } from './exports';
+export { neutralise, openPdf, PEOPLE_COLUMNS, ROLLUP_COLUMNS, writeCsv, writeXlsx, writeXlsxSheets } from './exports';
 export { reportsRoutes } from './reports.routes';
 export { Snapshot, SnapshotRun, startSnapshotJob, takeWeeklySnapshot, trendOf, weekOf } from './snapshot';
-export { trendSvg } from './trend-chart';
+export { barChartSvg, trendSvg } from './trend-chart';

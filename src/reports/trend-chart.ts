@@ -19,3 +19,27 @@ export function trendSvg(points: ({ week: string } & Figures)[], label: string):
   const last = n > 1 ? `<text x="${x(n - 1)}" y="${H - 6}" font-size="10" text-anchor="end" fill="#5a6470">${esc(points[n - 1]!.week)}</text>` : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label)}" class="trend">${grid}${line}${dots}${first}${last}</svg>`;
 }
+
+/** A small server-rendered SVG bar chart (e.g. people helped by week); each bar has its value on top. */
+export function barChartSvg(bars: { label: string; value: number; title: string }[], label: string): string {
+  const W = 320;
+  const H = 140;
+  const pad = { l: 8, r: 8, t: 16, b: 24 };
+  const n = Math.max(bars.length, 1);
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const slot = (W - pad.l - pad.r) / n;
+  const height = (v: number) => ((H - pad.t - pad.b) * v) / max;
+  const body = bars
+    .map((b, i) => {
+      const x = pad.l + i * slot + slot * 0.15;
+      const h = height(b.value);
+      const y = H - pad.b - h;
+      return (
+        `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${Math.max(h, 1).toFixed(1)}" fill="#1e7a3c"><title>${esc(b.title)}</title></rect>` +
+        `<text x="${(x + slot * 0.35).toFixed(1)}" y="${(y - 3).toFixed(1)}" font-size="9" text-anchor="middle" fill="#1b2430">${b.value}</text>` +
+        `<text x="${(x + slot * 0.35).toFixed(1)}" y="${H - 8}" font-size="9" text-anchor="middle" fill="#5a6470">${esc(b.label)}</text>`
+      );
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label)}" class="trend"><line x1="${pad.l}" x2="${W - pad.r}" y1="${H - pad.b}" y2="${H - pad.b}" stroke="#d8dee6"/>${body}</svg>`;
+}

@@ -4,10 +4,11 @@
  * Idempotent: running it again creates only what is missing.
  */
 import fs from 'node:fs';
-import mongoose from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import path from 'node:path';
 import { createAccount, User } from '../accounts';
-import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
+import { FieldReport, currentWeek, shiftWeek } from '../fieldreports';
+import { importOrgCsv, loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
 import type { Role } from '../shared/actor';
 import { projectRoot } from '../shared/paths';
 
@@ -61,9 +62,57 @@ export async function seedDemo(log: (msg: string) => void = () => undefined): Pr
       await User.updateOne({ username: person.username }, { $set: { retrainedBy: ids.get(person.retrainedBy), cascadePath: pathOf(person.username) } });
     }
   }
-  log(`demo data: ${created} account(s) created`);
+  const reports = await seedDemoFieldReports(ids);
+  log(`demo data: ${created} account(s) created, ${reports} weekly field report(s)`);
   return { created };
 }
+
+/** Weekly field reports of the three demo teams for the four weeks before this one (closed weeks). */
+async function seedDemoFieldReports(ids: Map<string, Types.ObjectId>): Promise<number> {
+  const teams = new Map((await Unit.find({ code: mongoose.trusted({ $in: DEMO_FIELD_TEAMS.map((t) => t.team) }) }).lean<UnitDoc[]>()).map((u) => [u.code, u]));
+  const thisWeek = currentWeek(new Date());
+  const docs = [];
+  for (const [i, t] of DEMO_FIELD_TEAMS.entries()) {
+    const team = teams.get(t.team);
+    const leader = ids.get(t.leader);
+    if (!team || !leader) continue;
+    for (let back = 1; back <= 4; back += 1) {
+      if (t.team === 'HCM-CONDAO-D1' && back === 1) continue; // one team missed last week
+      const n = (k: number) => (k * 7 + back * 5 + i * 3) % 23;
+      const difficulty = DEMO_DIFFICULTIES[(i + back) % DEMO_DIFFICULTIES.length]!;
+      docs.push({
+        team: team._id,
+        week: shiftWeek(thisWeek, -back).label,
+        lineage: team.lineage,
+        counts: { vneid: 10 + n(1), onlineService: 6 + n(2), dossier: 3 + n(3), digitise: n(4), other: n(5) % 4 },
+        difficulties: back % 2 === 1 || i === 1 ? [difficulty] : [],
+        notes: '',
+        filedBy: leader,
+        filedByUsername: t.leader,
+        updatedBy: leader,
+        updatedByUsername: t.leader,
+      });
+    }
+  }
+  const result = await FieldReport.insertMany(docs, { ordered: false }).catch((err: { code?: number; insertedDocs?: unknown[] }) => {
+    if (err.code !== 11000) throw err; // already seeded
+    return err.insertedDocs ?? [];
+  });
+  return result.length;
+}
+
+const DEMO_FIELD_TEAMS = [
+  { team: 'HN-BADINH-D1', leader: 'leader.badinh1' },
+  { team: 'CB-TRALINH-D1', leader: 'leader.tralinh' },
+  { team: 'HCM-CONDAO-D1', leader: 'leader.condao' },
+];
+
+const DEMO_DIFFICULTIES = [
+  { category: 'connectivity', description: 'Sóng 4G yếu ở thôn Bản Khuông, người dân không nhận được mã OTP kích hoạt VNeID.', helpNeeded: true },
+  { category: 'devices', description: 'Nhiều người cao tuổi dùng điện thoại cũ không cài được ứng dụng VNeID.', helpNeeded: false },
+  { category: 'systemErrors', description: 'Cổng dịch vụ công báo lỗi khi nộp hồ sơ đăng ký thường trú chiều thứ Năm.', helpNeeded: true },
+  { category: 'availability', description: 'Đội viên đi học nên chỉ trực được cuối tuần.', helpNeeded: false },
+];
 
 /** The lines printed at start when the demo accounts exist. */
 export async function demoAccountsSummary(): Promise<string[]> {

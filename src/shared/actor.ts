@@ -35,6 +35,14 @@ export function peopleScope(actor: Actor): Record<string, unknown> {
   }
 }
 
+/** Depth of a team in the tree: central → province → commune → team. */
+export const TEAM_DEPTH = 4;
+
+/** A team leader: a trainer whose own unit is a team (they file the team's weekly report). */
+export function isTeamLeader(user: { role: string; lineage: unknown[] } | null | undefined): boolean {
+  return user?.role === 'trainer' && user.lineage.length === TEAM_DEPTH;
+}
+
 export function isObjectId(value: string): boolean {
   return mongoose.isValidObjectId(value) && /^[a-f0-9]{24}$/i.test(value);
 }

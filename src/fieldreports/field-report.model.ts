@@ -1,0 +1,97 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+/** Kinds of work a team counts the people it helped by. */
+export const WORK_KINDS = ['vneid', 'onlineService', 'dossier', 'digitise', 'other'] as const;
+export type WorkKind = (typeof WORK_KINDS)[number];
+
+export const DIFFICULTY_CATEGORIES = ['connectivity', 'devices', 'documents', 'systemErrors', 'availability', 'other'] as const;
+export type DifficultyCategory = (typeof DIFFICULTY_CATEGORIES)[number];
+
+/** Most difficulties one report holds (a short report, not a logbook). */
+export const MAX_DIFFICULTIES = 8;
+export const MAX_COUNT = 100_000;
+
+const difficultySchema = new Schema(
+  {
+    category: { type: String, enum: DIFFICULTY_CATEGORIES, required: true },
+    description: { type: String, required: true, maxlength: 500 },
+    helpNeeded: { type: Boolean, default: false },
+  },
+  { strict: true },
+);
+
+const countsSchema = new Schema(Object.fromEntries(WORK_KINDS.map((k) => [k, { type: Number, default: 0, min: 0, max: MAX_COUNT }])), { _id: false, strict: true });
+
+const fieldReportSchema = new Schema(
+  {
+    team: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    /** ISO week in Vietnam time, e.g. 2026-W48. */
+    week: { type: String, required: true },
+    /** The team's lineage: "every report under unit X" is `{ lineage: X }`. */
+    lineage: { type: [Schema.Types.ObjectId], required: true },
+    /** People helped this week, by kind of work. */
+    counts: { type: countsSchema, required: true },
+    difficulties: { type: [difficultySchema], default: [] },
+    notes: { type: String, default: '', maxlength: 1000 },
+    filedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    filedByUsername: { type: String, required: true },
+    updatedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    updatedByUsername: { type: String, required: true },
+    /** How many times the report was edited after it was first filed. */
+    revision: { type: Number, default: 0 },
+  },
+  { timestamps: true, strict: true },
+);
+// One report per team per week: a second filing edits the first.
+fieldReportSchema.index({ team: 1, week: 1 }, { unique: true });
+fieldReportSchema.index({ lineage: 1, week: 1 });
+
+export const FieldReport = mongoose.model('FieldReport', fieldReportSchema);
+
+/**
+ * Staff taking a difficulty up: a record of its own, keyed by the difficulty, so that the
+ * team leader editing the report and staff writing their note never overwrite each other
+ * (the store has no atomic read-modify-write; see STORE.md).
+ */
+const takeUpSchema = new Schema(
+  {
+    difficulty: { type: Schema.Types.ObjectId, required: true, unique: true },
+    report: { type: Schema.Types.ObjectId, ref: 'FieldReport', required: true },
+    lineage: { type: [Schema.Types.ObjectId], required: true },
+    at: { type: Date, required: true },
+    by: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    byUsername: { type: String, required: true },
+    note: { type: String, required: true, maxlength: 500 },
+  },
+  { timestamps: true, strict: true },
+);
+takeUpSchema.index({ report: 1 });
+export const DifficultyTakeUp = mongoose.model('DifficultyTakeUp', takeUpSchema);
+
+export type Counts = Record<WorkKind, number>;
+/** A difficulty as read, with what staff recorded on it (from DifficultyTakeUp). */
+export type DifficultyDoc = InferSchemaType<typeof difficultySchema> & {
+  _id: Types.ObjectId;
+  takenUpAt?: Date | null;
+  takenUpByUsername?: string | null;
+  takenUpNote?: string | null;
+};
+export type FieldReportDoc = Omit<InferSchemaType<typeof fieldReportSchema>, 'difficulties'> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date; difficulties: DifficultyDoc[] };
+
+/** Puts each difficulty's take-up (if any) on the reports, in one query. */
+export async function withTakeUps<R extends FieldReportDoc>(reports: R[]): Promise<R[]> {
+  if (reports.length === 0) return reports;
+  const takeUps = await DifficultyTakeUp.find({ report: mongoose.trusted({ $in: reports.map((r) => r._id) }) }).lean();
+  const byDifficulty = new Map(takeUps.map((t) => [String(t.difficulty), t]));
+  for (const r of reports) {
+    for (const d of r.difficulties) {
+      const t = byDifficulty.get(String(d._id));
+      if (t) Object.assign(d, { takenUpAt: t.at, takenUpByUsername: t.byUsername, takenUpNote: t.note });
+    }
+  }
+  return reports;
+}
+
+export function totalOf(counts: Partial<Counts>): number {
+  return WORK_KINDS.reduce((sum, k) => sum + (counts[k] ?? 0), 0);
+}

@@ -1,0 +1,207 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import { findUnitById, unitInScope, unitName, type UnitDoc } from '../org';
+import { barChartSvg, writeCsv, writeXlsxSheets } from '../reports';
+import { actorOf, requireRole, requireUser } from '../shared/auth';
+import { Forbidden, NotFound, Refused } from '../shared/errors';
+import { parseInput } from '../shared/validate';
+import { DIFFICULTY_CATEGORIES, MAX_DIFFICULTIES, totalOf, WORK_KINDS, type FieldReportDoc } from './field-report.model';
+import { fileReport, findReport, openWeeks, takeUpDifficulty, teamOf, teamReports } from './field-reports.service';
+import { DIFFICULTY_COLUMNS, difficultyRows, MISSING_COLUMNS, missingRows, SUMMARY_COLUMNS, summaryRows, writeSummaryPdf } from './exports';
+import { formValuesOf, readReportForm, rowsToShow, type FormValues } from './report-form';
+import { weekSummary, weeklyTrend } from './summary';
+import { currentWeek, isOpen, parseWeek, shiftWeek, weeksEndingWith, type ReportWeek } from './weeks';
+
+const summaryQuery = z.object({
+  unit: z.string().max(32).optional(),
+  week: z.string().max(10).optional(),
+});
+const takeUpForm = z.object({ note: z.string().trim().min(1).max(500), unit: z.string().max(32).optional(), week: z.string().max(10).optional() });
+
+export function fieldReportsRoutes(): Router {
+  const router = Router();
+  router.use('/field-reports', requireUser);
+  const staffOnly = requireRole('staff', 'admin');
+
+  /** The team of the signed-in team leader; anyone else is refused. */
+  async function myTeam(req: Request): Promise<UnitDoc> {
+    const team = await teamOf(req.user!);
+    if (!team) throw new Forbidden(`${req.user!.username} leads no team`);
+    return team;
+  }
+
+  /** A week that has started (future weeks do not exist yet). */
+  function weekParam(value: unknown, now: Date): ReportWeek {
+    const week = parseWeek(value);
+    if (!week || week.start > now) throw new NotFound(`no report week ${String(value)}`);
+    return week;
+  }
+
+  // GET /field-reports — a team leader's weekly reports; staff go to the summary
+  router.get('/field-reports', async (req, res) => {
+    const user = req.user!;
+    if (user.role === 'staff' || user.role === 'admin') {
+      res.redirect(303, '/field-reports/summary');
+      return;
+    }
+    if (user.role !== 'trainer') throw new Forbidden();
+    const team = await teamOf(user);
+    if (!team) {
+      const own = await findUnitById(user.unit);
+      res.render('fieldreports/not-team', { title: res.locals.t('fieldReports.title'), unit: own });
+      return;
+    }
+    const [open, reports] = await Promise.all([openWeeks(team), teamReports(team._id)]);
+    const past = reports.filter((r) => !open.some((o) => o.week.label === r.week));
+    const saved = parseWeek(req.query.saved);
+    res.render('fieldreports/team', { title: res.locals.t('fieldReports.title'), team, open: [...open].reverse(), past, saved: saved?.label ?? null, totalOf, parseWeek });
+  });
+
+  function renderForm(req: Request, res: Response, o: { team: UnitDoc; week: ReportWeek; report: FieldReportDoc | null; values: FormValues; errors: Record<string, string>; refusal?: Refused | null; status?: number }) {
+    // Keep what staff recorded beside the rows that the leader sent back.
+    const stored = new Map((o.report?.difficulties ?? []).map((d) => [String(d._id), d]));
+    for (const d of o.values.difficulties) {
+      const s = stored.get(d.id);
+      if (s?.takenUpAt && d.takenUp === undefined) d.takenUp = { at: s.takenUpAt, by: s.takenUpByUsername ?? '', note: s.takenUpNote ?? '' };
+    }
+    res.status(o.status ?? 200).render('fieldreports/form', {
+      title: res.locals.t('fieldReports.formTitle', { week: o.week.label }),
+      team: o.team,
+      week: o.week,
+      report: o.report,
+      values: o.values,
+      errors: o.errors,
+      refusal: o.refusal ?? null,
+      open: isOpen(o.week, new Date()),
+      rows: rowsToShow(o.values),
+      kinds: WORK_KINDS,
+      categories: DIFFICULTY_CATEGORIES,
+      maxDifficulties: MAX_DIFFICULTIES,
+    });
+  }
+
+  // GET /field-reports/week/:week — the team's report for a week: a form while the week is open
+  router.get('/field-reports/week/:week', async (req, res) => {
+    const team = await myTeam(req);
+    const week = weekParam(req.params.week, new Date());
+    const report = await findReport(team._id, week.label);
+    renderForm(req, res, { team, week, report, values: formValuesOf(report), errors: {} });
+  });
+
+  // POST /field-reports/week/:week — file the week's report, or edit it while the week is open
+  router.post('/field-reports/week/:week', async (req, res) => {
+    const team = await myTeam(req);
+    const now = new Date();
+    const week = weekParam(req.params.week, now);
+    const { values, input, errors } = readReportForm(req.body as Record<string, unknown>);
+    if (!input) {
+      renderForm(req, res, { team, week, report: await findReport(team._id, week.label), values, errors, status: 400 });
+      return;
+    }
+    try {
+      await fileReport(actorOf(req), team, week, input, now);
+    } catch (err) {
+      if (!(err instanceof Refused)) throw err;
+      renderForm(req, res, { team, week, report: await findReport(team._id, week.label), values, errors: {}, refusal: err, status: err.status });
+      return;
+    }
+    res.redirect(303, `/field-reports?saved=${week.label}`);
+  });
+
+  /** The unit (own by default, or ?unit= in scope) and week (this week by default) of a summary. */
+  async function summaryTarget(req: Request, query: unknown = req.query): Promise<{ unit: UnitDoc; week: ReportWeek }> {
+    const q = parseInput(summaryQuery, query);
+    const actor = actorOf(req);
+    const now = new Date();
+    const unit = q.unit ? await unitInScope(actor, q.unit) : await findUnitById(actor.unitId);
+    if (!unit) throw new NotFound();
+    return { unit, week: q.week ? weekParam(q.week, now) : currentWeek(now) };
+  }
+
+  async function renderSummary(req: Request, res: Response, unit: UnitDoc, week: ReportWeek, takeUp: { id: string; note: string; error: string } | null = null) {
+    const now = new Date();
+    const [summary, trend] = await Promise.all([weekSummary(unit, week), weeklyTrend(unit, week)]);
+    const actor = actorOf(req);
+    const ownIndex = unit.lineage.findIndex((id) => String(id) === String(actor.unitId));
+    const trail = (await Promise.all(unit.lineage.slice(ownIndex, -1).map((id) => findUnitById(id)))).filter(Boolean);
+    const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
+    const chart = barChartSvg(
+      trend.map((p) => ({ label: p.week.slice(5), value: p.helped, title: t('fieldReports.trendPoint', { week: p.week, helped: p.helped, reported: p.reported, teams: p.teams }) })),
+      t('fieldReports.trendLabel'),
+    );
+    const thisWeek = currentWeek(now);
+    res.status(takeUp ? 400 : 200).render('fieldreports/summary', {
+      title: t('fieldReports.summaryTitle', { week: week.label }),
+      s: summary,
+      trend,
+      chart,
+      trail,
+      takeUp,
+      kinds: WORK_KINDS,
+      previous: shiftWeek(week, -1),
+      next: week.label === thisWeek.label ? null : shiftWeek(week, 1),
+      weeks: weeksEndingWith(thisWeek, 12).reverse(),
+      open: isOpen(week, now),
+      unitName,
+    });
+  }
+
+  // GET /field-reports/summary — the week's reports under a unit, for the weekly briefing
+  router.get('/field-reports/summary', ...staffOnly, async (req, res) => {
+    const { unit, week } = await summaryTarget(req);
+    await renderSummary(req, res, unit, week);
+  });
+
+  function fileName(unit: UnitDoc, week: ReportWeek, what: string, ext: string) {
+    return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${week.label}.${ext}`;
+  }
+
+  // GET /field-reports/summary.csv|.xlsx|.pdf and /field-reports/difficulties.csv — the week's summary as files
+  router.get(['/field-reports/summary.csv', '/field-reports/summary.xlsx', '/field-reports/summary.pdf', '/field-reports/difficulties.csv'], ...staffOnly, async (req, res) => {
+    const { unit, week } = await summaryTarget(req);
+    const what = req.path.slice('/field-reports/'.length);
+    const actor = actorOf(req);
+    await recordAudit({ action: 'report.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `field-${what} unit=${unit.code} week=${week.label}` });
+    const summary = await weekSummary(unit, week);
+    const ext = what.split('.').pop()!;
+    res.attachment(fileName(unit, week, what.startsWith('difficulties') ? 'kho-khan' : 'bao-cao-tuan', ext));
+    if (what === 'summary.csv') {
+      res.type('text/csv; charset=utf-8');
+      await writeCsv(res, SUMMARY_COLUMNS, summaryRows(summary, req.locale));
+    } else if (what === 'difficulties.csv') {
+      res.type('text/csv; charset=utf-8');
+      await writeCsv(res, DIFFICULTY_COLUMNS, difficultyRows(summary, req.locale));
+    } else if (what === 'summary.xlsx') {
+      await writeXlsxSheets(res, [
+        { name: 'summary', header: SUMMARY_COLUMNS, rows: summaryRows(summary, req.locale) },
+        { name: 'difficulties', header: DIFFICULTY_COLUMNS, rows: difficultyRows(summary, req.locale) },
+        { name: 'not_reported', header: MISSING_COLUMNS, rows: missingRows(summary, req.locale) },
+      ]);
+    } else {
+      res.type('application/pdf');
+      const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
+      const { formatDate, formatDateTime } = res.locals as { formatDate: (d: Date) => string; formatDateTime: (d: Date) => string };
+      await writeSummaryPdf(res, summary, t, req.locale, t('fieldReports.pdfSubtitle', { from: formatDate(week.start), to: formatDate(week.lastDay), when: formatDateTime(new Date()) }));
+    }
+  });
+
+  // POST /field-reports/difficulties/:report/:difficulty — staff take a difficulty up, with a note
+  router.post('/field-reports/difficulties/:report/:difficulty', ...staffOnly, async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const parsed = takeUpForm.safeParse(body);
+    const reportId = String(req.params.report);
+    const difficultyId = String(req.params.difficulty);
+    const back = (unit: string | undefined, week: string | undefined) => `/field-reports/summary?${new URLSearchParams({ ...(unit ? { unit } : {}), ...(week ? { week } : {}) }).toString()}#d-${difficultyId}`;
+    if (!parsed.success) {
+      // Show the summary again with the message beside this difficulty.
+      const { unit, week } = await summaryTarget(req, { unit: body.unit, week: body.week });
+      const note = typeof body.note === 'string' ? body.note.slice(0, 2000) : '';
+      await renderSummary(req, res, unit, week, { id: difficultyId, note, error: note.trim().length > 500 ? 'fieldReports.errors.noteLong' : 'fieldReports.errors.noteRequired' });
+      return;
+    }
+    await takeUpDifficulty(actorOf(req), reportId, difficultyId, parsed.data.note);
+    res.redirect(303, back(parsed.data.unit, parsed.data.week));
+  });
+  return router;
+}

@@ -1,0 +1,122 @@
+/**
+ * The week's summary for a unit (commune, province or the centre): totals by kind of
+ * work, each child unit's figures, the difficulties grouped by category with the units
+ * they come from, the teams that did not report, and the last weeks' trend. Reads the
+ * subtree's units once and the week's reports once; sums are made here, not in $group
+ * (see docs/STORE-NOTES.md).
+ */
+import mongoose, { type Types } from 'mongoose';
+import { Unit, type UnitDoc } from '../org';
+import { DIFFICULTY_CATEGORIES, FieldReport, totalOf, withTakeUps, WORK_KINDS, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
+import { weeksEndingWith, type ReportWeek } from './weeks';
+
+export interface Figures {
+  teams: number;
+  reported: number;
+  counts: Counts;
+  helped: number;
+  difficulties: number;
+  helpNeeded: number;
+}
+
+export interface DifficultyRow {
+  reportId: Types.ObjectId;
+  difficulty: DifficultyDoc;
+  team: UnitDoc;
+  commune: UnitDoc | undefined;
+  province: UnitDoc | undefined;
+}
+
+export interface WeekSummary {
+  unit: UnitDoc;
+  week: ReportWeek;
+  total: Figures;
+  children: { unit: UnitDoc; figures: Figures }[];
+  byCategory: { category: DifficultyCategory; rows: DifficultyRow[] }[];
+  missing: { team: UnitDoc; commune: UnitDoc | undefined; province: UnitDoc | undefined }[];
+}
+
+const zeroCounts = (): Counts => Object.fromEntries(WORK_KINDS.map((k) => [k, 0])) as Counts;
+const emptyFigures = (): Figures => ({ teams: 0, reported: 0, counts: zeroCounts(), helped: 0, difficulties: 0, helpNeeded: 0 });
+
+function add(f: Figures, report: FieldReportDoc): void {
+  f.reported += 1;
+  for (const k of WORK_KINDS) f.counts[k] += report.counts?.[k] ?? 0;
+  f.helped += totalOf(report.counts ?? {});
+  f.difficulties += report.difficulties.length;
+  f.helpNeeded += report.difficulties.filter((d) => d.helpNeeded).length;
+}
+
+type UnitRow = Pick<UnitDoc, '_id' | 'code' | 'nameVi' | 'nameEn' | 'level' | 'lineage' | 'parent' | 'remote'>;
+
+export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<WeekSummary> {
+  const [subtree, ancestors, reports] = await Promise.all([
+    Unit.find({ lineage: unit._id }).select('code nameVi nameEn level lineage parent remote').lean<UnitRow[]>(),
+    Unit.find({ _id: mongoose.trusted({ $in: unit.lineage }) }).select('code nameVi nameEn level lineage parent remote').lean<UnitRow[]>(),
+    FieldReport.find({ lineage: unit._id, week: week.label }).lean<FieldReportDoc[]>().then(withTakeUps),
+  ]);
+  const byId = new Map<string, UnitDoc>([...ancestors, ...subtree].map((u) => [String(u._id), u as UnitDoc]));
+  const depth = unit.lineage.length;
+  const childOf = (lineage: Types.ObjectId[]) => (lineage.length > depth ? String(lineage[depth]) : null);
+  const levelIn = (lineage: Types.ObjectId[], level: string) => lineage.map((id) => byId.get(String(id))).find((u) => u?.level === level);
+
+  const total = emptyFigures();
+  const children = new Map<string, { unit: UnitDoc; figures: Figures }>();
+  for (const u of subtree) if (String(u.parent) === String(unit._id)) children.set(String(u._id), { unit: u as UnitDoc, figures: emptyFigures() });
+  const teams = subtree.filter((u) => u.level === 'team');
+  for (const team of teams) {
+    total.teams += 1;
+    const child = children.get(childOf(team.lineage) ?? '');
+    if (child) child.figures.teams += 1;
+  }
+  const reportedTeams = new Set<string>();
+  const byCategory = new Map<DifficultyCategory, DifficultyRow[]>(DIFFICULTY_CATEGORIES.map((c) => [c, []]));
+  for (const report of reports) {
+    const team = byId.get(String(report.team));
+    if (!team) continue; // a team moved out of this subtree keeps its old lineage only until onLineageChanged
+    reportedTeams.add(String(report.team));
+    add(total, report);
+    const child = children.get(childOf(report.lineage) ?? '');
+    if (child) add(child.figures, report);
+    for (const d of report.difficulties) {
+      byCategory.get(d.category as DifficultyCategory)?.push({ reportId: report._id, difficulty: d, team, commune: levelIn(team.lineage, 'commune'), province: levelIn(team.lineage, 'province') });
+    }
+  }
+  // Help needed and not yet taken up first, then by place.
+  const order = (r: DifficultyRow) => `${r.difficulty.helpNeeded && !r.difficulty.takenUpAt ? 0 : 1}|${r.team.code}`;
+  return {
+    unit,
+    week,
+    total,
+    children: [...children.values()].sort((a, b) => a.unit.code.localeCompare(b.unit.code)),
+    byCategory: DIFFICULTY_CATEGORIES.map((category) => ({ category, rows: byCategory.get(category)!.sort((a, b) => order(a).localeCompare(order(b))) })).filter((g) => g.rows.length > 0),
+    missing: teams
+      .filter((t) => !reportedTeams.has(String(t._id)))
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .map((t) => ({ team: t as UnitDoc, commune: levelIn(t.lineage, 'commune'), province: levelIn(t.lineage, 'province') })),
+  };
+}
+
+export interface TrendPoint {
+  week: string;
+  teams: number;
+  reported: number;
+  helped: number;
+}
+
+/** Reports filed and people helped in each of the `count` weeks ending with `last`. */
+export async function weeklyTrend(unit: UnitDoc, last: ReportWeek, count = 8): Promise<TrendPoint[]> {
+  const weeks = weeksEndingWith(last, count).map((w) => w.label);
+  const [teams, reports] = await Promise.all([
+    Unit.countDocuments({ lineage: unit._id, level: 'team' }),
+    FieldReport.find({ lineage: unit._id, week: mongoose.trusted({ $in: weeks }) }).select('week counts').lean<Pick<FieldReportDoc, 'week' | 'counts'>[]>(),
+  ]);
+  const points = new Map(weeks.map((w) => [w, { week: w, teams, reported: 0, helped: 0 }]));
+  for (const r of reports) {
+    const p = points.get(r.week);
+    if (!p) continue;
+    p.reported += 1;
+    p.helped += totalOf(r.counts ?? {});
+  }
+  return [...points.values()];
+}
