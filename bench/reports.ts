@@ -11,10 +11,11 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { createAccount } from '../src/accounts';
+import { createAccount, User } from '../src/accounts';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { loadCatalog } from '../src/courses';
+import { currentWeek, DIFFICULTY_CATEGORIES, FieldReport, shiftWeek } from '../src/fieldreports';
 import { connectMongoose, EmbeddedStore, ensureStoreBinary, syncIndexes } from '../src/db';
 import { Unit } from '../src/org';
 import { rebuildRollups, reconcile } from '../src/reports';
@@ -114,6 +115,31 @@ async function main(): Promise<void> {
   // 1,000 people scans the collections); BENCH_COUNTRY_EXPORT=0 leaves it out.
   const countryCsv = process.env.BENCH_COUNTRY_EXPORT === '0' ? null : await exportOf('/reports/people.csv?unit=TW');
 
+  // Weekly field reports: every team files this week and the 7 before (as a whole campaign would).
+  const teams = await Unit.find({ level: 'team' }).select('lineage').lean();
+  const benchAdmin = (await User.findOne({ username: 'bench.admin' }).lean())!;
+  const thisWeek = currentWeek(new Date());
+  for (let back = 0; back < 8; back++) {
+    const week = shiftWeek(thisWeek, -back).label;
+    const docs = teams.map((t, i) => ({
+      team: t._id,
+      week,
+      lineage: t.lineage,
+      counts: { vneid: (i % 17) + 3, onlineService: i % 11, dossier: i % 5, digitise: i % 3, other: i % 2 },
+      difficulties: i % 4 === 0 ? [{ category: DIFFICULTY_CATEGORIES[i % DIFFICULTY_CATEGORIES.length]!, description: `Khó khăn ${i}`, helpNeeded: i % 8 === 0 }] : [],
+      filedBy: benchAdmin._id,
+      filedByUsername: 'bench.admin',
+      updatedBy: benchAdmin._id,
+      updatedByUsername: 'bench.admin',
+    }));
+    for (let i = 0; i < docs.length; i += 1000) await FieldReport.insertMany(docs.slice(i, i + 1000));
+  }
+  const fieldNational = await page('/field-reports/summary');
+  const fieldProvince = await page(`/field-reports/summary?unit=${province.code}`);
+  const fieldPdf = await timed(async () => (await get('/field-reports/summary.pdf')).arrayBuffer());
+  const fieldXlsx = await timed(async () => (await get('/field-reports/summary.xlsx')).arrayBuffer());
+  console.log(`field summary national ${fieldNational} ms, province ${fieldProvince} ms, pdf ${fieldPdf.ms} ms, xlsx ${fieldXlsx.ms} ms`);
+
   const people = seeded.value.people;
   const lines = [
     '## Reports at scale',
@@ -135,6 +161,10 @@ async function main(): Promise<void> {
     countryCsv
       ? `| per-person CSV, whole country (${(countryCsv.value.lines - 1).toLocaleString('en')} rows, ${Math.round(countryCsv.value.bytes / 1024)} KB) | ${(countryCsv.ms / 1000).toFixed(1)} s, peak RSS ${countryCsv.mb} MB${countryCsv.value.failure ? ` — **cut off**: ${countryCsv.value.failure}` : ''} |`
       : '| per-person CSV, whole country | not run (BENCH_COUNTRY_EXPORT=0) |',
+    `| weekly field reports: summary, national (${teams.length.toLocaleString('en')} teams × 8 weeks of reports, best of 3) | ${fieldNational} ms |`,
+    `| weekly field reports: summary, province | ${fieldProvince} ms |`,
+    `| weekly field reports: one-page PDF, national | ${fieldPdf.ms} ms |`,
+    `| weekly field reports: Excel, national | ${fieldXlsx.ms} ms |`,
     '',
     'On the embedded store every query reads the whole collection (docs/STORE-NOTES.md), so these times grow with the number of people, not with what a page shows; with MongoDB the declared indexes serve the same queries.',
     '',

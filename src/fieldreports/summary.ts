@@ -73,7 +73,7 @@ export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<Week
   const byCategory = new Map<DifficultyCategory, DifficultyRow[]>(DIFFICULTY_CATEGORIES.map((c) => [c, []]));
   for (const report of reports) {
     const team = byId.get(String(report.team));
-    if (!team) continue; // a team moved out of this subtree keeps its old lineage only until onLineageChanged
+    if (!team) continue;
     reportedTeams.add(String(report.team));
     add(total, report);
     const child = children.get(childOf(report.lineage) ?? '');

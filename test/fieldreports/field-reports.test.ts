@@ -262,6 +262,18 @@ describe('weekly summary exports', () => {
   });
 });
 
+describe('when the tree is re-organised', () => {
+  it('when a team moves to another province, should take its reports along to the new province\'s summary', async () => {
+    const report = await importOrgCsv(['code,name_vi,name_en,level,parent_code,remote', 'T-HN2,Đội Ba Đình 2,Ba Dinh Team 2,team,C-CB,false'].join('\n'));
+    expect(report.problems).toEqual([]);
+    const cb = await staffCb.get('/field-reports/summary.csv');
+    const rows = parse(cb.text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({ unit_code: '04', teams: '2', teams_reported: '2', people_helped: String(10 + 33) });
+    const hn = parse((await staffHn.get('/field-reports/summary.csv')).text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(hn[0]).toMatchObject({ unit_code: '01', teams: '2', teams_reported: '1', people_helped: '9' });
+  });
+});
+
 describe('who may see weekly reports', () => {
   it('when a trainer leads no team, should explain that team leaders file; volunteers and staff cannot file', async () => {
     const { user } = await createUser('trainer', 'C-HN');
