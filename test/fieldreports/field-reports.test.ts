@@ -51,6 +51,13 @@ beforeAll(async () => {
   staffCb = await signedInAgent(app, (await createUser('staff', '04')).user.username);
 });
 
+/** Reads a binary response body whole (supertest leaves XLSX and PDF unparsed otherwise). */
+const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  r.on('data', (c: Buffer) => chunks.push(c));
+  r.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
 async function postReport(agent: request.Agent, label: string, body: Record<string, string>) {
   const _csrf = await csrfToken(agent, '/field-reports');
   return agent.post(`/field-reports/week/${label}`).type('form').send({ _csrf, ...body });
@@ -230,11 +237,7 @@ describe('weekly summary exports', () => {
   });
 
   it('when exported as XLSX, should hold the summary, the difficulties and the teams that did not report', async () => {
-    const res = await staffHn.get('/field-reports/summary.xlsx').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await staffHn.get('/field-reports/summary.xlsx').buffer(true).parse(binary);
     expect(res.status).toBe(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(res.body as never);
@@ -244,11 +247,7 @@ describe('weekly summary exports', () => {
   });
 
   it('when exported as PDF, should be one page with the unit, the totals and the difficulties', async () => {
-    const res = await staffHn.get('/field-reports/summary.pdf').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await staffHn.get('/field-reports/summary.pdf').buffer(true).parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fr-')), 's.pdf');
