@@ -94,19 +94,21 @@ export function createApp({
           frameAncestors: ["'none'"],
           baseUri: ["'none'"],
           objectSrc: ["'none'"],
-          ...(config.baseUrl.startsWith('https:') ? { upgradeInsecureRequests: [] } : {}),
+          ...(config.https ? { upgradeInsecureRequests: [] } : {}),
         },
       },
-      strictTransportSecurity: config.baseUrl.startsWith('https:'),
+      strictTransportSecurity: config.https,
     }),
   );
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0, index: false }));
   app.use(cookieParser());
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
+  // Language and layout first, so that every refusal after this point (a body too large, a stale
+  // CSRF token, an expired session) is a page in the user's language.
   app.use(i18nMiddleware(config.defaultLocale));
   app.use(pageLocals());
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
 
   configurePassport(findActiveUser as (id: string) => Promise<Express.User | null>);
   app.use(sessionMiddleware(config));
@@ -120,7 +122,6 @@ export function createApp({
   app.use(requirePasswordChosen);
   app.use(navigation());
 
-  const secureCookies = config.baseUrl.startsWith('https:');
   app.use(homeRoutes(config));
   app.use(quizzesRoutes(catalog));
   app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
@@ -129,7 +130,7 @@ export function createApp({
   app.use(fieldReportsRoutes());
   app.use(coursesRoutes(catalog));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
-  app.use(accountRoutes(secureCookies));
+  app.use(accountRoutes(config));
   app.use(peopleRoutes());
   app.use(orgRoutes());
   app.use(auditRoutes());

@@ -43,6 +43,8 @@ export interface Config {
   mongodbUri: string | undefined;
   dataDir: string;
   baseUrl: string;
+  /** Served over https (BASE_URL says so): cookies are Secure, HSTS is sent. */
+  https: boolean;
   sessionSecret: string;
   defaultLocale: Locale;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: v.MONGODB_URI,
     dataDir: path.resolve(projectRoot, v.DATA_DIR),
     baseUrl: (v.BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    https: (v.BASE_URL ?? '').startsWith('https:'),
     // Outside production a fixed development secret is acceptable: sessions of a
     // demo on one machine. Production refuses to start without a real one (above).
     sessionSecret: v.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',

@@ -5,6 +5,10 @@
  */
 import request from 'supertest';
 import { currentWeek } from '../src/fieldreports';
+import mongoose from 'mongoose';
+import { toActor } from '../src/accounts';
+import { generateSerial } from '../src/certificates';
+import { createCohort } from '../src/cohorts';
 import type { Role } from '../src/shared/actor';
 import { testApp } from './helpers/app';
 import { useTestDatabase } from './helpers/db';
@@ -18,6 +22,11 @@ let app: ReturnType<typeof testApp>;
 const agents = new Map<Who, request.Agent>();
 let hnPerson = '';
 let cbPerson = '';
+let toDisable = '';
+let hnCohort = '';
+/** Ids and a serial that exist nowhere: the guards must answer before the lookup does. */
+const nobody = String(new mongoose.Types.ObjectId());
+const unknownSerial = generateSerial();
 const thisWeek = currentWeek(new Date()).label;
 
 beforeAll(async () => {
@@ -30,6 +39,9 @@ beforeAll(async () => {
   }
   agents.set('anon', request.agent(app));
   hnPerson = String((await createUser('volunteer', 'T-HN')).user._id);
+  toDisable = String((await createUser('volunteer', 'T-HN')).user._id);
+  const owner = (await createUser('trainer', 'T-HN')).user;
+  hnCohort = String((await createCohort(toActor(owner), { name: 'Lớp ma trận', unitCode: 'T-HN', courses: ['digital-literacy'], dueDate: null }))._id);
   cbPerson = String((await createUser('volunteer', 'T-CB')).user._id);
 });
 
@@ -91,6 +103,18 @@ const rows: Row[] = [
   ['GET', () => '/field-reports/summary.pdf?unit=01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
   ['GET', () => '/field-reports/difficulties.csv?unit=01', SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND],
   ['POST', () => `/field-reports/difficulties/${hnPerson}/${hnPerson}`, SEE_OTHER, FORBIDDEN, FORBIDDEN, 400, 400, 400],
+  ['POST', () => '/account/password', SEE_OTHER, 400, 400, 400, 400, 400],
+  ['POST', () => `/people/${toDisable}/disable`, SEE_OTHER, FORBIDDEN, FORBIDDEN, SEE_OTHER, SEE_OTHER, NOT_FOUND],
+  ['POST', () => '/courses/digital-literacy/01-first/quiz/start', SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => `/quiz/attempts/${nobody}`, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['POST', () => `/quiz/attempts/${nobody}/submit`, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/quiz/results/${nobody}`, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/verify/${unknownSerial}`, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/certificates/${unknownSerial}/pdf`, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/certificates/${unknownSerial}/revoke`, SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['POST', () => `/certificates/${unknownSerial}/revoke`, SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/cohorts/${hnCohort}`, SEE_OTHER, FORBIDDEN, OK, OK, OK, NOT_FOUND],
+  ['GET', () => `/cohorts/${hnCohort}/imports/${nobody}`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
 ];
 
 const bodies: Record<string, Record<string, string>> = { move: { unitCode: 'T-CB' }, locale: { locale: 'vi' }, lang: { lang: 'vi' } };

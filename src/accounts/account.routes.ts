@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { findUnitById, unitName } from '../org';
 import { actorOf, requireUser } from '../shared/auth';
 import { Invalid } from '../shared/errors';
-import { LANG_COOKIE } from '../shared/i18n';
+import { rememberLanguage } from '../shared/i18n';
+import type { Config } from '../config';
 import { parseInput } from '../shared/validate';
 import { changePassword, setLocale } from './accounts.service';
 import { PASSWORD_MAX, PASSWORD_MIN } from './password';
@@ -15,7 +16,7 @@ const passwordForm = z.object({
 });
 const localeForm = z.object({ locale: z.enum(['vi', 'en']) });
 
-export function accountRoutes(secureCookies: boolean): Router {
+export function accountRoutes(config: Config): Router {
   const router = Router();
   router.use('/account', requireUser);
 
@@ -35,7 +36,7 @@ export function accountRoutes(secureCookies: boolean): Router {
   router.post('/account/locale', async (req, res) => {
     const { locale } = parseInput(localeForm, req.body);
     await setLocale(actorOf(req), locale);
-    res.cookie(LANG_COOKIE, locale, { maxAge: 365 * 24 * 3600 * 1000, httpOnly: true, sameSite: 'lax', secure: secureCookies });
+    rememberLanguage(res, locale, config.https);
     res.redirect(303, '/account?saved=1');
   });
 

@@ -5,18 +5,38 @@
 import mongoose, { type Types } from 'mongoose';
 import { recordAudit } from '../audit';
 import { findUnitByCode, onLineageChanged, unitInScope, type UnitDoc } from '../org';
-import { peopleScope, type Actor, type Role } from '../shared/actor';
+import { isObjectId, peopleScope, type Actor, type Role } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
 import { escapeRegex, foldForSearch, normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
-import { User, type UserDoc } from './user.model';
+import { searchTextOf, User, type UserDoc } from './user.model';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
 
+type PeopleMovedListener = (userIds: Types.ObjectId[], lineage: Types.ObjectId[]) => Promise<void>;
+const peopleMovedListeners: PeopleMovedListener[] = [];
+
+/**
+ * Called whenever people come to sit under another lineage: moved by staff, moved by a
+ * roster import, or their unit moved in the tree. Features that keep a copy of a person's
+ * lineage on their own records (certificates) keep it in step here.
+ */
+export function onPeopleMoved(listener: PeopleMovedListener): void {
+  peopleMovedListeners.push(listener);
+}
+
+export async function peopleMoved(userIds: Types.ObjectId[], lineage: Types.ObjectId[]): Promise<void> {
+  if (userIds.length === 0) return;
+  for (const listener of peopleMovedListeners) await listener(userIds, lineage);
+}
+
 // People follow their unit when the tree is re-organised.
 onLineageChanged(async (unitId, lineage) => {
+  const ids = (await User.find({ unit: unitId }).select('_id').lean()).map((u) => u._id);
+  if (ids.length === 0) return;
   await User.updateMany({ unit: unitId }, { $set: { lineage } });
+  await peopleMoved(ids, lineage);
   await markChanged('people');
 });
 
@@ -77,7 +97,7 @@ export async function createAccount(actor: Actor | null, input: NewAccount): Pro
     const created = await User.create({
       username,
       fullName,
-      searchText: foldForSearch(`${fullName} ${username}`),
+      searchText: searchTextOf(fullName, username),
       passwordHash: await hashPassword(input.password ?? oneTimePassword!),
       mustChangePassword: oneTimePassword !== null,
       role: input.role,
@@ -118,7 +138,7 @@ export async function authenticate(username: string, password: string): Promise<
 
 /** The signed-in person, or null when the account is gone or disabled (their session then ends). */
 export async function findActiveUser(id: string): Promise<UserDoc | null> {
-  if (!mongoose.isValidObjectId(id)) return null;
+  if (!isObjectId(id)) return null;
   const user = await User.findById(id).lean<UserDoc>();
   return user && !user.disabled ? user : null;
 }
@@ -140,7 +160,7 @@ export async function setLocale(actor: Actor, locale: 'vi' | 'en'): Promise<void
 
 /** A person inside the actor's scope, or NotFound. */
 export async function personInScope(actor: Actor, id: string): Promise<UserDoc> {
-  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  if (!isObjectId(id)) throw new NotFound();
   const user = await User.findOne({ $and: [{ _id: id }, peopleScope(actor)] }).lean<UserDoc>();
   if (!user) throw new NotFound();
   return user;
@@ -187,6 +207,7 @@ export async function moveUser(actor: Actor, id: string, unitCode: string): Prom
     throw err;
   }
   await User.updateOne({ _id: user._id }, { $set: { unit: unit._id, lineage: unit.lineage } });
+  await peopleMoved([user._id], unit.lineage);
   await markChanged('people');
   await recordAudit({
     action: 'user.moved',

@@ -1,4 +1,4 @@
-export { User, type UserDoc } from './user.model';
+export { searchTextOf, User, type UserDoc } from './user.model';
 export {
   authenticate,
   changePassword,
@@ -7,6 +7,8 @@ export {
   findActiveUser,
   findPeople,
   moveUser,
+  onPeopleMoved,
+  peopleMoved,
   personInScope,
   promoteToTrainer,
   PEOPLE_PAGE_SIZE,

@@ -39,6 +39,9 @@ function renderOneTimePassword(res: Response, person: UserDoc, oneTimePassword: 
   res.render('accounts/one-time-password', { title: res.locals.t('people.otpTitle'), person, oneTimePassword, created });
 }
 
+/** What `?done=` may say after an action (anything else says nothing). */
+const DONE = ['disabled', 'enabled', 'moved'] as const;
+
 export function peopleRoutes(): Router {
   const router = Router();
   router.use('/people', ...requireRole('staff', 'admin'));
@@ -102,7 +105,7 @@ export function peopleRoutes(): Router {
       unitLabel: unit ? `${unitName(unit, res.req.locale)} (${unit.code})` : '',
       isSelf: String(person._id) === String(res.req.user!._id),
       errors,
-      done: typeof res.req.query.done === 'string' ? res.req.query.done : null,
+      done: DONE.find((d) => d === res.req.query.done) ?? null,
     });
   }
 

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 import { ROLES } from '../shared/actor';
+import { foldForSearch } from '../shared/text';
 
 const userSchema = new Schema(
   {
@@ -35,3 +36,8 @@ userSchema.index({ cascadePath: 1 });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 export const User = mongoose.model('User', userSchema);
+
+/** What people search a person by: name and username, folded (lower case, no diacritics). */
+export function searchTextOf(fullName: string, username: string): string {
+  return foldForSearch(`${fullName} ${username}`);
+}

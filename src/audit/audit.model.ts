@@ -12,13 +12,17 @@ export const AUDIT_ACTIONS = [
   'user.enabled',
   'user.moved',
   'user.promoted',
-  'access.denied',
   'certificate.revoked',
   'report.exported',
   'fieldreport.filed',
   'fieldreport.difficulty.taken_up',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The locale key naming an action (dots become underscores: `audit.actions.login_failed`). */
+export function actionLabelKey(action: string): string {
+  return `audit.actions.${action.replace(/\./g, '_')}`;
+}
 
 const auditSchema = new Schema(
   {

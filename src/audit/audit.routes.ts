@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findUnitById } from '../org';
 import { actorOf, requireRole } from '../shared/auth';
 import { pageNumber, parseInput } from '../shared/validate';
-import { AUDIT_ACTIONS } from './audit.model';
+import { actionLabelKey, AUDIT_ACTIONS } from './audit.model';
 import { listAudit } from './audit.service';
 
 const auditQuery = z.object({
@@ -31,7 +31,7 @@ export function auditRoutes(): Router {
       to: q.to ? new Date(`${q.to}T23:59:59.999+07:00`) : undefined,
       page,
     }, own?.level === 'central');
-    res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, hasMore, page, actions: AUDIT_ACTIONS });
+    res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, hasMore, page, actions: AUDIT_ACTIONS, actionLabelKey });
   });
 
   return router;

@@ -5,12 +5,13 @@
 import { PassThrough, type Writable } from 'node:stream';
 import archiver from 'archiver';
 import mongoose, { type Types } from 'mongoose';
-import { personInScope, User, type UserDoc } from '../accounts';
+import { onPeopleMoved, personInScope, User, type UserDoc } from '../accounts';
 import { recordAudit } from '../audit';
 import { completionsOf, findCourse, onCourseCompleted, resetCompletion, type Catalog, type CompletionDoc } from '../courses';
 import { centralUnit, unitInScope } from '../org';
 import type { Actor } from '../shared/actor';
 import { Forbidden, Invalid, NotFound } from '../shared/errors';
+import { translate } from '../shared/i18n';
 import { Certificate, type CertificateDoc } from './certificate.model';
 import { writeCertificatePdf } from './pdf';
 import { checkSerial, generateSerial } from './serial';
@@ -41,6 +42,11 @@ export async function issueForCompletion(completion: CompletionDoc): Promise<Cer
   }
   throw new Error('could not draw a unique certificate serial');
 }
+
+// The copy of the holder's lineage (for scoped lists) follows the holder.
+onPeopleMoved(async (userIds, lineage) => {
+  await Certificate.updateMany({ user: mongoose.trusted({ $in: userIds }) }, { $set: { lineage } });
+});
 
 onCourseCompleted(async (completion) => {
   await issueForCompletion(completion);
@@ -123,14 +129,20 @@ export async function revokeCertificate(actor: Actor, serialInput: string, reaso
   return updated;
 }
 
-export async function pdfContent(catalog: Catalog, cert: CertificateDoc, baseUrl: string) {
+/** Who issues the certificates: the central unit, named in both languages. */
+async function issuerNames(): Promise<{ vi: string; en: string }> {
+  const central = await centralUnit();
+  return { vi: central?.nameVi ?? translate('vi', 'layout.footer.organiser'), en: central?.nameEn ?? translate('en', 'layout.footer.organiser') };
+}
+
+/** What the PDF prints; `issuer` is read once by callers that print many. */
+export async function pdfContent(catalog: Catalog, cert: CertificateDoc, baseUrl: string, issuer?: { vi: string; en: string }) {
   const course = findCourse(catalog, cert.course);
-  const issuer = await centralUnit();
   return {
     holderName: cert.holderName,
     courseTitle: course.title,
     issuedAt: cert.issuedAt,
-    issuer: { vi: issuer?.nameVi ?? 'Đoàn TNCS Hồ Chí Minh', en: issuer?.nameEn ?? 'Ho Chi Minh Communist Youth Union' },
+    issuer: issuer ?? (await issuerNames()),
     serial: cert.serial,
     verifyUrl: `${baseUrl}/verify/${cert.serial}`,
   };
@@ -156,11 +168,12 @@ export async function writeCertificatesOfPeopleZip(catalog: Catalog, baseUrl: st
 async function writeCertificatesZip(catalog: Catalog, baseUrl: string, filter: Record<string, unknown>, out: Writable): Promise<void> {
   const zip = archiver('zip', { zlib: { level: 6 } });
   zip.pipe(out);
+  const issuer = await issuerNames();
   const cursor = Certificate.find({ ...filter, revokedAt: null }).sort({ holderName: 1 }).lean<CertificateDoc[]>().cursor();
   for await (const cert of cursor as AsyncIterable<CertificateDoc>) {
     const pass = new PassThrough();
     zip.append(pass, { name: pdfFileName(cert) });
-    await writeCertificatePdf(await pdfContent(catalog, cert, baseUrl), pass);
+    await writeCertificatePdf(await pdfContent(catalog, cert, baseUrl, issuer), pass);
   }
   await zip.finalize();
 }

@@ -5,7 +5,7 @@
 import mongoose, { type Types } from 'mongoose';
 import { User, type UserDoc } from '../accounts';
 import { CourseCompletion } from '../courses';
-import type { Actor } from '../shared/actor';
+import { isObjectId, LEARNER_ROLES, type Actor } from '../shared/actor';
 import { NotFound } from '../shared/errors';
 
 export interface LevelCounts {
@@ -19,7 +19,7 @@ export interface LevelCounts {
 export interface CascadeView {
   root: UserDoc;
   /** The people the root retrained, each with the counts of their own branch. */
-  direct: { user: UserDoc; branch: number; branchCompliant: number; completed: string[] }[];
+  direct: { user: UserDoc; branch: number; branchCompliant: number; completed: string[]; compliant: boolean }[];
   levels: LevelCounts[];
   total: LevelCounts;
 }
@@ -31,7 +31,7 @@ async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
     if (!me) throw new NotFound();
     return me;
   }
-  if (!mongoose.isValidObjectId(userId)) throw new NotFound();
+  if (!isObjectId(userId)) throw new NotFound();
   const filter =
     actor.role === 'staff' || actor.role === 'admin'
       ? { $or: [{ _id: userId, lineage: actor.unitId }, { _id: userId, cascadePath: actor.id }] }
@@ -44,7 +44,8 @@ async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
 export async function cascadeOf(actor: Actor, userId: string | null): Promise<CascadeView> {
   if (actor.role === 'volunteer') throw new NotFound();
   const root = await rootFor(actor, userId);
-  const members = await User.find({ cascadePath: root._id }).select('username fullName role retrainedBy cascadePath unit').lean<UserDoc[]>();
+  // Counted as the reports count: learners whose accounts are in use.
+  const members = await User.find({ cascadePath: root._id, role: mongoose.trusted({ $in: LEARNER_ROLES }), disabled: false }).select('username fullName role retrainedBy cascadePath unit').lean<UserDoc[]>();
   const completions = members.length
     ? await CourseCompletion.find({ user: mongoose.trusted({ $in: members.map((m) => m._id) }) }).select('user course').lean()
     : [];
@@ -69,17 +70,18 @@ export async function cascadeOf(actor: Actor, userId: string | null): Promise<Ca
       if (compliant(m)) counts.compliant += 1;
     }
   }
-  const direct = members
-    .filter((m) => String(m.retrainedBy) === String(root._id))
-    .map((user) => {
-      const branch = members.filter((m) => (m.cascadePath as Types.ObjectId[]).some((id) => String(id) === String(user._id)));
-      return {
-        user,
-        branch: branch.length,
-        branchCompliant: branch.filter(compliant).length,
-        completed: [...(done.get(String(user._id)) ?? [])],
-      };
-    })
+  // Each direct trainee's branch: everyone whose cascade passes through them (one pass over the members).
+  const branches = new Map(members.filter((m) => String(m.retrainedBy) === String(root._id)).map((user) => [String(user._id), { user, branch: 0, branchCompliant: 0 }]));
+  for (const m of members) {
+    for (const id of m.cascadePath as Types.ObjectId[]) {
+      const b = branches.get(String(id));
+      if (!b) continue;
+      b.branch += 1;
+      if (compliant(m)) b.branchCompliant += 1;
+    }
+  }
+  const direct = [...branches.values()]
+    .map((b) => ({ ...b, completed: [...(done.get(String(b.user._id)) ?? [])], compliant: compliant(b.user) }))
     .sort((a, b) => b.branch - a.branch || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
   return { root, direct, levels: [...levels.values()].sort((a, b) => a.level - b.level), total };
 }

@@ -1,6 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { promoteToTrainer } from '../accounts';
 import { writeCertificatesOfPeopleZip } from '../certificates';
@@ -8,7 +7,9 @@ import type { Config } from '../config';
 import type { Catalog } from '../courses';
 import { actorOf, requireRole } from '../shared/auth';
 import { csrfProtection } from '../shared/csrf';
-import { Invalid } from '../shared/errors';
+import { Invalid, Refused } from '../shared/errors';
+import { writeCsv } from '../shared/csv';
+import { safeLocalPath } from '../shared/page-locals';
 import { parseInput } from '../shared/validate';
 import { cascadeOf } from './cascade.service';
 import {
@@ -49,7 +50,8 @@ function receiveFile(req: Request, res: Response, next: NextFunction): void {
       req.body ??= {};
       return next();
     }
-    next(err as Error | undefined);
+    // Anything else busboy refuses (no boundary, a body cut off) is a malformed request, not a fault here.
+    next(err ? Object.assign(err as Error, { status: 400 }) : undefined);
   });
 }
 
@@ -79,14 +81,18 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
 
   // POST /cohorts — create it
   router.post('/cohorts', async (req, res) => {
-    const input = parseInput(newCohortForm, req.body);
-    const courses = ([] as string[]).concat(input.courses ?? []);
+    // What was typed, to show again beside the messages when something is wrong.
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    const courses = ([] as unknown[]).concat(body.courses ?? []).filter((c): c is string => typeof c === 'string');
     try {
+      const input = parseInput(newCohortForm, body);
       const cohort = await createCohort(actorOf(req), { name: input.name, unitCode: input.unitCode, courses, dueDate: input.dueDate ? new Date(`${input.dueDate}T23:59:59+07:00`) : null });
       res.redirect(303, `/cohorts/${cohort._id}`);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      res.status(400).render('cohorts/new', { title: res.locals.t('cohorts.newTitle'), values: { ...input, courses }, errors: err.fields, catalog });
+      const values = { name: text('name'), unitCode: text('unitCode'), dueDate: text('dueDate'), courses };
+      res.status(400).render('cohorts/new', { title: res.locals.t('cohorts.newTitle'), values, errors: err.fields, catalog });
     }
   });
 
@@ -161,16 +167,11 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
   // POST /cohorts/:id/imports/:importId/passwords.csv — the passwords as CSV, once
   router.post('/cohorts/:id/imports/:importId/passwords.csv', async (req, res) => {
     const passwords = await takePasswords(actorOf(req), req.params.id, req.params.importId, config.sessionSecret);
-    if (!passwords) {
-      res.status(410).render('errors/error', { status: 410, title: res.locals.t('roster.passwordsGoneTitle'), message: res.locals.t('roster.passwordsGone'), requestId: req.id });
-      return;
-    }
-    const neutral = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-    const csv = stringify([['username', 'full_name', 'one_time_password'], ...passwords.map((p) => [p.username, p.fullName, p.password].map(neutral))]);
+    if (!passwords) throw new Refused('roster.passwordsGone', {}, 410);
     res.set('Cache-Control', 'no-store');
     res.type('text/csv; charset=utf-8');
     res.attachment(`mat-khau-mot-lan-${req.params.importId}.csv`);
-    res.send(`\uFEFF${csv}`);
+    await writeCsv(res, ['username', 'full_name', 'one_time_password'], passwords.map((p) => [p.username, p.fullName, p.password]));
   });
 
   // GET /cascade — my cascade; GET /cascade/:userId — a branch of it (or, for staff, a trainer's)
@@ -183,7 +184,9 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
   // POST /cascade/:userId/promote — make a person a trainer (their retrainer, or staff in scope)
   router.post('/cascade/:userId/promote', async (req, res) => {
     await promoteToTrainer(actorOf(req), String(req.params.userId));
-    res.redirect(303, typeof req.body?.back === 'string' && req.body.back.startsWith('/cascade') ? req.body.back : '/cascade');
+    // Back to the branch the form was on.
+    const back = safeLocalPath((req.body as Record<string, unknown> | undefined)?.back, '/cascade');
+    res.redirect(303, back.startsWith('/cascade') ? back : '/cascade');
   });
 
   return router;

@@ -3,13 +3,12 @@
  * import (preview, then confirm) and their progress. Every function keeps to the scope.
  */
 import mongoose, { type Types } from 'mongoose';
-import { generateOneTimePassword, hashOneTimePassword, User, type UserDoc } from '../accounts';
+import { generateOneTimePassword, hashOneTimePassword, peopleMoved, searchTextOf, User, type UserDoc } from '../accounts';
 import { COURSE_SLUGS, CourseCompletion, LessonRead, type Catalog } from '../courses';
 import { unitInScope, type UnitDoc, Unit } from '../org';
-import { peopleScope, type Actor } from '../shared/actor';
+import { isObjectId, peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
-import { foldForSearch } from '../shared/text';
 import { Cohort, CohortMember, RosterImport, type CohortDoc, type RosterImportDoc } from './cohort.model';
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
@@ -55,7 +54,7 @@ export async function listCohorts(actor: Actor): Promise<CohortDoc[]> {
 
 export async function cohortInScope(actor: Actor, id: string): Promise<CohortDoc> {
   requireTrainerOrStaff(actor);
-  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  if (!isObjectId(id)) throw new NotFound();
   const cohort = await Cohort.findOne({ _id: id, lineage: actor.unitId }).lean<CohortDoc>();
   if (!cohort) throw new NotFound();
   return cohort;
@@ -80,7 +79,7 @@ export async function addMember(actor: Actor, cohortId: string, username: string
 
 export async function removeMember(actor: Actor, cohortId: string, userId: string): Promise<void> {
   const cohort = await openCohort(actor, cohortId);
-  if (!mongoose.isValidObjectId(userId)) throw new NotFound();
+  if (!isObjectId(userId)) throw new NotFound();
   await CohortMember.deleteOne({ cohort: cohort._id, user: userId });
 }
 
@@ -138,7 +137,7 @@ export async function previewImport(actor: Actor, cohortId: string, fileName: st
 
 export async function importOf(actor: Actor, cohortId: string, importId: string): Promise<{ cohort: CohortDoc; batch: RosterImportDoc }> {
   const cohort = await cohortInScope(actor, cohortId);
-  if (!mongoose.isValidObjectId(importId)) throw new NotFound();
+  if (!isObjectId(importId)) throw new NotFound();
   const batch = await RosterImport.findOne({ _id: importId, cohort: cohort._id, importer: actor.id }).lean<RosterImportDoc>();
   if (!batch) throw new NotFound();
   return { cohort, batch };
@@ -176,7 +175,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
       return {
         username: r.username,
         fullName: r.fullName,
-        searchText: foldForSearch(`${r.fullName} ${r.username}`),
+        searchText: searchTextOf(r.fullName, r.username),
         passwordHash: hashOneTimePassword(password),
         mustChangePassword: true,
         role: r.role,
@@ -230,7 +229,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
       if (trainer && !keepExisting) set.retrainedBy = trainer._id;
       if (r.action === 'update') {
         set.fullName = r.fullName;
-        set.searchText = foldForSearch(`${r.fullName} ${r.username}`);
+        set.searchText = searchTextOf(r.fullName, r.username);
         set.unit = unit._id;
         set.lineage = unit.lineage;
         if (r.phone) set.phone = r.phone;
@@ -239,6 +238,14 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
       return { updateOne: { filter: { _id: user._id }, update: { $set: set } } };
     });
   if (ops.length > 0) await User.bulkWrite(ops as never, { ordered: false });
+  // People the file put in another unit.
+  const moved = new Map<string, Types.ObjectId[]>();
+  for (const r of rows) {
+    const user = byName.get(r.username);
+    if (r.action !== 'update' || !user || String(user.unit) === String(unitBy.get(r.unitCode)!._id)) continue;
+    moved.set(r.unitCode, [...(moved.get(r.unitCode) ?? []), user._id]);
+  }
+  for (const [code, ids] of moved) await peopleMoved(ids, unitBy.get(code)!.lineage);
 
   // 3. Enrol, once each.
   const enrol = rows.filter((r) => r.enroll && byName.has(r.username)).map((r) => ({ cohort: cohort._id, user: byName.get(r.username)!._id, addedAt: new Date() }));

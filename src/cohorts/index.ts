@@ -1,5 +1,3 @@
-export { Cohort, CohortMember, RosterImport } from './cohort.model';
-export { cascadeOf } from './cascade.service';
-export { applyImport, createCohort, previewImport } from './cohorts.service';
-export { readRoster, RosterFileError } from './roster-file';
+export { Cohort, CohortMember } from './cohort.model';
+export { createCohort } from './cohorts.service';
 export { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts.routes';

@@ -106,14 +106,14 @@ function readYaml<S extends z.ZodType>(file: string, schema: S, problems: Proble
   return null;
 }
 
+/** Checks a lesson's Markdown; `strict` is a parser that keeps raw HTML visible (to refuse it). */
 function checkMarkdown(
-  md: MarkdownIt,
+  strict: MarkdownIt,
   file: string,
   source: string,
   ctx: { course: string; moduleDir: string; lessonExists: (course: string, module: string, lesson: string) => boolean },
   problems: Problems,
 ): void {
-  const strict = createMarkdown().set({ html: true });
   for (const block of strict.parse(source, {})) {
     const line = (block.map?.[0] ?? 0) + 1;
     if (block.type === 'html_block') problems.add(file, line, 'raw HTML is not allowed in lessons');
@@ -138,13 +138,13 @@ function checkMarkdown(
       }
     }
   }
-  void md;
 }
 
 /** Loads and checks every course under `root`. `catalog` is null when any problem was found. */
 export function loadContent(root: string, opts: { courses?: readonly string[] } = {}): { catalog: Catalog | null; problems: ContentProblem[] } {
   const problems = new Problems(root);
   const md = createMarkdown();
+  const strict = createMarkdown().set({ html: true });
   const expected = opts.courses ?? COURSE_SLUGS;
 
   // First pass: structure, so that lesson links can be checked across courses.
@@ -191,7 +191,7 @@ export function loadContent(root: string, opts: { courses?: readonly string[] } 
           }
           const source = fs.readFileSync(file, 'utf8');
           hash.update(source);
-          checkMarkdown(md, file, source, { course: slug, moduleDir, lessonExists }, problems);
+          checkMarkdown(strict, file, source, { course: slug, moduleDir, lessonExists }, problems);
           words[locale] = countWords(md, source);
           if (words[locale] < WORDS_MIN || words[locale] > WORDS_MAX) {
             problems.add(file, 1, `has ${words[locale]} words; a lesson has ${WORDS_MIN}–${WORDS_MAX}`);

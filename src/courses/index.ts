@@ -1,13 +1,11 @@
-export { CONTENT_DIR, ContentInvalid, findCourse, findLesson, lessonKeys, loadCatalog } from './catalog';
-export { COURSE_SLUGS, loadContent, WORDS_MAX, WORDS_MIN, type Catalog, type ContentProblem, type Course, type Lesson, type Module } from './content-loader';
+export { CONTENT_DIR, ContentInvalid, findCourse, lessonKeys, loadCatalog } from './catalog';
+export { COURSE_SLUGS, loadContent, type Catalog, type ContentProblem, type Course, type Lesson, type Module } from './content-loader';
 export type { Question, QuizSettings } from './content-schema';
 export {
   completeIfDone,
   completionsOf,
-  modulesPassed,
   onCompletionReset,
   onCourseCompleted,
-  progressFor,
   registerQuizGate,
   resetCompletion,
   type CourseProgress,

@@ -54,11 +54,9 @@ export function missingRows(s: WeekSummary, locale: 'vi' | 'en'): Row[] {
  * difficulties needing help first, and the teams that did not report.
  */
 export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, locale: 'vi' | 'en', subtitle: string): Promise<void> {
-  const { doc, features, finish } = openPdf(out, t('fieldReports.pdfTitle', { week: s.week.label, unit: unitName(s.unit, locale) }), subtitle);
+  const { doc, features, cell, finish } = openPdf(out, t('fieldReports.pdfTitle', { week: s.week.label, unit: unitName(s.unit, locale) }), subtitle);
   const bottom = doc.page.height - 36;
-  const text = (str: string, x: number, y: number, width: number, bold = false, size = 9) => {
-    doc.font(bold ? 'b' : 'r').fontSize(size).text(str, x, y, { width, lineBreak: false, ellipsis: true, features });
-  };
+  const text = (str: string, x: number, y: number, width: number, bold = false, size = 9) => cell(str, x, y, width, { bold, size });
   let y = doc.y + 8;
   const f = s.total;
   text(t('fieldReports.pdfTotals', { reported: f.reported, teams: f.teams, helped: f.helped, difficulties: f.difficulties, help: f.helpNeeded }), 36, y, 770, true, 10);
@@ -82,7 +80,7 @@ export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, local
   const cells = (name: string, g: Figures) => [name, `${g.reported}/${g.teams}`, ...WORK_KINDS.map((k) => String(g.counts[k])), String(g.helped), `${g.difficulties} (${g.helpNeeded})`];
   row(header, true);
   for (const c of children.slice(0, room)) row(cells(unitName(c.unit, locale), c.figures), false);
-  if (children.length > room) row([t('fieldReports.pdfMore', { n: children.length - room }), '', '', '', '', '', '', '', ''], false);
+  if (children.length > room) row([t('reports.pdfMore', { n: children.length - room }), '', '', '', '', '', '', '', ''], false);
   row(cells(t('fieldReports.total'), f), true);
   y += 8;
 
@@ -104,7 +102,7 @@ export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, local
     text(t('fieldReports.noDifficulties'), 36, y, 770, false, 8.5);
     y += 12;
   } else if (shown < all.length) {
-    text(t('fieldReports.pdfMore', { n: all.length - shown }), 36, y, 770, false, 8.5);
+    text(t('reports.pdfMore', { n: all.length - shown }), 36, y, 770, false, 8.5);
     y += 12;
   }
   y += 8;

@@ -1,8 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
-import { findUnitById, unitInScope, unitName, type UnitDoc } from '../org';
-import { barChartSvg, writeCsv, writeXlsxSheets } from '../reports';
+import { findUnitById, trailWithin, unitInScope, type UnitDoc } from '../org';
+import { barChartSvg, writeXlsxSheets } from '../reports';
+import { writeCsv } from '../shared/csv';
 import { actorOf, requireRole, requireUser } from '../shared/auth';
 import { Forbidden, NotFound, Refused } from '../shared/errors';
 import { parseInput } from '../shared/validate';
@@ -53,23 +54,19 @@ export function fieldReportsRoutes(): Router {
       return;
     }
     const [open, reports] = await Promise.all([openWeeks(team), teamReports(team._id)]);
-    const past = reports.filter((r) => !open.some((o) => o.week.label === r.week));
+    const past = reports.filter((r) => !open.some((o) => o.week.label === r.week)).map((report) => ({ report, week: parseWeek(report.week)! }));
     const saved = parseWeek(req.query.saved);
-    res.render('fieldreports/team', { title: res.locals.t('fieldReports.title'), team, open: [...open].reverse(), past, saved: saved?.label ?? null, totalOf, parseWeek });
+    res.render('fieldreports/team', { title: res.locals.t('fieldReports.title'), team, open, past, saved: saved?.label ?? null, totalOf });
   });
 
   function renderForm(req: Request, res: Response, o: { team: UnitDoc; week: ReportWeek; report: FieldReportDoc | null; values: FormValues; errors: Record<string, string>; refusal?: Refused | null; status?: number }) {
-    // Keep what staff recorded beside the rows that the leader sent back.
-    const stored = new Map((o.report?.difficulties ?? []).map((d) => [String(d._id), d]));
-    for (const d of o.values.difficulties) {
-      const s = stored.get(d.id);
-      if (s?.takenUpAt && d.takenUp === undefined) d.takenUp = { at: s.takenUpAt, by: s.takenUpByUsername ?? '', note: s.takenUpNote ?? '' };
-    }
     res.status(o.status ?? 200).render('fieldreports/form', {
       title: res.locals.t('fieldReports.formTitle', { week: o.week.label }),
       team: o.team,
       week: o.week,
       report: o.report,
+      // The stored difficulties by id, so each row shows what staff recorded on it.
+      stored: Object.fromEntries((o.report?.difficulties ?? []).map((d) => [String(d._id), d])),
       values: o.values,
       errors: o.errors,
       refusal: o.refusal ?? null,
@@ -121,10 +118,7 @@ export function fieldReportsRoutes(): Router {
 
   async function renderSummary(req: Request, res: Response, unit: UnitDoc, week: ReportWeek, takeUp: { id: string; note: string; error: string } | null = null) {
     const now = new Date();
-    const [summary, trend] = await Promise.all([weekSummary(unit, week), weeklyTrend(unit, week)]);
-    const actor = actorOf(req);
-    const ownIndex = unit.lineage.findIndex((id) => String(id) === String(actor.unitId));
-    const trail = (await Promise.all(unit.lineage.slice(ownIndex, -1).map((id) => findUnitById(id)))).filter(Boolean);
+    const [summary, trend, trail] = await Promise.all([weekSummary(unit, week), weeklyTrend(unit, week), trailWithin(actorOf(req), unit)]);
     const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
     const chart = barChartSvg(
       trend.map((p) => ({ label: p.week.slice(5), value: p.helped, title: t('fieldReports.trendPoint', { week: p.week, helped: p.helped, reported: p.reported, teams: p.teams }) })),
@@ -143,7 +137,6 @@ export function fieldReportsRoutes(): Router {
       next: week.label === thisWeek.label ? null : shiftWeek(week, 1),
       weeks: weeksEndingWith(thisWeek, 12).reverse(),
       open: isOpen(week, now),
-      unitName,
     });
   }
 

@@ -50,10 +50,10 @@ export async function teamReports(teamId: Types.ObjectId, limit = 12): Promise<F
   return withTakeUps(await FieldReport.find({ team: teamId }).sort({ week: -1 }).limit(limit).lean<FieldReportDoc[]>());
 }
 
-/** The weeks a team can file for now (this week, and last week until it closes on Monday), with their reports. */
+/** The weeks a team can file for now, newest first (this week, and last week until it closes on Monday), with their reports. */
 export async function openWeeks(team: UnitDoc, now = new Date()): Promise<{ week: ReportWeek; report: FieldReportDoc | null }[]> {
   const thisWeek = currentWeek(now);
-  const weeks = [shiftWeek(thisWeek, -1), thisWeek].filter((w) => isOpen(w, now));
+  const weeks = [thisWeek, shiftWeek(thisWeek, -1)].filter((w) => isOpen(w, now));
   const reports = await withTakeUps(await FieldReport.find({ team: team._id, week: mongoose.trusted({ $in: weeks.map((w) => w.label) }) }).lean<FieldReportDoc[]>());
   return weeks.map((week) => ({ week, report: reports.find((r) => r.week === week.label) ?? null }));
 }

@@ -4,7 +4,7 @@
  * and notes. Blank counts mean 0; a row with neither category nor description is
  * ignored. Errors name the field, so the form comes back with everything typed in it.
  */
-import mongoose from 'mongoose';
+import { isObjectId } from '../shared/actor';
 import { DIFFICULTY_CATEGORIES, MAX_COUNT, MAX_DIFFICULTIES, WORK_KINDS, type Counts, type DifficultyCategory, type FieldReportDoc } from './field-report.model';
 import type { ReportInput } from './field-reports.service';
 
@@ -21,7 +21,6 @@ export interface DifficultyValues {
   category: string;
   description: string;
   help: boolean;
-  takenUp?: { at: Date; by: string; note: string } | null;
 }
 
 const BLANK: DifficultyValues = { id: '', category: '', description: '', help: false };
@@ -66,7 +65,7 @@ export function readReportForm(body: Record<string, unknown> = {}): { values: Fo
     if (!(DIFFICULTY_CATEGORIES as readonly string[]).includes(category)) errors[`d${i}_category`] = 'fieldReports.errors.category';
     if (!description) errors[`d${i}_description`] = 'fieldReports.errors.description';
     else if (description.length > 500) errors[`d${i}_description`] = 'fieldReports.errors.descriptionLong';
-    difficulties.push({ id: mongoose.isValidObjectId(id) ? id : undefined, category: category as DifficultyCategory, description, helpNeeded: help });
+    difficulties.push({ id: isObjectId(id) ? id : undefined, category: category as DifficultyCategory, description, helpNeeded: help });
   }
   if (values.notes.length > 1000) errors.notes = 'fieldReports.errors.notesLong';
   return { values, input: Object.keys(errors).length ? null : { counts, difficulties, notes: values.notes }, errors };
@@ -79,13 +78,7 @@ export function formValuesOf(report: FieldReportDoc | null): FormValues {
     difficulties: Array.from({ length: MAX_DIFFICULTIES }, (_, i) => {
       const d = report?.difficulties[i];
       if (!d) return { ...BLANK };
-      return {
-        id: String(d._id),
-        category: d.category,
-        description: d.description,
-        help: Boolean(d.helpNeeded),
-        takenUp: d.takenUpAt ? { at: d.takenUpAt, by: d.takenUpByUsername ?? '', note: d.takenUpNote ?? '' } : null,
-      };
+      return { id: String(d._id), category: d.category, description: d.description, help: Boolean(d.helpNeeded) };
     }),
     notes: report?.notes ?? '',
   };

@@ -3,9 +3,8 @@
  * like 2026-W48. A week's report can be filed from its Monday 00:00 until the next
  * Monday at 12:00, so a team can still report on Monday morning; then the week is closed.
  */
-import { weekOf } from '../reports';
+import { VN_OFFSET_MS, weekOf } from '../shared/vn-time';
 
-const VN_OFFSET_MS = 7 * 3600_000;
 const DAY_MS = 86400_000;
 /** Hours after the week's end during which its report can still be filed or edited. */
 export const CLOSE_GRACE_HOURS = 12;

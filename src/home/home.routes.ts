@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { totalOf, weeklyReminder } from '../fieldreports';
 import { Invalid } from '../shared/errors';
-import { LANG_COOKIE, LOCALES } from '../shared/i18n';
+import { LOCALES, rememberLanguage } from '../shared/i18n';
 import { safeLocalPath } from '../shared/page-locals';
 
 const langForm = z.object({
@@ -23,13 +23,8 @@ export function homeRoutes(config: Config): Router {
   // POST /lang — remember the user's language and go back where they were
   router.post('/lang', (req, res) => {
     const parsed = langForm.safeParse(req.body);
-    if (!parsed.success) throw new Invalid({ lang: 'errors.invalidLanguage' });
-    res.cookie(LANG_COOKIE, parsed.data.lang, {
-      maxAge: 365 * 24 * 3600 * 1000,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.baseUrl.startsWith('https:'),
-    });
+    if (!parsed.success) throw new Invalid({}, 'invalidLanguage');
+    rememberLanguage(res, parsed.data.lang, config.https);
     res.redirect(303, safeLocalPath(parsed.data.next));
   });
 

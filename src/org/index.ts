@@ -7,6 +7,7 @@ export {
   findUnitByCode,
   findUnitById,
   loadDefaultTreeIfEmpty,
+  trailWithin,
   unitInScope,
   unitName,
   unitsByIds,

@@ -5,7 +5,7 @@
  * and copied to the people attached to any unit whose lineage moved.
  */
 import { parse } from 'csv-parse/sync';
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { z } from 'zod';
 import { PARENT_LEVEL, Unit, UNIT_LEVELS, type UnitLevel } from './unit.model';
 
@@ -103,22 +103,26 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
   }
 
   // Write fields first; parents and lineage are recomputed below for the whole tree.
+  // (In two writes, not one per row: a national tree has about 8,000 units.)
   const codeById = new Map(existing.map((u) => [String(u._id), u.code]));
+  const toCreate: Record<string, unknown>[] = [];
+  const toUpdate: { updateOne: { filter: { _id: Types.ObjectId }; update: { $set: Record<string, unknown> } } }[] = [];
   for (const row of accepted) {
     const current = byCode.get(row.code);
     const fields = { nameVi: row.name_vi, nameEn: row.name_en, level: row.level, remote: row.remote };
     if (!current) {
-      const created = await Unit.create({ code: row.code, ...fields, parent: null, lineage: [] });
-      byCode.set(row.code, created.toObject());
+      toCreate.push({ _id: new mongoose.Types.ObjectId(), code: row.code, ...fields, parent: null, lineage: [] });
       report.created += 1;
       continue;
     }
     const currentParentCode = current.parent ? (codeById.get(String(current.parent)) ?? '') : '';
     const fieldsChanged =
       current.nameVi !== fields.nameVi || current.nameEn !== fields.nameEn || current.level !== fields.level || current.remote !== fields.remote;
-    if (fieldsChanged) await Unit.updateOne({ _id: current._id }, { $set: fields });
+    if (fieldsChanged) toUpdate.push({ updateOne: { filter: { _id: current._id }, update: { $set: fields } } });
     if (fieldsChanged || currentParentCode !== row.parent_code) report.updated += 1;
   }
+  for (let i = 0; i < toCreate.length; i += 1000) await Unit.insertMany(toCreate.slice(i, i + 1000));
+  if (toUpdate.length > 0) await Unit.bulkWrite(toUpdate as never);
 
   const parentCodeOf = new Map<string, string>();
   for (const row of accepted) if (row.parent_code) parentCodeOf.set(row.code, row.parent_code);
@@ -152,6 +156,8 @@ async function rebuildLineage(parentCodeOf: Map<string, string>): Promise<void> 
     return lineage;
   };
 
+  const writes: { updateOne: { filter: { _id: Types.ObjectId }; update: { $set: Record<string, unknown> } } }[] = [];
+  const moved: { unitId: Types.ObjectId; lineage: Types.ObjectId[] }[] = [];
   for (const unit of units) {
     const lineage = lineageOf(unit.code);
     const parentCode = parentOf(unit.code);
@@ -161,9 +167,12 @@ async function rebuildLineage(parentCodeOf: Map<string, string>): Promise<void> 
       unit.lineage.length === lineage.length &&
       unit.lineage.every((id, i) => String(id) === String(lineage[i]));
     if (same) continue;
-    await Unit.updateOne({ _id: unit._id }, { $set: { parent, lineage } });
-    for (const listener of lineageListeners) await listener(unit._id, lineage);
+    writes.push({ updateOne: { filter: { _id: unit._id }, update: { $set: { parent, lineage } } } });
+    // A unit made by this import has nothing attached to it yet: only units that moved matter to others.
+    if (unit.lineage.length > 0) moved.push({ unitId: unit._id, lineage });
   }
+  for (let i = 0; i < writes.length; i += 1000) await Unit.bulkWrite(writes.slice(i, i + 1000) as never);
+  for (const { unitId, lineage } of moved) for (const listener of lineageListeners) await listener(unitId, lineage);
 }
 
 type LineageListener = (unitId: Types.ObjectId, lineage: Types.ObjectId[]) => Promise<void>;

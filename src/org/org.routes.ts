@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { actorOf, requireRole } from '../shared/auth';
-import { childrenOf, findUnitById, unitInScope, unitsByIds } from './org.service';
+import { childrenOf, findUnitById, trailWithin, unitInScope } from './org.service';
 
 export function orgRoutes(): Router {
   const router = Router();
@@ -16,10 +16,7 @@ export function orgRoutes(): Router {
   router.get('/org/:code', async (req, res) => {
     const actor = actorOf(req);
     const unit = await unitInScope(actor, req.params.code);
-    const [children, ancestors] = await Promise.all([childrenOf(unit._id), unitsByIds(unit.lineage)]);
-    // The breadcrumb starts at the actor's own unit: nothing above it is theirs to browse.
-    const ownIndex = unit.lineage.findIndex((id) => String(id) === String(actor.unitId));
-    const trail = unit.lineage.slice(ownIndex, -1).map((id) => ancestors.get(String(id))).filter((u) => u !== undefined);
+    const [children, trail] = await Promise.all([childrenOf(unit._id), trailWithin(actor, unit)]);
     res.render('org/unit', { title: res.locals.t('org.title'), unit, children, trail });
   });
 

@@ -38,6 +38,13 @@ export async function unitInScope(actor: Actor, code: string): Promise<UnitDoc> 
   return unit;
 }
 
+/** The units from the actor's own unit down to `unit`'s parent: a breadcrumb that starts where their scope does (one query). */
+export async function trailWithin(actor: Actor, unit: UnitDoc): Promise<UnitDoc[]> {
+  const ids = unit.lineage.slice(unit.lineage.findIndex((id) => String(id) === String(actor.unitId)), -1);
+  const units = await unitsByIds(ids);
+  return ids.map((id) => units.get(String(id))).filter((u) => u !== undefined);
+}
+
 export async function childrenOf(unitId: Types.ObjectId): Promise<UnitDoc[]> {
   return Unit.find({ parent: unitId }).sort({ code: 1 }).lean<UnitDoc[]>();
 }

@@ -4,9 +4,10 @@
  * second (or concurrent) submission a duplicate that shows the first result.
  */
 import { randomInt } from 'node:crypto';
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { completeIfDone, findCourse, onCompletionReset, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
-import type { Actor } from '../shared/actor';
+import { isObjectId, type Actor } from '../shared/actor';
+import { startOfDayVietnam } from '../shared/vn-time';
 import { NotFound, Refused } from '../shared/errors';
 import { grade, shuffle } from './grading';
 import { ModulePass, QuizAttempt, QuizResult, type AttemptDoc, type ResultDoc } from './quiz.model';
@@ -35,12 +36,6 @@ export function findModule(catalog: Catalog, courseSlug: string, folder: string)
   return { course, module };
 }
 
-function startOfDayVietnam(now: Date): Date {
-  const shifted = new Date(now.getTime() + 7 * 3600_000);
-  shifted.setUTCHours(0, 0, 0, 0);
-  return new Date(shifted.getTime() - 7 * 3600_000);
-}
-
 export interface QuizOverview {
   course: Course;
   module: Module;
@@ -58,16 +53,25 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
   const [results, pass, attempts] = await Promise.all([
     QuizResult.find(scope).sort({ submittedAt: -1 }).lean<ResultDoc[]>(),
     ModulePass.exists(scope),
-    QuizAttempt.find(scope).sort({ startedAt: -1 }).limit(5).lean<AttemptDoc[]>(),
+    // Enough of the latest attempts to see the open one and to count a day's limit.
+    QuizAttempt.find(scope).sort({ startedAt: -1 }).limit(Math.max(5, (module.quiz.dailyLimit ?? 0) + 1)).lean<AttemptDoc[]>(),
   ]);
-  const submitted = new Set(results.map((r) => String(r.attempt)));
-  const openAttempt = attempts.find((a) => !submitted.has(String(a._id)) && (!a.deadline || a.deadline.getTime() + GRACE_MS > now.getTime())) ?? null;
+  const resultOf = new Map(results.map((r) => [String(r.attempt), r]));
+  const expired = (a: AttemptDoc) => a.deadline !== null && a.deadline !== undefined && a.deadline.getTime() + GRACE_MS <= now.getTime();
+  const openAttempt = attempts.find((a) => !resultOf.has(String(a._id)) && !expired(a)) ?? null;
+  // How each attempt ended, newest first. One left to run out of time counts as failed:
+  // otherwise starting and abandoning would draw fresh questions past the cooldown and the daily limit.
+  const ended = attempts.flatMap((a) => {
+    const r = resultOf.get(String(a._id));
+    if (r) return [{ at: r.submittedAt, passed: r.passed }];
+    return expired(a) ? [{ at: a.deadline!, passed: false }] : [];
+  });
 
   let waitUntil: Date | null = null;
   let reason: QuizOverview['reason'] = null;
-  const lastFail = results.find((r) => !r.passed);
-  if (!pass && lastFail && module.quiz.cooldownMinutes > 0 && results[0] === lastFail) {
-    const until = new Date(lastFail.submittedAt.getTime() + module.quiz.cooldownMinutes * 60_000);
+  const last = ended[0];
+  if (!pass && last && !last.passed && module.quiz.cooldownMinutes > 0) {
+    const until = new Date(last.at.getTime() + module.quiz.cooldownMinutes * 60_000);
     if (until > now) {
       waitUntil = until;
       reason = 'cooldown';
@@ -75,7 +79,7 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
   }
   if (!pass && module.quiz.dailyLimit) {
     const today = startOfDayVietnam(now);
-    const todays = results.filter((r) => r.submittedAt >= today);
+    const todays = ended.filter((e) => e.at >= today);
     if (todays.length >= module.quiz.dailyLimit) {
       waitUntil = new Date(today.getTime() + 24 * 3600_000);
       reason = 'dailyLimit';
@@ -104,7 +108,7 @@ export async function startAttempt(actor: Actor, catalog: Catalog, courseSlug: s
 
 /** The actor's own attempt; anyone else's is a 404, as if it did not exist. */
 export async function attemptOf(actor: Actor, id: string): Promise<AttemptDoc> {
-  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  if (!isObjectId(id)) throw new NotFound();
   const attempt = await QuizAttempt.findOne({ _id: id, user: actor.id }).lean<AttemptDoc>();
   if (!attempt) throw new NotFound();
   return attempt;
@@ -151,9 +155,10 @@ export async function submitAttempt(
     if (entry.question.type !== 'multiple' && values.length > 1) throw new QuizRefused('quiz.unknownOption', {}, 400);
     chosen.set(id, values);
   }
+  // Out of time first: answering the rest would not help.
+  if (attempt.deadline && now.getTime() > attempt.deadline.getTime() + GRACE_MS) throw new QuizRefused('quiz.expired', {}, 409);
   const missing = drawn.filter((d) => !chosen.has(d.question.id)).length;
   if (missing > 0) throw new QuizRefused('quiz.unanswered', { count: missing }, 400);
-  if (attempt.deadline && now.getTime() > attempt.deadline.getTime() + GRACE_MS) throw new QuizRefused('quiz.expired', {}, 409);
 
   const { module } = findModule(catalog, attempt.course, attempt.module);
   const graded = grade(drawn.map((d) => d.question), chosen, module.quiz.passPercent);
@@ -180,19 +185,8 @@ export async function submitAttempt(
 }
 
 export async function resultOf(actor: Actor, id: string): Promise<ResultDoc> {
-  if (!mongoose.isValidObjectId(id)) throw new NotFound();
+  if (!isObjectId(id)) throw new NotFound();
   const result = await QuizResult.findOne({ _id: id, user: actor.id }).lean<ResultDoc>();
   if (!result) throw new NotFound();
   return result;
-}
-
-/** Module folders the person has passed, per course (for course pages). */
-export async function passedModulesOf(actor: Actor): Promise<Map<string, Set<string>>> {
-  const passes = await ModulePass.find({ user: actor.id }).select('course module').lean();
-  const out = new Map<string, Set<string>>();
-  for (const p of passes) {
-    if (!out.has(p.course)) out.set(p.course, new Set());
-    out.get(p.course)!.add(p.module);
-  }
-  return out;
 }

@@ -5,17 +5,16 @@
  */
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createRequire } from 'node:module';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import mongoose, { type Types } from 'mongoose';
 import PDFDocument from 'pdfkit';
 import { User } from '../accounts';
 import { CourseCompletion, LessonRead } from '../courses';
-import { childrenOf, Unit, type UnitDoc } from '../org';
-import { figuresFor, COUNTED_ROLES } from './rollup.service';
+import { childrenOf, Unit, unitName, type UnitDoc } from '../org';
+import { LEARNER_ROLES } from '../shared/actor';
+import { neutralise, type Row } from '../shared/csv';
+import { EXACT_TEXT, FONT_BOLD, FONT_REGULAR } from '../shared/pdf-fonts';
+import { figuresFor } from './rollup.service';
 import { percent, type Figures } from './rollup.model';
 
 export const PEOPLE_COLUMNS = [
@@ -33,18 +32,12 @@ export const PEOPLE_COLUMNS = [
 ] as const;
 export const ROLLUP_COLUMNS = ['unit_code', 'unit_name', 'level', 'people', 'completed_digital_literacy', 'completed_two_level_government', 'compliant', 'compliance_pct'] as const;
 
-/** A cell that would start a formula (= + - @ tab CR) gets a leading apostrophe. */
-export function neutralise(value: string | number | boolean): string | number | boolean {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-type Row = (string | number | boolean)[];
 
 /** Every person of the subtree under `unit`, in batches, as export rows. */
 export async function* peopleRows(unit: UnitDoc): AsyncGenerator<Row> {
   const units = new Map((await Unit.find({ lineage: unit._id }).select('code level').lean()).map((u) => [String(u._id), u]));
   for (const a of await Unit.find({ _id: mongoose.trusted({ $in: unit.lineage }) }).select('code level').lean()) units.set(String(a._id), a);
-  const cursor = User.find({ lineage: unit._id, role: mongoose.trusted({ $in: COUNTED_ROLES }), disabled: false })
+  const cursor = User.find({ lineage: unit._id, role: mongoose.trusted({ $in: LEARNER_ROLES }), disabled: false })
     .select('username fullName lineage retrainedBy')
     .sort({ username: 1 })
     .lean<{ _id: Types.ObjectId; username: string; fullName: string; lineage: Types.ObjectId[]; retrainedBy: Types.ObjectId | null }[]>()
@@ -76,16 +69,6 @@ export async function* peopleRows(unit: UnitDoc): AsyncGenerator<Row> {
     if (batch.length >= 1000) yield* flush();
   }
   if (batch.length) yield* flush();
-}
-
-/** Streams the CSV (UTF-8 with BOM) into `out`; pipeline() keeps to the reader's pace. */
-export async function writeCsv(out: Writable, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {
-  async function* lines() {
-    yield `\uFEFF${stringify([header as string[]])}`;
-    // Booleans as the words true/false (csv-stringify would write 1 and an empty cell).
-    for await (const row of rows) yield stringify([row.map((v) => (typeof v === 'boolean' ? String(v) : neutralise(v)))]);
-  }
-  await pipeline(Readable.from(lines()), out);
 }
 
 export async function writeXlsx(out: Writable, sheetName: string, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {
@@ -121,50 +104,51 @@ export async function rollupTable(unit: UnitDoc): Promise<{ total: RollupRow; ch
 
 export function rollupRowValues(r: RollupRow, locale: 'vi' | 'en'): Row {
   const f = r.figures;
-  return [r.unit.code, locale === 'en' ? r.unit.nameEn : r.unit.nameVi, r.unit.level, f.people, f.digitalLiteracy, f.twoLevelGovernment, f.compliant, percent(f)];
+  return [r.unit.code, unitName(r.unit, locale), r.unit.level, f.people, f.digitalLiteracy, f.twoLevelGovernment, f.compliant, percent(f)];
 }
 
-const requireFile = createRequire(__filename);
-const FONT = requireFile.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf');
-const FONT_BOLD = requireFile.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf');
-
-/** A one-page A4 summary for the weekly briefing: the unit, its children, the 100% target. */
 /**
  * An A4 landscape PDF on `out` with Noto Sans as fonts 'r' and 'b' and its title and
- * subtitle written; `features` keeps the text layer exact (fontkit's ccmp off);
- * `finish` ends the document and resolves once it is all written.
+ * subtitle written; `features` keeps the text layer exact (fontkit's ccmp off); `cell`
+ * writes one line that never wraps (cut with an ellipsis when too long); `finish` ends
+ * the document and resolves once it is all written.
  */
 export function openPdf(out: Writable, title: string, subtitle: string) {
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36 });
   doc.pipe(out);
-  doc.registerFont('r', FONT).registerFont('b', FONT_BOLD);
-  const features = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
+  doc.registerFont('r', FONT_REGULAR).registerFont('b', FONT_BOLD);
+  const features = EXACT_TEXT;
   doc.font('b').fontSize(16).text(title, { features });
   doc.font('r').fontSize(10).fillColor('#5a6470').text(subtitle, { features }).fillColor('#000');
+  const cell = (text: string, x: number, y: number, width: number, o: { bold?: boolean; size?: number } = {}) => {
+    const size = o.size ?? 9;
+    // A height of one line is what makes pdfkit cut rather than wrap.
+    doc.font(o.bold ? 'b' : 'r').fontSize(size).text(text, x, y, { width, height: size * 1.3, ellipsis: true, features });
+  };
   const finish = async () => {
     const done = once(out, 'finish');
     doc.end();
     await done;
   };
-  return { doc, features, finish };
+  return { doc, features, cell, finish };
 }
 
-export async function writeRollupPdf(out: Writable, title: string, subtitle: string, header: string[], rows: Row[], totalRow: Row): Promise<void> {
-  const { doc, features, finish } = openPdf(out, title, subtitle);
-  const widths = [70, 230, 70, 60, 80, 80, 70, 70];
+/** A one-page A4 summary for the weekly briefing: the unit, its children, the 100% target. */
+export async function writeRollupPdf(out: Writable, title: string, subtitle: string, header: string[], rows: Row[], totalRow: Row, more: (n: number) => string): Promise<void> {
+  const { doc, cell, finish } = openPdf(out, title, subtitle);
+  const widths = [60, 200, 120, 60, 85, 85, 90, 40];
   let y = doc.y + 10;
   const line = (cells: Row, bold: boolean) => {
     let x = 36;
-    doc.font(bold ? 'b' : 'r').fontSize(rows.length > 30 ? 7.5 : 9);
     cells.forEach((c, i) => {
-      doc.text(String(c), x, y, { width: widths[i]! - 4, lineBreak: false, ellipsis: true, features });
+      cell(String(c), x, y, widths[i]! - 4, { bold, size: rows.length > 30 ? 7.5 : 9 });
       x += widths[i]!;
     });
     y += rows.length > 30 ? 11 : 14;
   };
   line(header, true);
   for (const r of rows.slice(0, 36)) line(r, false);
-  if (rows.length > 36) line(['…', `+${rows.length - 36}`, '', '', '', '', '', ''], false);
+  if (rows.length > 36) line(['', more(rows.length - 36), '', '', '', '', '', ''], false);
   line(totalRow, true);
   await finish();
 }

@@ -1,6 +1,6 @@
 export { Rollup, percent, type Figures } from './rollup.model';
 export { figuresFor, rebuildRollups, reconcile, refreshRollupsIfChanged, startRollupJob, type Difference } from './rollup.service';
-export { neutralise, openPdf, PEOPLE_COLUMNS, ROLLUP_COLUMNS, writeCsv, writeXlsx, writeXlsxSheets } from './exports';
+export { openPdf, PEOPLE_COLUMNS, ROLLUP_COLUMNS, writeXlsx, writeXlsxSheets } from './exports';
 export { reportsRoutes } from './reports.routes';
-export { Snapshot, SnapshotRun, startSnapshotJob, takeWeeklySnapshot, trendOf, weekOf } from './snapshot';
+export { Snapshot, startSnapshotJob, takeWeeklySnapshot, trendOf, weekOf } from './snapshot';
 export { barChartSvg, trendSvg } from './trend-chart';

@@ -5,7 +5,7 @@ import { Cohort, CohortMember } from '../cohorts';
 import type { UnitDoc } from '../org';
 import { peopleRows } from './exports';
 
-export const LIST_MAX = 100;
+const LIST_MAX = 100;
 
 /** People of the unit who have not started either course (from the export's statuses). */
 export async function notStarted(unit: UnitDoc, max = LIST_MAX): Promise<{ username: string; fullName: string }[]> {
@@ -23,17 +23,18 @@ export async function overdue(unit: UnitDoc, now = new Date(), max = LIST_MAX): 
   if (cohorts.length === 0) return [];
   const members = await CohortMember.find({ cohort: mongoose.trusted({ $in: cohorts.map((c) => c._id) }) }).select('cohort user').lean();
   const users = new Map((await User.find({ _id: mongoose.trusted({ $in: members.map((m) => m.user) }), disabled: false }).lean<UserDoc[]>()).map((u) => [String(u._id), u]));
+  const cohortBy = new Map(cohorts.map((c) => [String(c._id), c]));
   const out: { user: UserDoc; cohort: string; due: Date }[] = [];
   const seen = new Set<string>();
   for (const m of members) {
-    const cohort = cohorts.find((c) => String(c._id) === String(m.cohort))!;
+    const cohort = cohortBy.get(String(m.cohort))!;
     const user = users.get(String(m.user));
     if (!user || seen.has(String(user._id))) continue;
     if (!cohort.courses.every((c) => (user.completed ?? []).includes(c))) {
       seen.add(String(user._id));
       out.push({ user, cohort: cohort.name, due: cohort.dueDate! });
     }
-    if (out.length >= max) break;
   }
-  return out.sort((a, b) => a.due.getTime() - b.due.getTime() || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
+  // The longest overdue first; cut after sorting, so the list shown is the most overdue.
+  return out.sort((a, b) => a.due.getTime() - b.due.getTime() || a.user.fullName.localeCompare(b.user.fullName, 'vi')).slice(0, max);
 }

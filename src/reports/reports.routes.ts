@@ -1,11 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
-import { findUnitById, unitInScope, unitName, type UnitDoc } from '../org';
+import { findUnitById, trailWithin, unitInScope, unitName, type UnitDoc } from '../org';
 import { actorOf, requireRole } from '../shared/auth';
 import { NotFound } from '../shared/errors';
 import { parseInput } from '../shared/validate';
-import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTable, writeCsv, writeRollupPdf, writeXlsx } from './exports';
+import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTable, writeRollupPdf, writeXlsx } from './exports';
+import { writeCsv } from '../shared/csv';
+import { dayLabelVietnam } from '../shared/vn-time';
 import { notStarted, overdue } from './lists';
 import { percent } from './rollup.model';
 import { trendOf } from './snapshot';
@@ -40,16 +42,14 @@ export function reportsRoutes(): Router {
     children = [...children].sort((a, b) =>
       q.sort === 'lowest' ? percent(a.figures) - percent(b.figures) || b.figures.people - a.figures.people : a.unit.code.localeCompare(b.unit.code),
     );
-    const actor = actorOf(req);
-    const ownIndex = unit.lineage.findIndex((id) => String(id) === String(actor.unitId));
-    const trail = await Promise.all(unit.lineage.slice(ownIndex, -1).map((id) => findUnitById(id)));
+    const trail = await trailWithin(actorOf(req), unit);
     const people = unit.level === 'team' ? await firstPeople(unit, 200) : [];
     // Lists of who is behind where they can be acted on: a commune or a team.
     const local = unit.level === 'commune' || unit.level === 'team';
     const [waiting, late] = local ? await Promise.all([notStarted(unit), overdue(unit)]) : [[], []];
     const trend = await trendOf(`unit:${unit._id}`);
     const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel')) : null;
-    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail: trail.filter(Boolean), people, percent, trend, chart, local, waiting, late });
+    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail, people, percent, trend, chart, local, waiting, late });
   });
 
   async function firstPeople(unit: UnitDoc, max: number) {
@@ -67,7 +67,7 @@ export function reportsRoutes(): Router {
   }
 
   function fileName(unit: UnitDoc, what: string, ext: string) {
-    const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const day = dayLabelVietnam(new Date());
     return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${day}.${ext}`;
   }
 
@@ -100,8 +100,11 @@ export function reportsRoutes(): Router {
     } else {
       res.type('application/pdf');
       const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
-      const when = new Intl.DateTimeFormat(req.locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
-      await writeRollupPdf(res, t('reports.pdfTitle', { unit: unitName(unit, req.locale) }), t('reports.pdfSubtitle', { when }), [...ROLLUP_COLUMNS], rows.slice(1), rows[0]!);
+      const when = (res.locals.formatDateTime as (d: Date) => string)(new Date());
+      // On paper, in the reader's words: named columns and levels, not the file's column names.
+      const header = [t('org.code'), t('reports.unit'), t('cascade.level'), t('reports.people'), t('cohorts.courseShort.digital-literacy'), t('cohorts.courseShort.two-level-government'), t('reports.compliant'), '%'];
+      const printed = rows.map((r) => r.map((cell, i) => (i === 2 ? t(`org.levels.${String(cell)}`) : cell)));
+      await writeRollupPdf(res, t('reports.pdfTitle', { unit: unitName(unit, req.locale) }), t('reports.pdfSubtitle', { when }), header, printed.slice(1), printed[0]!, (n) => t('reports.pdfMore', { n }));
     }
   });
 

@@ -7,10 +7,10 @@
 import mongoose, { type Types } from 'mongoose';
 import { User } from '../accounts';
 import { CourseCompletion } from '../courses';
+import { LEARNER_ROLES } from '../shared/actor';
 import { changedAt } from '../shared/changes';
 import { Rollup, ZERO, type Figures } from './rollup.model';
 
-export const COUNTED_ROLES: ('volunteer' | 'trainer')[] = ['volunteer', 'trainer'];
 const DL = 'digital-literacy';
 const TLG = 'two-level-government';
 
@@ -26,7 +26,7 @@ function add(tally: Tally, key: string, dl: boolean, tlg: boolean): void {
 }
 
 function peopleCursor() {
-  return User.find({ role: mongoose.trusted({ $in: COUNTED_ROLES }), disabled: false })
+  return User.find({ role: mongoose.trusted({ $in: LEARNER_ROLES }), disabled: false })
     .select('lineage cascadePath completed')
     .lean<{ _id: Types.ObjectId; lineage: Types.ObjectId[]; cascadePath: Types.ObjectId[]; completed: string[] }[]>()
     .cursor({ batchSize: 2000 });

@@ -6,6 +6,9 @@
 import mongoose, { Schema } from 'mongoose';
 import { Rollup, type Figures } from './rollup.model';
 import { rebuildRollups } from './rollup.service';
+import { weekOf } from '../shared/vn-time';
+
+export { weekOf };
 
 const runSchema = new Schema({ week: { type: String, required: true, unique: true }, at: { type: Date, required: true } }, { strict: true });
 export const SnapshotRun = mongoose.model('SnapshotRun', runSchema);
@@ -24,19 +27,6 @@ const snapshotSchema = new Schema(
 snapshotSchema.index({ week: 1, key: 1 }, { unique: true });
 snapshotSchema.index({ key: 1, week: 1 });
 export const Snapshot = mongoose.model('Snapshot', snapshotSchema);
-
-const VN_OFFSET_MS = 7 * 3600_000;
-
-/** ISO week label (e.g. 2026-W48) of the Monday-started week containing `now` in Vietnam. */
-export function weekOf(now: Date): { label: string; monday: Date } {
-  const local = new Date(now.getTime() + VN_OFFSET_MS);
-  const day = (local.getUTCDay() + 6) % 7; // Monday = 0
-  const mondayLocal = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - day);
-  const thursday = new Date(mondayLocal + 3 * 86400_000);
-  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
-  const week = 1 + Math.floor((thursday.getTime() - yearStart) / (7 * 86400_000));
-  return { label: `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`, monday: new Date(mondayLocal - VN_OFFSET_MS) };
-}
 
 /** Takes this week's snapshot unless some process already did; true when this call wrote it. */
 export async function takeWeeklySnapshot(now = new Date()): Promise<boolean> {

@@ -5,7 +5,7 @@
  * synthetic account shares one password hash (they are not real people).
  */
 import mongoose, { type Types } from 'mongoose';
-import { hashPassword, User } from '../accounts';
+import { hashPassword, searchTextOf, User } from '../accounts';
 import { CourseCompletion, LessonRead } from '../courses';
 import { loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
 
@@ -76,7 +76,7 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
       _id: new mongoose.Types.ObjectId(),
       username,
       fullName,
-      searchText: username,
+      searchText: searchTextOf(fullName, username),
       passwordHash,
       mustChangePassword: false,
       role,

@@ -7,17 +7,15 @@ import mongoose, { type Types } from 'mongoose';
 export const ROLES = ['volunteer', 'trainer', 'staff', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The people counted toward the 100% target (staff and administrators are not learners). */
+export const LEARNER_ROLES: ('volunteer' | 'trainer')[] = ['volunteer', 'trainer'];
+
 export interface Actor {
   id: Types.ObjectId;
   username: string;
   role: Role;
   unitId: Types.ObjectId;
   ip?: string;
-}
-
-/** Units the actor may see: their unit's subtree. */
-export function unitScope(actor: Actor): Record<string, unknown> {
-  return { lineage: actor.unitId };
 }
 
 /**

@@ -4,14 +4,19 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/connection';
-import { AppError, NotFound } from './errors';
+import { AppError, messageKeyOf, NotFound, Refused } from './errors';
 
 interface Classified {
   status: number;
   messageKey: string;
+  params?: Record<string, string | number>;
 }
 
+/** The page title says what kind of refusal it is; the message says which. */
+const TITLE_BY_STATUS: Record<number, string> = { 400: 'invalid', 403: 'forbidden', 404: 'notFound', 409: 'conflict', 410: 'gone', 413: 'tooLarge', 429: 'tooMany', 503: 'unavailable' };
+
 function classify(err: unknown): Classified {
+  if (err instanceof Refused) return { status: err.status, messageKey: err.messageKey, params: err.params };
   if (err instanceof AppError) return { status: err.status, messageKey: err.messageKey };
   if (isDatabaseUnavailable(err)) return { status: 503, messageKey: 'unavailable' };
   const e = err as { name?: string; type?: string; status?: number; statusCode?: number };
@@ -33,7 +38,7 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
 };
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
-  const { status, messageKey } = classify(err);
+  const { status, messageKey, params } = classify(err);
   if (status >= 500) {
     req.log?.error({ err }, 'request failed');
   } else {
@@ -51,13 +56,13 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     (req as { session?: unknown }).session = undefined;
   }
   res.status(status);
-  const t = res.locals.t as ((k: string) => string) | undefined;
-  const message = t ? t(`errors.${messageKey}`) : messageKey;
+  const t = res.locals.t as ((k: string, p?: Record<string, string | number>) => string) | undefined;
+  const message = t ? t(messageKeyOf(messageKey), params) : messageKey;
   if (req.accepts(['html', 'json']) === 'json') {
     res.json({ error: messageKey, message });
     return;
   }
-  const locals = { status, title: t ? t(`errors.${messageKey}Title`) : String(status), message, requestId: req.id };
+  const locals = { status, title: t ? t(`errors.${TITLE_BY_STATUS[status] ?? (status >= 500 ? 'server' : 'invalid')}Title`) : String(status), message, requestId: req.id };
   res.render('errors/error', locals, (renderErr: Error | null, html: string) => {
     if (renderErr) {
       // The error page itself failed: answer plain text rather than Express's default (which can show a stack).

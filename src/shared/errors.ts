@@ -5,13 +5,18 @@
 export class AppError extends Error {
   constructor(
     public readonly status: number,
-    /** Key under `errors.` in the locale files. */
+    /** A key under `errors.` in the locale files (`notFound`), or a whole key (`cohorts.closed`). */
     public readonly messageKey: string,
     message?: string,
   ) {
     super(message ?? messageKey);
     this.name = new.target.name;
   }
+}
+
+/** The locale key of an error's message: short keys live under `errors.`, dotted ones are whole keys. */
+export function messageKeyOf(messageKey: string): string {
+  return messageKey.includes('.') ? messageKey : `errors.${messageKey}`;
 }
 
 export class NotFound extends AppError {
@@ -48,11 +53,6 @@ export class TooLarge extends AppError {
   }
 }
 
-export class Unavailable extends AppError {
-  constructor(message?: string) {
-    super(503, 'unavailable', message);
-  }
-}
 
 /** A refusal the user should read, with values for its message (e.g. "wait until {until}"). */
 export class Refused extends AppError {

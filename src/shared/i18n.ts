@@ -69,20 +69,41 @@ export function negotiateLocale(req: Request, defaultLocale: Locale): Locale {
   return defaultLocale;
 }
 
+/** Number and date formats, built once per language (Vietnam time). */
+const FORMATS: Record<Locale, { number: Intl.NumberFormat; dateTime: Intl.DateTimeFormat; day: Intl.DateTimeFormat }> = {
+  vi: {
+    number: new Intl.NumberFormat('vi-VN'),
+    dateTime: new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }),
+    // Vietnamese readers expect 25/11/2026; English ones 25 Nov 2026.
+    day: new Intl.DateTimeFormat('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }),
+  },
+  en: {
+    number: new Intl.NumberFormat('en-GB'),
+    dateTime: new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }),
+    day: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' }),
+  },
+};
+
+/** A day as its readers write it (Vietnam time). */
+export function formatDay(locale: Locale, d: Date): string {
+  return FORMATS[locale].day.format(d);
+}
+
 function applyLocale(req: Request, res: Response, locale: Locale): void {
+  const f = FORMATS[locale];
   req.locale = locale;
   res.locals.locale = locale;
   res.locals.t = translator(locale);
-  const numbers = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-GB');
-  res.locals.formatNumber = (n: number) => numbers.format(n);
-  const dates = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
-  res.locals.formatDateTime = (d: Date | null | undefined) => (d ? dates.format(d) : '');
-  // Vietnamese readers expect 25/11/2026; English ones 25 Nov 2026.
-  const days =
-    locale === 'vi'
-      ? new Intl.DateTimeFormat('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' })
-      : new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' });
-  res.locals.formatDate = (d: Date | null | undefined) => (d ? days.format(d) : '');
+  res.locals.formatNumber = (n: number) => f.number.format(n);
+  res.locals.formatDateTime = (d: Date | null | undefined) => (d ? f.dateTime.format(d) : '');
+  res.locals.formatDate = (d: Date | null | undefined) => (d ? f.day.format(d) : '');
+  // Records named in both languages (units): the name in this language.
+  res.locals.nameOf = (x: { nameVi: string; nameEn: string } | null | undefined) => (x ? (locale === 'en' ? x.nameEn : x.nameVi) : '');
+}
+
+/** Remembers the chosen language in this browser for a year. */
+export function rememberLanguage(res: Response, locale: Locale, secure: boolean): void {
+  res.cookie(LANG_COOKIE, locale, { maxAge: 365 * 24 * 3600 * 1000, httpOnly: true, sameSite: 'lax', secure });
 }
 
 /** After sign-in: the language saved on the account applies when this browser chose none. */

@@ -10,6 +10,8 @@ export function pageLocals() {
   return (req: Request, res: Response, next: NextFunction) => {
     res.locals.currentPath = safeLocalPath(req.originalUrl);
     res.locals.assetVersion = version;
+    // Set again by navigation() once the person is known; an error raised before that still renders the layout.
+    res.locals.currentUser = null;
     res.locals.nav = [] as { href: string; key: string }[];
     next();
   };

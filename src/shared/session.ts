@@ -44,7 +44,7 @@ export function sessionMiddleware(config: Config) {
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
-      secure: config.baseUrl.startsWith('https:'),
+      secure: config.https,
       maxAge: IDLE_TIMEOUT_MS,
     },
   });

@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { PEOPLE_PAGE_SIZE, searchTextOf, User } from '../../src/accounts';
 import { AuditEntry } from '../../src/audit/audit.model';
+import { findUnitByCode, type UnitDoc } from '../../src/org';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, csrfToken, postForm, reloadUser, signedInAgent } from '../helpers/factories';
@@ -9,6 +11,7 @@ useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
 let staffHn: request.Agent;
 let staffHnName: string;
+let hnTeam: UnitDoc | null;
 
 beforeAll(async () => {
   await createTree();
@@ -16,6 +19,7 @@ beforeAll(async () => {
   const { user } = await createUser('staff', '01');
   staffHnName = user.username;
   staffHn = await signedInAgent(app, user.username);
+  hnTeam = await findUnitByCode('T-HN');
 });
 
 function idFromLocation(res: request.Response): string {
@@ -152,5 +156,26 @@ describe('managing a person', () => {
     const self = await reloadUser(staffHnName);
     const res = await postForm(staffHn, `/people/${self!._id}/disable`, {});
     expect(res.status).toBe(409);
+    expect(res.text).toContain('Bạn không thể thực hiện thao tác này với chính tài khoản của mình.');
+  });
+});
+
+describe('long lists of people', () => {
+  it('when more people match than fit a page, should link to the next page keeping the search, and back', async () => {
+    const people = Array.from({ length: PEOPLE_PAGE_SIZE + 1 }, (_, i) => ({
+      username: `trang.${String(i).padStart(3, '0')}`,
+      fullName: `Người Trang ${i}`,
+      searchText: searchTextOf(`Người Trang ${i}`, `trang.${i}`),
+      passwordHash: 'x',
+      role: 'volunteer',
+      unit: hnTeam!._id,
+      lineage: hnTeam!.lineage,
+    }));
+    await User.insertMany(people);
+    const first = await staffHn.get('/people?q=trang').expect(200);
+    expect(first.text).toContain('href="/people?q=trang&amp;page=2"');
+    const second = await staffHn.get('/people?q=trang&page=2').expect(200);
+    expect(second.text).toContain('href="/people?q=trang&amp;page=1"');
+    expect(second.text).not.toContain('page=3');
   });
 });

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { actionLabelKey, AUDIT_ACTIONS } from '../../src/audit/audit.model';
+import { translate } from '../../src/shared/i18n';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, csrfToken, signedInAgent } from '../helpers/factories';
@@ -56,5 +58,13 @@ describe('GET /admin/audit', () => {
   it('an admin of another province should not see this province\'s entries', async () => {
     const res = await adminCb.get(`/admin/audit?username=${hnUser}`).expect(200);
     expect(res.text).not.toContain(hnUser + '</td>');
+  });
+});
+
+describe('audit action names', () => {
+  it('when any action is shown, should have a name in both languages', () => {
+    for (const locale of ['vi', 'en'] as const) {
+      for (const action of AUDIT_ACTIONS) expect(translate(locale, actionLabelKey(action))).not.toBe(actionLabelKey(action));
+    }
   });
 });

@@ -5,12 +5,13 @@ import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import request from 'supertest';
+import { moveUser, toActor } from '../../src/accounts';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { Certificate, issueForCompletion } from '../../src/certificates';
 import { CourseCompletion } from '../../src/courses';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, postForm, signedInAgent } from '../helpers/factories';
+import { binaryBody, createTree, createUser, postForm, signedInAgent } from '../helpers/factories';
 
 useTestDatabase(__filename);
 // http, so that supertest sends the session cookie back (https would make it Secure)
@@ -33,14 +34,6 @@ async function graduate(fullName: string, unit = 'T-HN') {
   return { user, agent, cert: cert! };
 }
 
-/** Collects a binary response body (supertest parses only text by default). */
-function binaryParser(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
-}
-
 describe('issuing', () => {
   it('when a course completes, should issue exactly one certificate', async () => {
     const { user, cert } = await graduate('Đặng Văn Ượng');
@@ -61,7 +54,7 @@ describe('issuing', () => {
 describe('the PDF', () => {
   it('should be an A4 PDF whose text holds the exact Vietnamese name and whose QR code opens the verification page', async () => {
     const { agent, cert } = await graduate('Nguyễn Thị Ánh Tuyết');
-    const res = await agent.get(`/certificates/${cert.serial}/pdf`).buffer(true).parse(binaryParser).expect(200);
+    const res = await agent.get(`/certificates/${cert.serial}/pdf`).buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers["content-disposition"]).toMatch(new RegExp(`^attachment; filename="?chung-nhan-digital-literacy-${cert.serial}.pdf"?$`));
     const body = res.body as Buffer;
@@ -147,10 +140,22 @@ describe('scope and revocation', () => {
     expect((await staffCb.get('/certificates/people')).text).not.toContain('Phan Văn Khải');
   });
 
+  it('when the holder moves to another province, should list the certificate there and no longer in the old one', async () => {
+    const { user, cert } = await graduate('Đinh Văn Chuyển');
+    const admin = (await createUser('admin', 'TW')).user;
+    await moveUser(toActor(admin), String(user._id), 'T-CB');
+    const staffCb = await signedInAgent(app, (await createUser('staff', '04')).user.username);
+    const staffHn = await signedInAgent(app, (await createUser('staff', '01')).user.username);
+    expect((await staffCb.get('/certificates/people')).text).toContain('Đinh Văn Chuyển');
+    await staffCb.get(`/certificates/${cert.serial}/pdf`).expect(200);
+    expect((await staffHn.get('/certificates/people')).text).not.toContain('Đinh Văn Chuyển');
+    await staffHn.get(`/certificates/${cert.serial}/pdf`).expect(404);
+  });
+
   it('staff should download a unit\'s certificates as one ZIP; outside their scope 404', async () => {
     await graduate('Vũ Thị Zip', 'T-CB');
     const staffCb = await signedInAgent(app, (await createUser('staff', '04')).user.username);
-    const res = await staffCb.get('/certificates/zip?unit=T-CB').buffer(true).parse(binaryParser).expect(200);
+    const res = await staffCb.get('/certificates/zip?unit=T-CB').buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK');
     const staffHn = await signedInAgent(app, (await createUser('staff', '01')).user.username);
@@ -163,7 +168,7 @@ describe('scope and revocation', () => {
     const created = await postForm(trainer, '/cohorts', { name: 'Lớp in chứng nhận', unitCode: 'C-HN', courses: 'digital-literacy' }, '/cohorts/new');
     const cohortId = /\/cohorts\/([a-f0-9]{24})/.exec(created.headers.location!)![1]!;
     await postForm(trainer, `/cohorts/${cohortId}/members`, { username: user.username }, `/cohorts/${cohortId}`);
-    const zip = await trainer.get(`/cohorts/${cohortId}/certificates.zip`).buffer(true).parse(binaryParser).expect(200);
+    const zip = await trainer.get(`/cohorts/${cohortId}/certificates.zip`).buffer(true).parse(binaryBody).expect(200);
     expect((zip.body as Buffer).subarray(0, 2).toString()).toBe('PK');
     expect((zip.body as Buffer).toString('latin1')).toContain('chung-nhan-digital-literacy-');
     const other = await signedInAgent(app, (await createUser('trainer', 'C-CB')).user.username);

@@ -74,7 +74,9 @@ describe('roster import', () => {
     expect(csvRes.headers['content-type']).toMatch(/text\/csv/);
     expect(csvRes.text).toContain(`an.${u}`);
     expect(csvRes.text).toContain(otps[0]);
-    expect((await postForm(trainer, `/cohorts/${id}/imports/${first.importId}/passwords.csv`, {}, `/cohorts/${id}`)).status).toBe(410);
+    const gone = await postForm(trainer, `/cohorts/${id}/imports/${first.importId}/passwords.csv`, {}, `/cohorts/${id}`);
+    expect(gone.status).toBe(410);
+    expect(gone.text).toContain('Mật khẩu dùng một lần chỉ tải được một lần');
 
     const again = await upload(id, csv);
     expect(again.preview!.text).toContain('Không có gì để lưu');
@@ -159,6 +161,14 @@ describe('roster import', () => {
     expect(binary.res.status).toBe(415);
   });
 
+  it('a malformed upload (no boundary, or a body cut off) should answer 400, not 500', async () => {
+    const id = await newCohort();
+    const noBoundary = await trainer.post(`/cohorts/${id}/import`).set('Content-Type', 'multipart/form-data').send('garbage');
+    expect(noBoundary.status).toBe(400);
+    const cutOff = await trainer.post(`/cohorts/${id}/import`).set('Content-Type', 'multipart/form-data; boundary=XYZ').send('--XYZ\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\n\r\nusername');
+    expect(cutOff.status).toBe(400);
+  });
+
   it('an XLSX roster (first sheet) should be read', async () => {
     const id = await newCohort();
     const u = uniq();
@@ -228,6 +238,14 @@ describe('cohorts', () => {
     expect(res.text).toContain('Chọn ít nhất một khóa học.');
   });
 
+  it('when the due date is not a date, should show the form again with what was typed and the field marked', async () => {
+    const res = await postForm(trainer, '/cohorts', { name: 'Lớp tháng Mười Hai', unitCode: 'C-HN', courses: 'digital-literacy', dueDate: '31/12/2026' }, '/cohorts/new');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="dueDate-error"');
+    expect(res.text).toContain('value="Lớp tháng Mười Hai"');
+    expect(res.text).toContain('value="31/12/2026"');
+  });
+
   it('a volunteer should get 403 on cohorts and the cascade', async () => {
     const v = await signedInAgent(app, (await createUser('volunteer', 'T-HN')).user.username);
     await v.get('/cohorts').expect(403);
@@ -281,7 +299,11 @@ describe('my cascade', () => {
     const { importId } = await upload(id, `username,full_name,unit_code\np.${u},Sẽ Làm Tập Huấn,T-HN\n`, 'p.csv', topAgent);
     await confirm(id, importId, topAgent);
     const p = await reloadUser(`p.${u}`);
-    expect((await postForm(topAgent, `/cascade/${p!._id}/promote`, {}, '/cascade')).status).toBe(303);
+    const res = await postForm(topAgent, `/cascade/${p!._id}/promote`, { back: `/cascade/${top._id}` }, '/cascade');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/cascade/${top._id}`); // back to the branch the form was on
     expect((await reloadUser(`p.${u}`))!.role).toBe('trainer');
+    const elsewhere = await postForm(topAgent, `/cascade/${p!._id}/promote`, { back: '//evil.example/cascade' }, '/cascade');
+    expect(elsewhere.headers.location).toBe('/cascade');
   });
 });

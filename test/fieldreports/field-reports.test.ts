@@ -12,7 +12,7 @@ import { currentWeek, FieldReport, fileReport, findReport, parseWeek, shiftWeek,
 import { findUnitByCode, importOrgCsv, type UnitDoc } from '../../src/org';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, csrfToken, signedInAgent } from '../helpers/factories';
+import { binaryBody, createTree, createUser, csrfToken, signedInAgent } from '../helpers/factories';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -50,13 +50,6 @@ beforeAll(async () => {
   staffHn = await signedInAgent(app, (await createUser('staff', '01')).user.username);
   staffCb = await signedInAgent(app, (await createUser('staff', '04')).user.username);
 });
-
-/** Reads a binary response body whole (supertest leaves XLSX and PDF unparsed otherwise). */
-const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 async function postReport(agent: request.Agent, label: string, body: Record<string, string>) {
   const _csrf = await csrfToken(agent, '/field-reports');
@@ -237,7 +230,7 @@ describe('weekly summary exports', () => {
   });
 
   it('when exported as XLSX, should hold the summary, the difficulties and the teams that did not report', async () => {
-    const res = await staffHn.get('/field-reports/summary.xlsx').buffer(true).parse(binary);
+    const res = await staffHn.get('/field-reports/summary.xlsx').buffer(true).parse(binaryBody);
     expect(res.status).toBe(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(res.body as never);
@@ -247,7 +240,7 @@ describe('weekly summary exports', () => {
   });
 
   it('when exported as PDF, should be one page with the unit, the totals and the difficulties', async () => {
-    const res = await staffHn.get('/field-reports/summary.pdf').buffer(true).parse(binary);
+    const res = await staffHn.get('/field-reports/summary.pdf').buffer(true).parse(binaryBody);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fr-')), 's.pdf');

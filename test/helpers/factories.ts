@@ -65,3 +65,11 @@ export async function postForm(agent: request.Agent, path: string, body: Record<
 export async function reloadUser(username: string): Promise<UserDoc | null> {
   return User.findOne({ username }).lean<UserDoc>();
 }
+
+/** Collects a binary response body (supertest parses only text): `.buffer(true).parse(binaryBody)`. */
+export function binaryBody(res: request.Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+}

@@ -93,6 +93,16 @@ describe('POST /lang — the language switch', () => {
   it('when the CSRF token is missing, should answer 403 and change nothing', async () => {
     const res = await request(app).post('/lang').type('form').send({ lang: 'en' }).expect(403);
     expect(res.headers['set-cookie'] ?? []).not.toContainEqual(expect.stringMatching(/^lang=/));
+    // The page in the user's language, with the site's layout (not a bare line of text).
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('<title>Không được phép · Tiếp sức số</title>');
+  });
+
+  it('when a language that does not exist is chosen, should say so', async () => {
+    const agent = request.agent(app);
+    const _csrf = await csrfToken(agent, '/');
+    const res = await agent.post('/lang').type('form').send({ _csrf, lang: 'fr' }).expect(400);
+    expect(res.text).toContain('Ngôn ngữ không được hỗ trợ');
   });
 
   it('when the JSON body is malformed, should answer 400, not 500', async () => {
@@ -102,6 +112,7 @@ describe('POST /lang — the language switch', () => {
   it('when the body is too large, should answer 413', async () => {
     const res = await postLang({ lang: 'vi', next: 'x'.repeat(200_000) });
     expect(res.status).toBe(413);
+    expect(res.text).toContain('Dữ liệu quá lớn');
   });
 });
 

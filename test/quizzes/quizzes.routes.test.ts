@@ -133,6 +133,28 @@ describe('taking a quiz', () => {
     expect(again.status).toBe(303);
   });
 
+  it('when an attempt is left to run out of time, should count it as failed: no fresh questions before the cooldown', async () => {
+    const { agent } = await learner();
+    const { id } = await start(agent, DL, '02-second');
+    await QuizAttempt.updateOne({ _id: id }, { $set: { deadline: new Date(Date.now() - 60_000) } });
+    const blocked = await postForm(agent, `${DL}/02-second/quiz/start`, {}, `${DL}/02-second/quiz`);
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain('Bạn có thể làm lại từ');
+    await QuizAttempt.updateOne({ _id: id }, { $set: { deadline: new Date(Date.now() - 6 * 60_000) } });
+    const again = await postForm(agent, `${DL}/02-second/quiz/start`, {}, `${DL}/02-second/quiz`);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).not.toContain(id);
+  });
+
+  it('when out of time with questions unanswered, should say the time is up rather than ask for the rest', async () => {
+    const { agent } = await learner();
+    const { id, qids } = await start(agent, DL, '02-second');
+    await QuizAttempt.updateOne({ _id: id }, { $set: { deadline: new Date(Date.now() - 60_000) } });
+    const res = await postForm(agent, `/quiz/attempts/${id}/submit`, answers(qids.slice(1), 'a'), '/courses');
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Đã hết thời gian làm bài');
+  });
+
   it('starting twice without submitting should resume the same attempt', async () => {
     const { agent } = await learner();
     const a = await start(agent, DL, '01-first');

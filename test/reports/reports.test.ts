@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import mongoose, { type Types } from 'mongoose';
 import request from 'supertest';
@@ -12,7 +16,7 @@ import { figuresFor, rebuildRollups, reconcile, refreshRollupsIfChanged, Rollup 
 import { testApp } from '../helpers/app';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, signedInAgent } from '../helpers/factories';
+import { binaryBody, createTree, createUser, signedInAgent } from '../helpers/factories';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -100,12 +104,6 @@ function parseCsv(text: string): string[][] {
   return text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((l) => l.split(','));
 }
 
-function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  (res as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
-  (res as unknown as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
-}
-
 describe('dashboard and exports', () => {
   it('the dashboard should show my province and its children, and drill down to a team', async () => {
     const page = await staffHn.get('/reports').expect(200);
@@ -135,7 +133,7 @@ describe('dashboard and exports', () => {
   });
 
   it('the per-person XLSX should open and hold the same people and statuses', async () => {
-    const res = await staffHn.get('/reports/people.xlsx?unit=01').buffer(true).parse(binary).expect(200);
+    const res = await staffHn.get('/reports/people.xlsx?unit=01').buffer(true).parse(binaryBody).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as never);
     const sheet = wb.worksheets[0]!;
@@ -151,12 +149,18 @@ describe('dashboard and exports', () => {
     expect(csv[0]).toEqual(['unit_code', 'unit_name', 'level', 'people', 'completed_digital_literacy', 'completed_two_level_government', 'compliant', 'compliance_pct']);
     expect(csv[1]).toEqual(['01', 'Thành phố Hà Nội', 'province', '3', '2', '1', '1', '33.3']);
     expect(csv[2]).toEqual(['C-HN', 'Phường Ba Đình', 'commune', '3', '2', '1', '1', '33.3']);
-    const xlsx = await staffHn.get('/reports/rollup.xlsx?unit=01').buffer(true).parse(binary).expect(200);
+    const xlsx = await staffHn.get('/reports/rollup.xlsx?unit=01').buffer(true).parse(binaryBody).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '01', 'Thành phố Hà Nội', 'province', 3, 2, 1, 1, 33.3]);
-    const pdf = await staffHn.get('/reports/rollup.pdf?unit=01').buffer(true).parse(binary).expect(200);
+    const pdf = await staffHn.get('/reports/rollup.pdf?unit=01').buffer(true).parse(binaryBody).expect(200);
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    // On paper the columns and levels are named in the reader's language.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rollup-')), 'r.pdf');
+    fs.writeFileSync(file, pdf.body as Buffer);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+    expect(text).toContain('Tỉnh, thành phố');
+    expect(text).not.toContain('compliance_pct');
   });
 
   it('a commune should list who is overdue in a cohort and who has not started', async () => {
