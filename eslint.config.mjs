@@ -18,6 +18,10 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: 'Read configuration through src/config.ts, the only reader of process.env.',
         },
+        {
+          selector: "CallExpression[callee.property.name='bulkWrite']",
+          message: 'FerretDB v1 holds a connection per statement of a multi-statement update until it ends (deadlock): use updateEach from src/db/bulk.ts.',
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

@@ -13,6 +13,7 @@ import { Cohort, CohortMember, RosterImport, type CohortDoc, type RosterImportDo
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
 import { seal, unseal } from './seal';
+import { updateEach } from '../db/bulk';
 
 const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
 
@@ -237,7 +238,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
       }
       return { updateOne: { filter: { _id: user._id }, update: { $set: set } } };
     });
-  if (ops.length > 0) await User.bulkWrite(ops as never, { ordered: false });
+  await updateEach(User, ops.map((o) => o.updateOne));
   // People the file put in another unit.
   const moved = new Map<string, Types.ObjectId[]>();
   for (const r of rows) {

@@ -4,6 +4,7 @@
  * failures fast instead of queued (so a database outage answers 503 quickly).
  */
 import mongoose from 'mongoose';
+import { mirrorIndexes } from './store-indexes';
 
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', 'throw');
@@ -41,6 +42,8 @@ export async function syncIndexes(conn: mongoose.Connection = mongoose.connectio
       throw new Error(`Index sync failed for model ${name}: ${(err as Error).message}`, { cause: err });
     }
   }
+  // On the embedded store, the GIN indexes that make FerretDB's pushed-down filters fast.
+  if (conn.db) await mirrorIndexes(conn.db.databaseName);
 }
 
 /** True when the database answers a ping within `timeoutMs`. */

@@ -8,9 +8,11 @@ import type { Config } from '../config';
 import { connectMongoose, syncIndexes } from './connection';
 import { EmbeddedStore } from './embedded-store';
 import { ensureStoreBinary } from './store-binary';
+import { useStorePostgres } from './store-indexes';
 
 export { pingDatabase, isDatabaseUnavailable, syncIndexes, connectMongoose } from './connection';
-export { EmbeddedStore } from './embedded-store';
+export { EmbeddedStore, findPostgresBinDir } from './embedded-store';
+export { mirrorIndexes, useStorePostgres, storePostgres, tableOf } from './store-indexes';
 export { ensureStoreBinary, StoreSetupError, storeBinaryPath } from './store-binary';
 
 export interface Database {
@@ -26,7 +28,12 @@ export interface Database {
 export async function openDatabase(config: Config, logger: Logger, opts: { reuseRunning?: boolean } = {}): Promise<Database> {
   let store: EmbeddedStore | undefined;
   let uri = config.mongodbUri;
-  if (!uri && opts.reuseRunning) uri = await EmbeddedStore.findRunning(config.dataDir);
+  let postgresUrl: string | undefined;
+  if (!uri && opts.reuseRunning) {
+    const running = await EmbeddedStore.findRunning(config.dataDir);
+    uri = running?.uri;
+    postgresUrl = running?.postgresUrl;
+  }
   if (!uri) {
     const binary = await ensureStoreBinary({
       cacheDir: config.storeCacheDir,
@@ -35,8 +42,10 @@ export async function openDatabase(config: Config, logger: Logger, opts: { reuse
     });
     store = new EmbeddedStore({ binary, dataDir: config.dataDir, logger });
     uri = await store.start();
+    postgresUrl = store.postgresUrl;
   }
-  // The embedded store has one database per SQLite file; MongoDB gets the name from the URI or this default.
+  useStorePostgres(postgresUrl);
+  // The embedded store's URI names no database; MongoDB's may, or gets the name from the URI or this default.
   const namesDatabase = /^mongodb(\+srv)?:\/\/[^/]+\/[^?/]+/.test(uri);
   await connectMongoose(uri, namesDatabase ? undefined : 'tiepsucso');
   await syncIndexes();

@@ -3,6 +3,7 @@
  * once, with the machine's Go, and caches the binary outside git.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,8 +21,11 @@ export class StoreSetupError extends Error {
   }
 }
 
+/** Named after the version and a hash of our Go sources, so that a binary built from older sources is never reused. */
 export function storeBinaryPath(cacheDir: string): string {
-  return path.join(cacheDir, `ferretdb-embedded-${FERRETDB_VERSION}`);
+  const hash = createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(fs.readFileSync(path.join(sourceDir, f)));
+  return path.join(cacheDir, `ferretdb-embedded-${FERRETDB_VERSION}-${hash.digest('hex').slice(0, 12)}`);
 }
 
 /** The `go` command on PATH. */

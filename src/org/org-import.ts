@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import mongoose, { type Types } from 'mongoose';
 import { z } from 'zod';
 import { PARENT_LEVEL, Unit, UNIT_LEVELS, type UnitLevel } from './unit.model';
+import { updateEach } from '../db/bulk';
 
 export interface ImportProblem {
   line: number;
@@ -122,7 +123,7 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
     if (fieldsChanged || currentParentCode !== row.parent_code) report.updated += 1;
   }
   for (let i = 0; i < toCreate.length; i += 1000) await Unit.insertMany(toCreate.slice(i, i + 1000));
-  if (toUpdate.length > 0) await Unit.bulkWrite(toUpdate as never);
+  await updateEach(Unit, toUpdate.map((w) => w.updateOne));
 
   const parentCodeOf = new Map<string, string>();
   for (const row of accepted) if (row.parent_code) parentCodeOf.set(row.code, row.parent_code);
@@ -171,7 +172,7 @@ async function rebuildLineage(parentCodeOf: Map<string, string>): Promise<void> 
     // A unit made by this import has nothing attached to it yet: only units that moved matter to others.
     if (unit.lineage.length > 0) moved.push({ unitId: unit._id, lineage });
   }
-  for (let i = 0; i < writes.length; i += 1000) await Unit.bulkWrite(writes.slice(i, i + 1000) as never);
+  await updateEach(Unit, writes.map((w) => w.updateOne));
   for (const { unitId, lineage } of moved) for (const listener of lineageListeners) await listener(unitId, lineage);
 }
 

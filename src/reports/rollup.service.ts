@@ -10,6 +10,7 @@ import { CourseCompletion } from '../courses';
 import { LEARNER_ROLES } from '../shared/actor';
 import { changedAt } from '../shared/changes';
 import { Rollup, ZERO, type Figures } from './rollup.model';
+import { updateEach } from '../db/bulk';
 
 const DL = 'digital-literacy';
 const TLG = 'two-level-government';
@@ -113,7 +114,7 @@ export async function reconcile(now = new Date()): Promise<{ differences: Differ
     return truth;
   });
   if (repairs.length) {
-    await User.bulkWrite(repairs as never, { ordered: false });
+    await updateEach(User, repairs.map((r) => r.updateOne));
     peopleRepaired = repairs.length;
   }
   const stored = new Map([...newest(await Rollup.find({}).lean())].map(([k, r]) => [k, r as unknown as Figures]));

@@ -5,11 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { connectMongoose, syncIndexes } from '../../src/db';
+import { connectMongoose, syncIndexes, useStorePostgres } from '../../src/db';
 
 export function testStoreUri(): string {
   const uri = process.env.TEST_MONGODB_URI;
   if (!uri) throw new Error('TEST_MONGODB_URI is not set: run the tests through jest (global setup starts the store)');
+  // the GIN indexes that make the store use its indexes (src/db/store-indexes.ts)
+  useStorePostgres(process.env.TEST_POSTGRES_URL);
   return uri;
 }
 

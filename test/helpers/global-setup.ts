@@ -29,6 +29,7 @@ export default async function globalSetup(): Promise<void> {
   const store = new EmbeddedStore({ binary, dataDir, logger });
   process.env.TEST_MONGODB_URI = await store.start();
   process.env.TEST_STORE_BINARY = binary;
+  process.env.TEST_POSTGRES_URL = store.postgresUrl;
   globalThis.__STORE__ = store;
   globalThis.__STORE_DIR__ = dataDir;
 }

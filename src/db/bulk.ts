@@ -1,0 +1,45 @@
+/**
+ * Many updates, each sent as its own one-statement `update` command.
+ *
+ * FerretDB v1.24.2 keeps the query of every statement of an `update` command open (and its
+ * PostgreSQL connection checked out) until the whole command ends (`defer` in a loop in its
+ * `updateDocument`): one `bulkWrite` of more statements than its pool has connections waits
+ * for ever, and two smaller ones at once can deadlock each other. One statement per command
+ * holds one connection at a time; a few run side by side for speed. Works the same on MongoDB.
+ * `bulkWrite` is refused by eslint in src/ for this reason.
+ */
+import type { Model } from 'mongoose';
+
+export interface UpdateOp {
+  filter: Record<string, unknown>;
+  update: Record<string, unknown>;
+}
+
+/** How many one-statement updates run at once: far below the store's pool (STORE_POOL_MAX_CONNS). */
+export const UPDATE_CONCURRENCY = 4;
+
+/**
+ * Applies every update (unordered: all are tried; the first error is thrown afterwards).
+ * Returns how many documents matched and were modified.
+ */
+export async function updateEach<T>(model: Model<T>, ops: UpdateOp[], opts: { concurrency?: number } = {}): Promise<{ matched: number; modified: number }> {
+  let next = 0;
+  let matched = 0;
+  let modified = 0;
+  let firstError: unknown;
+  const worker = async () => {
+    while (next < ops.length) {
+      const op = ops[next++]!;
+      try {
+        const res = await model.updateOne(op.filter as never, op.update as never);
+        matched += res.matchedCount;
+        modified += res.modifiedCount;
+      } catch (err) {
+        firstError ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? UPDATE_CONCURRENCY, ops.length) }, worker));
+  if (firstError) throw firstError;
+  return { matched, modified };
+}
