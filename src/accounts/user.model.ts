@@ -23,6 +23,10 @@ const userSchema = new Schema(
     phone: { type: String, default: null },
     /** Course slugs this person has completed (kept with each completion; the roll-ups read it). */
     completed: { type: [String], default: [] },
+    /** When each completed course was completed (course slug → date), for exports. */
+    completedAt: { type: Map, of: Date, default: () => ({}) },
+    /** Course slugs in which this person has read a lesson (exports: "in progress"). */
+    started: { type: [String], default: [] },
     locale: { type: String, enum: ['vi', 'en'], default: null },
     disabled: { type: Boolean, default: false },
     lastLoginAt: { type: Date, default: null },

@@ -2,9 +2,9 @@
  * The cascade: who retrained whom. "Everyone under trainer X" is `{ cascadePath: X }`,
  * so a whole branch is one query, however deep it goes.
  */
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { User, type UserDoc } from '../accounts';
-import { CourseCompletion } from '../courses';
+import { figuresFor, figuresUnder, type Figures } from '../reports';
 import { isObjectId, LEARNER_ROLES, type Actor } from '../shared/actor';
 import { NotFound } from '../shared/errors';
 
@@ -41,20 +41,19 @@ async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
   return user;
 }
 
+/** Above this many people, a cascade is shown from its roll-ups rather than from the people. */
+export const LIVE_CASCADE_MAX = 1500;
+
 export async function cascadeOf(actor: Actor, userId: string | null): Promise<CascadeView> {
   if (actor.role === 'volunteer') throw new NotFound();
   const root = await rootFor(actor, userId);
+  const rolled = (await figuresFor([`trainer:${root._id}`])).get(`trainer:${root._id}`)!;
+  if (rolled.people > LIVE_CASCADE_MAX) return cascadeFromRollups(root, rolled);
   // Counted as the reports count: learners whose accounts are in use.
-  const members = await User.find({ cascadePath: root._id, role: mongoose.trusted({ $in: LEARNER_ROLES }), disabled: false }).select('username fullName role retrainedBy cascadePath unit').lean<UserDoc[]>();
-  const completions = members.length
-    ? await CourseCompletion.find({ user: mongoose.trusted({ $in: members.map((m) => m._id) }) }).select('user course').lean()
-    : [];
-  const done = new Map<string, Set<string>>();
-  for (const c of completions) {
-    if (!done.has(String(c.user))) done.set(String(c.user), new Set());
-    done.get(String(c.user))!.add(c.course);
-  }
-  const has = (u: UserDoc, course: string) => done.get(String(u._id))?.has(course) ?? false;
+  const members = (
+    await User.find({ cascadePath: root._id, disabled: false }).select('username fullName role retrainedBy cascadePath unit completed').lean<UserDoc[]>()
+  ).filter((m) => (LEARNER_ROLES as readonly string[]).includes(m.role));
+  const has = (u: UserDoc, course: string) => (u.completed ?? []).includes(course);
   const compliant = (u: UserDoc) => has(u, 'digital-literacy') && has(u, 'two-level-government');
 
   const rootDepth = (root.cascadePath ?? []).length + 1;
@@ -81,7 +80,36 @@ export async function cascadeOf(actor: Actor, userId: string | null): Promise<Ca
     }
   }
   const direct = [...branches.values()]
-    .map((b) => ({ ...b, completed: [...(done.get(String(b.user._id)) ?? [])], compliant: compliant(b.user) }))
+    .map((b) => ({ ...b, completed: [...(b.user.completed ?? [])], compliant: compliant(b.user) }))
     .sort((a, b) => b.branch - a.branch || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
   return { root, direct, levels: [...levels.values()].sort((a, b) => a.level - b.level), total };
+}
+
+/**
+ * A large cascade (a province's trainers) from its roll-ups: the totals, each level and each
+ * direct trainee's branch are derived documents, so the page reads a few hundred documents
+ * however many thousand people the cascade holds. They lag the people by the roll-up job's
+ * interval (under a minute).
+ */
+async function cascadeFromRollups(root: UserDoc, rolled: Figures): Promise<CascadeView> {
+  const [levelFigures, branchFigures, trainees] = await Promise.all([
+    figuresUnder(`levels:${root._id}`),
+    figuresUnder(`trainer:${root._id}`),
+    User.find({ retrainedBy: root._id, disabled: false }).select('username fullName role retrainedBy cascadePath unit completed').lean<UserDoc[]>() as Promise<UserDoc[]>,
+  ]);
+  const counts = (level: number, f: Figures): LevelCounts => ({ level, people: f.people, digitalLiteracy: f.digitalLiteracy, twoLevelGovernment: f.twoLevelGovernment, compliant: f.compliant });
+  const levels = [...levelFigures]
+    .map(([key, f]) => counts(Number(key.split(':').pop()), f))
+    .filter((l) => l.people > 0)
+    .sort((a, b) => a.level - b.level);
+  const compliant = (u: UserDoc) => ['digital-literacy', 'two-level-government'].every((c) => (u.completed ?? []).includes(c));
+  const direct = trainees
+    .filter((u) => (LEARNER_ROLES as readonly string[]).includes(u.role))
+    .map((user) => {
+      const f = branchFigures.get(`trainer:${user._id}`);
+      // a trainee's branch is the people under them (as on the live path)
+      return { user, branch: f?.people ?? 0, branchCompliant: f?.compliant ?? 0, completed: [...(user.completed ?? [])], compliant: compliant(user) };
+    })
+    .sort((a, b) => b.branch - a.branch || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
+  return { root, direct, levels, total: counts(0, rolled) };
 }

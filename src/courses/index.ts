@@ -11,5 +11,5 @@ export {
   type CourseProgress,
 } from './progress.service';
 export type { CompletionDoc } from './progress.model';
-export { CourseCompletion, LessonRead } from './progress.model';
+export { COMPLETION_BUCKETS, completionBucket, CourseCompletion, LessonRead } from './progress.model';
 export { coursesRoutes } from './courses.routes';

@@ -21,10 +21,23 @@ const completionSchema = new Schema(
     completedAt: { type: Date, required: true },
     /** The content version (hash) the person completed. */
     contentVersion: { type: String, required: true },
+    /**
+     * 0–255 from the person's id (never changes): background work reads the records a bucket
+     * at a time, each an equality the store serves from an index (see completionBucket).
+     */
+    bucket: { type: Number, required: true, default: function (this: { user: Types.ObjectId }) { return completionBucket(this.user); } },
   },
   { strict: true },
 );
 completionSchema.index({ user: 1, course: 1 }, { unique: true });
+completionSchema.index({ bucket: 1 });
+
+export const COMPLETION_BUCKETS = 256;
+
+/** The bucket of a person's completion records: the last byte of their id (a counter, so evenly spread). */
+export function completionBucket(userId: Types.ObjectId | string): number {
+  return parseInt(String(userId).slice(-2), 16) % COMPLETION_BUCKETS;
+}
 
 export type LessonReadDoc = InferSchemaType<typeof lessonReadSchema> & { _id: Types.ObjectId };
 export type CompletionDoc = InferSchemaType<typeof completionSchema> & { _id: Types.ObjectId };

@@ -62,6 +62,7 @@ export async function markLessonRead(actor: Actor, catalog: Catalog, course: str
   const ref = findLesson(catalog, course, module, lesson);
   try {
     await LessonRead.create({ user: actor.id, course, lesson: `${module}/${lesson}`, readAt: new Date() });
+    await User.updateOne({ _id: actor.id }, { $addToSet: { started: course } });
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err; // already read: nothing changes
   }
@@ -87,7 +88,7 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
   }
   try {
     const created = await CourseCompletion.create({ user: userId, course: course.slug, completedAt: new Date(), contentVersion: course.version });
-    await User.updateOne({ _id: userId }, { $addToSet: { completed: course.slug } });
+    await User.updateOne({ _id: userId }, { $addToSet: { completed: course.slug }, $set: { [`completedAt.${course.slug}`]: created.completedAt } });
     await markChanged('people');
     for (const listener of completedListeners) await listener(created.toObject() as CompletionDoc);
   } catch (err) {
@@ -113,7 +114,7 @@ export function onCompletionReset(listener: ResetListener): void {
 /** Withdraws a completion so that the person must complete the course again. */
 export async function resetCompletion(userId: Types.ObjectId, course: string): Promise<void> {
   await CourseCompletion.deleteOne({ user: userId, course });
-  await User.updateOne({ _id: userId }, { $pull: { completed: course } });
+  await User.updateOne({ _id: userId }, { $pull: { completed: course }, $unset: { [`completedAt.${course}`]: 1 } });
   await markChanged('people');
   for (const listener of resetListeners) await listener(userId, course);
 }

@@ -8,7 +8,6 @@
  * holds one connection at a time; a few run side by side for speed. Works the same on MongoDB.
  * `bulkWrite` is refused by eslint in src/ for this reason.
  */
-import type { Model } from 'mongoose';
 
 export interface UpdateOp {
   filter: Record<string, unknown>;
@@ -22,7 +21,11 @@ export const UPDATE_CONCURRENCY = 4;
  * Applies every update (unordered: all are tried; the first error is thrown afterwards).
  * Returns how many documents matched and were modified.
  */
-export async function updateEach<T>(model: Model<T>, ops: UpdateOp[], opts: { concurrency?: number } = {}): Promise<{ matched: number; modified: number }> {
+interface Updatable {
+  updateOne(filter: never, update: never): PromiseLike<{ matchedCount: number; modifiedCount: number }>;
+}
+
+export async function updateEach(model: Updatable, ops: UpdateOp[], opts: { concurrency?: number } = {}): Promise<{ matched: number; modified: number }> {
   let next = 0;
   let matched = 0;
   let modified = 0;

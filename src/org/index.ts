@@ -11,5 +11,7 @@ export {
   unitInScope,
   unitName,
   unitsByIds,
+  allUnitIds,
+  subtreeOf,
 } from './org.service';
 export { orgRoutes } from './org.routes';

@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Locale } from '../config';
 import type { Actor } from '../shared/actor';
 import { NotFound } from '../shared/errors';
@@ -49,10 +49,25 @@ export async function childrenOf(unitId: Types.ObjectId): Promise<UnitDoc[]> {
   return Unit.find({ parent: unitId }).sort({ code: 1 }).lean<UnitDoc[]>();
 }
 
-/** Units by id, for showing names beside records (one query, not one per record). */
+/**
+ * Units by id, for showing names beside records: one lookup by `_id` per distinct id, side
+ * by side (an `$in` would make the embedded store read every unit). For a page's few ids.
+ */
 export async function unitsByIds(ids: Types.ObjectId[]): Promise<Map<string, UnitDoc>> {
-  const units = await Unit.find({ _id: mongoose.trusted({ $in: ids }) }).lean<UnitDoc[]>();
-  return new Map(units.map((u) => [String(u._id), u]));
+  const distinct = [...new Set(ids.filter(Boolean).map(String))];
+  const units = await Promise.all(distinct.map((id) => Unit.findById(id).lean<UnitDoc>()));
+  return new Map(units.filter((u): u is UnitDoc => u !== null).map((u) => [String(u._id), u]));
+}
+
+/** The id of every unit, for background work that goes a unit at a time. */
+export async function allUnitIds(): Promise<Types.ObjectId[]> {
+  return (await Unit.find({}).select('_id').lean<{ _id: Types.ObjectId }[]>()).map((u) => u._id);
+}
+
+/** The units of the subtree under `unit` (itself included), by code. */
+export async function subtreeOf(unit: UnitDoc): Promise<UnitDoc[]> {
+  const units = await Unit.find({ lineage: unit._id }).lean<UnitDoc[]>();
+  return units.sort((a, b) => a.code.localeCompare(b.code));
 }
 
 /** The central unit (the issuer of certificates); whatever its code. */

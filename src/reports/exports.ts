@@ -6,16 +6,15 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import PDFDocument from 'pdfkit';
 import { User } from '../accounts';
-import { CourseCompletion, LessonRead } from '../courses';
-import { childrenOf, Unit, unitName, type UnitDoc } from '../org';
+import { childrenOf, subtreeOf, unitName, unitsByIds, type UnitDoc } from '../org';
 import { LEARNER_ROLES } from '../shared/actor';
 import { neutralise, type Row } from '../shared/csv';
 import { EXACT_TEXT, FONT_BOLD, FONT_REGULAR } from '../shared/pdf-fonts';
-import { figuresFor } from './rollup.service';
-import { percent, type Figures } from './rollup.model';
+import { figuresFor, figuresUnder } from './rollup.service';
+import { percent, ZERO, type Figures } from './rollup.model';
 
 export const PEOPLE_COLUMNS = [
   'username',
@@ -33,42 +32,59 @@ export const PEOPLE_COLUMNS = [
 export const ROLLUP_COLUMNS = ['unit_code', 'unit_name', 'level', 'people', 'completed_digital_literacy', 'completed_two_level_government', 'compliant', 'compliance_pct'] as const;
 
 
-/** Every person of the subtree under `unit`, in batches, as export rows. */
-export async function* peopleRows(unit: UnitDoc): AsyncGenerator<Row> {
-  const units = new Map((await Unit.find({ lineage: unit._id }).select('code level').lean()).map((u) => [String(u._id), u]));
-  for (const a of await Unit.find({ _id: mongoose.trusted({ $in: unit.lineage }) }).select('code level').lean()) units.set(String(a._id), a);
-  const cursor = User.find({ lineage: unit._id, role: mongoose.trusted({ $in: LEARNER_ROLES }), disabled: false })
-    .select('username fullName lineage retrainedBy')
-    .sort({ username: 1 })
-    .lean<{ _id: Types.ObjectId; username: string; fullName: string; lineage: Types.ObjectId[]; retrainedBy: Types.ObjectId | null }[]>()
-    .cursor({ batchSize: 1000 });
-  let batch: { _id: Types.ObjectId; username: string; fullName: string; lineage: Types.ObjectId[]; retrainedBy: Types.ObjectId | null }[] = [];
-  const flush = async function* () {
-    const ids = mongoose.trusted({ $in: batch.map((p) => p._id) });
-    const trainerIds = [...new Set(batch.map((p) => String(p.retrainedBy ?? '')).filter(Boolean))];
-    const [completions, reads, trainers] = await Promise.all([
-      CourseCompletion.find({ user: ids }).select('user course completedAt').lean(),
-      LessonRead.find({ user: ids }).select('user course').lean(),
-      User.find({ _id: mongoose.trusted({ $in: trainerIds }) }).select('username').lean(),
-    ]);
-    const doneAt = new Map(completions.map((c) => [`${c.user}|${c.course}`, c.completedAt]));
-    const started = new Set(reads.map((r) => `${r.user}|${r.course}`));
-    const trainerName = new Map(trainers.map((t) => [String(t._id), t.username]));
-    for (const p of batch) {
-      const codeAt = (level: string) => p.lineage.map((id) => units.get(String(id))).find((u) => u?.level === level)?.code ?? '';
-      const status = (course: string) => (doneAt.has(`${p._id}|${course}`) ? 'completed' : started.has(`${p._id}|${course}`) ? 'in_progress' : 'not_started');
-      const at = (course: string) => doneAt.get(`${p._id}|${course}`)?.toISOString() ?? '';
+type ExportPerson = {
+  _id: Types.ObjectId;
+  username: string;
+  fullName: string;
+  role: string;
+  lineage: Types.ObjectId[];
+  retrainedBy: Types.ObjectId | null;
+  completed?: string[];
+  completedAt?: Record<string, Date>;
+  started?: string[];
+};
+
+/**
+ * Every person of the subtree under `unit`, as export rows: a unit at a time, by unit code
+ * then username. Each query is an equality on an indexed key and returns one unit's people,
+ * and each row comes from the person alone (their completed courses, dates and started
+ * courses are kept on them), so nothing ever reads a whole collection and memory holds one
+ * unit's people. Trainers' usernames are looked up once each.
+ */
+export async function* peopleRows(unit: UnitDoc, opts: { onUnit?: (done: number, total: number) => void } = {}): AsyncGenerator<Row> {
+  const subtree = await subtreeOf(unit);
+  const units = new Map(subtree.map((u) => [String(u._id), u]));
+  for (const a of (await unitsByIds(unit.lineage)).values()) units.set(String(a._id), a);
+  const trainers = new Map<string, string>();
+  const trainerName = async (id: Types.ObjectId | null) => {
+    if (!id) return '';
+    const key = String(id);
+    if (!trainers.has(key)) trainers.set(key, (await User.findById(id).select('username').lean<{ username: string }>())?.username ?? '');
+    return trainers.get(key)!;
+  };
+  let done = 0;
+  for (const u of subtree) {
+    const people = (await User.find({ unit: u._id, disabled: false })
+      .select('username fullName role lineage retrainedBy completed completedAt started')
+      .lean<ExportPerson[]>())
+      .filter((p) => (LEARNER_ROLES as readonly string[]).includes(p.role))
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+    for (const p of people) {
+      const codeAt = (level: string) => p.lineage.map((id) => units.get(String(id))).find((x) => x?.level === level)?.code ?? '';
+      const status = (course: string) => ((p.completed ?? []).includes(course) ? 'completed' : (p.started ?? []).includes(course) ? 'in_progress' : 'not_started');
+      const at = (course: string) => (status(course) === 'completed' ? (toDate(p.completedAt?.[course])?.toISOString() ?? '') : '');
       const dl = status('digital-literacy');
       const tlg = status('two-level-government');
-      yield [p.username, p.fullName, codeAt('province'), codeAt('commune'), codeAt('team'), trainerName.get(String(p.retrainedBy ?? '')) ?? '', dl, at('digital-literacy'), tlg, at('two-level-government'), dl === 'completed' && tlg === 'completed'];
+      yield [p.username, p.fullName, codeAt('province'), codeAt('commune'), codeAt('team'), await trainerName(p.retrainedBy), dl, at('digital-literacy'), tlg, at('two-level-government'), dl === 'completed' && tlg === 'completed'];
     }
-    batch = [];
-  };
-  for await (const p of cursor) {
-    batch.push(p);
-    if (batch.length >= 1000) yield* flush();
+    opts.onUnit?.(++done, subtree.length);
   }
-  if (batch.length) yield* flush();
+}
+
+function toDate(v: unknown): Date | undefined {
+  if (v instanceof Date) return v;
+  if (typeof v === 'string' || typeof v === 'number') return new Date(v);
+  return undefined;
 }
 
 export async function writeXlsx(out: Writable, sheetName: string, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {
@@ -92,13 +108,12 @@ export interface RollupRow {
   figures: Figures;
 }
 
-/** A unit and its children with their figures (from the roll-ups: one query). */
+/** A unit and its children with their figures (from the roll-ups: the unit's, then its children's in one query). */
 export async function rollupTable(unit: UnitDoc): Promise<{ total: RollupRow; children: RollupRow[] }> {
-  const children = await childrenOf(unit._id);
-  const figures = await figuresFor([unit, ...children].map((u) => `unit:${u._id}`));
+  const [children, own, under] = await Promise.all([childrenOf(unit._id), figuresFor([`unit:${unit._id}`]), figuresUnder(`unit:${unit._id}`)]);
   return {
-    total: { unit, figures: figures.get(`unit:${unit._id}`)! },
-    children: children.map((c) => ({ unit: c, figures: figures.get(`unit:${c._id}`)! })),
+    total: { unit, figures: own.get(`unit:${unit._id}`)! },
+    children: children.map((c) => ({ unit: c, figures: under.get(`unit:${c._id}`) ?? ZERO })),
   };
 }
 

@@ -1,5 +1,4 @@
 /** Who is behind, for a commune or a team: people not started, and people past a cohort's due date. */
-import mongoose from 'mongoose';
 import { User, type UserDoc } from '../accounts';
 import { Cohort, CohortMember } from '../cohorts';
 import type { UnitDoc } from '../org';
@@ -17,12 +16,20 @@ export async function notStarted(unit: UnitDoc, max = LIST_MAX): Promise<{ usern
   return out;
 }
 
-/** Members of cohorts under the unit whose due date has passed without the cohort's courses completed. */
+/**
+ * Members of cohorts under the unit whose due date has passed without the cohort's courses
+ * completed. A commune's or team's cohorts are few: their members are read one cohort at a
+ * time, and the people one by one only when they are not among the unit's own people.
+ */
 export async function overdue(unit: UnitDoc, now = new Date(), max = LIST_MAX): Promise<{ user: UserDoc; cohort: string; due: Date }[]> {
-  const cohorts = await Cohort.find({ lineage: unit._id, dueDate: mongoose.trusted({ $lt: now }) }).lean();
+  const cohorts = (await Cohort.find({ lineage: unit._id }).lean()).filter((c) => c.dueDate && c.dueDate < now);
   if (cohorts.length === 0) return [];
-  const members = await CohortMember.find({ cohort: mongoose.trusted({ $in: cohorts.map((c) => c._id) }) }).select('cohort user').lean();
-  const users = new Map((await User.find({ _id: mongoose.trusted({ $in: members.map((m) => m.user) }), disabled: false }).lean<UserDoc[]>()).map((u) => [String(u._id), u]));
+  const members = (await Promise.all(cohorts.map((c) => CohortMember.find({ cohort: c._id }).select('cohort user').lean()))).flat();
+  const users = new Map((await User.find({ lineage: unit._id, disabled: false }).lean<UserDoc[]>()).map((u) => [String(u._id), u]));
+  for (const id of new Set(members.map((m) => String(m.user)).filter((id) => !users.has(id)))) {
+    const u = await User.findById(id).lean<UserDoc>();
+    if (u && !u.disabled) users.set(id, u);
+  }
   const cohortBy = new Map(cohorts.map((c) => [String(c._id), c]));
   const out: { user: UserDoc; cohort: string; due: Date }[] = [];
   const seen = new Set<string>();

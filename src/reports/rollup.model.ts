@@ -3,8 +3,14 @@ import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 /** Compliance figures of one unit's subtree or one trainer's cascade, derived from the people. */
 const rollupSchema = new Schema(
   {
-    /** `unit:<id>` or `trainer:<id>` */
+    /** `unit:<id>`, `trainer:<id>` (a trainer's cascade) or `level:<trainer id>:<n>` (its n-th level) */
     key: { type: String, required: true },
+    /**
+     * The key a page reads this one with: a unit's parent unit, a trainer's own trainer,
+     * `levels:<trainer id>` for the levels of a cascade; null at the top. One equality query
+     * then gives a unit's children or a cascade's branches (the store serves it from an index).
+     */
+    parent: { type: String, default: null },
     people: { type: Number, required: true },
     digitalLiteracy: { type: Number, required: true },
     twoLevelGovernment: { type: Number, required: true },
@@ -18,6 +24,7 @@ const rollupSchema = new Schema(
 // the embedded store, whereas one upsert per key would scan the collection each time.
 rollupSchema.index({ key: 1, builtAt: -1 }, { unique: true });
 rollupSchema.index({ builtAt: 1 });
+rollupSchema.index({ parent: 1 });
 
 export type RollupDoc = InferSchemaType<typeof rollupSchema> & { _id: Types.ObjectId };
 export const Rollup = mongoose.model('Rollup', rollupSchema);

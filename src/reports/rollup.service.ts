@@ -6,58 +6,88 @@
  */
 import mongoose, { type Types } from 'mongoose';
 import { User } from '../accounts';
-import { CourseCompletion } from '../courses';
+import { COMPLETION_BUCKETS, completionBucket, CourseCompletion } from '../courses';
 import { LEARNER_ROLES } from '../shared/actor';
 import { changedAt } from '../shared/changes';
 import { Rollup, ZERO, type Figures } from './rollup.model';
 import { updateEach } from '../db/bulk';
+import { allUnitIds } from '../org';
 
 const DL = 'digital-literacy';
 const TLG = 'two-level-government';
 
-type Tally = Map<string, Figures>;
+type Tally = Map<string, Figures & { parent: string | null }>;
 
-function add(tally: Tally, key: string, dl: boolean, tlg: boolean): void {
-  const f = tally.get(key) ?? { ...ZERO };
+function add(tally: Tally, key: string, parent: string | null, dl: boolean, tlg: boolean): void {
+  let f = tally.get(key);
+  if (!f) tally.set(key, (f = { ...ZERO, parent }));
   f.people += 1;
   if (dl) f.digitalLiteracy += 1;
   if (tlg) f.twoLevelGovernment += 1;
   if (dl && tlg) f.compliant += 1;
-  tally.set(key, f);
 }
 
-function peopleCursor() {
-  return User.find({ role: mongoose.trusted({ $in: LEARNER_ROLES }), disabled: false })
-    .select('lineage cascadePath completed')
-    .lean<{ _id: Types.ObjectId; lineage: Types.ObjectId[]; cascadePath: Types.ObjectId[]; completed: string[] }[]>()
-    .cursor({ batchSize: 2000 });
+type TallyPerson = { _id: Types.ObjectId; lineage: Types.ObjectId[]; cascadePath: Types.ObjectId[]; completed: string[]; completedAt?: Record<string, Date> };
+
+/**
+ * Every learner whose account is in use, a unit at a time (each query an equality the
+ * store serves from an index, and short: one cursor over everyone would outlast the
+ * store's statement timeout at national scale).
+ */
+async function* everyLearner(): AsyncGenerator<TallyPerson> {
+  for (const unitId of await allUnitIds()) {
+    const people = await User.find({ unit: unitId, disabled: false })
+      .select('role lineage cascadePath completed completedAt')
+      .lean<(TallyPerson & { role: string })[]>();
+    for (const p of people) if ((LEARNER_ROLES as readonly string[]).includes(p.role)) yield p;
+  }
 }
 
 /**
  * Tallies every unit and cascade. `completedOf` says which courses a person completed:
  * the roll-up job reads it from the person; reconciliation from the completion records.
  */
-async function tally(completedOf: (person: { _id: Types.ObjectId; completed: string[] }) => string[]): Promise<Tally> {
+async function tally(completedOf: (person: TallyPerson) => string[]): Promise<Tally> {
   const result: Tally = new Map();
-  for await (const p of peopleCursor()) {
+  for await (const p of everyLearner()) {
     const done = completedOf(p);
     const dl = done.includes(DL);
     const tlg = done.includes(TLG);
-    for (const unit of p.lineage ?? []) add(result, `unit:${unit}`, dl, tlg);
-    for (const trainer of p.cascadePath ?? []) add(result, `trainer:${trainer}`, dl, tlg);
+    const lineage = p.lineage ?? [];
+    const path = p.cascadePath ?? [];
+    lineage.forEach((unit, i) => add(result, `unit:${unit}`, i ? `unit:${lineage[i - 1]}` : null, dl, tlg));
+    path.forEach((trainer, i) => {
+      add(result, `trainer:${trainer}`, i ? `trainer:${path[i - 1]}` : null, dl, tlg);
+      add(result, `level:${trainer}:${path.length - i}`, `levels:${trainer}`, dl, tlg);
+    });
   }
   return result;
 }
 
-/** Writes a new generation of roll-ups, then removes the older ones (readers take the newest). */
+/** The marker written last in each generation: listing generations is one equality query. */
+const GENERATION = 'generation';
+
+/** The `builtAt` of every complete generation, newest first. */
+async function generations(): Promise<Date[]> {
+  const marks = await Rollup.find({ key: GENERATION }).select('builtAt').lean();
+  return marks.map((m) => m.builtAt).sort((a, b) => b.getTime() - a.getTime());
+}
+
+/**
+ * Writes a new generation of roll-ups and its marker, then removes the older generations,
+ * each by equality on its `builtAt` (readers take the newest per key meanwhile).
+ */
 async function store(result: Tally, builtAt: Date): Promise<void> {
   const docs = [...result].map(([key, f]) => ({ key, ...f, builtAt }));
+  docs.push({ key: GENERATION, ...ZERO, parent: null, builtAt });
   for (let i = 0; i < docs.length; i += 2000) {
     await Rollup.insertMany(docs.slice(i, i + 2000), { ordered: false }).catch((err: { code?: number }) => {
       if (err.code !== 11000) throw err; // two processes building the same instant: same figures
     });
   }
-  await Rollup.deleteMany({ builtAt: mongoose.trusted({ $lt: builtAt }) });
+  for (const old of await generations()) {
+    if (old < builtAt) await Rollup.deleteMany({ builtAt: old });
+  }
 }
 
 /** The newest generation of each roll-up key among `docs`. */
@@ -73,11 +103,11 @@ function newest<T extends { key: string; builtAt: Date }>(docs: T[]): Map<string
 let lastBuilt: Date | null = null;
 
 /** Rebuilds the roll-ups (from each person's completed courses). */
-export async function rebuildRollups(now = new Date()): Promise<number> {
+export async function rebuildRollups(now = new Date()): Promise<Map<string, Figures>> {
   const result = await tally((p) => p.completed ?? []);
   await store(result, now);
   lastBuilt = now;
-  return result.size;
+  return result;
 }
 
 /** Rebuilds only when people or completions changed since the last build. */
@@ -99,25 +129,37 @@ export interface Difference {
  * person), reports each difference and repairs it, including the copies on people.
  */
 export async function reconcile(now = new Date()): Promise<{ differences: Difference[]; peopleRepaired: number }> {
-  const done = new Map<string, Set<string>>();
-  for await (const c of CourseCompletion.find({}).select('user course').lean().cursor({ batchSize: 2000 })) {
-    const k = String(c.user);
-    if (!done.has(k)) done.set(k, new Set());
-    done.get(k)!.add(c.course);
+  await giveCompletionsTheirBucket();
+  // The raw records, a bucket at a time (each an indexed equality, none long).
+  const done = new Map<string, Map<string, Date>>();
+  for (let bucket = 0; bucket < COMPLETION_BUCKETS; bucket++) {
+    for (const c of await CourseCompletion.find({ bucket }).select('user course completedAt').lean()) {
+      const k = String(c.user);
+      if (!done.has(k)) done.set(k, new Map());
+      done.get(k)!.set(c.course, c.completedAt);
+    }
   }
   let peopleRepaired = 0;
-  const repairs: { updateOne: { filter: { _id: Types.ObjectId }; update: { $set: { completed: string[] } } } }[] = [];
+  const repairs: { filter: { _id: Types.ObjectId }; update: { $set: { completed: string[]; completedAt: Record<string, Date> } } }[] = [];
   const actual = await tally((p) => {
-    const truth = [...(done.get(String(p._id)) ?? [])].sort();
+    const records = done.get(String(p._id)) ?? new Map<string, Date>();
+    const truth = [...records.keys()].sort();
     const copy = [...(p.completed ?? [])].sort();
-    if (truth.join() !== copy.join()) repairs.push({ updateOne: { filter: { _id: p._id }, update: { $set: { completed: truth } } } });
+    const dates = (p.completedAt ?? {}) as Record<string, Date | undefined>;
+    const datesRight = truth.every((c) => dates[c]?.getTime() === records.get(c)!.getTime()) && Object.keys(dates).length === truth.length;
+    if (truth.join() !== copy.join() || !datesRight) {
+      repairs.push({ filter: { _id: p._id }, update: { $set: { completed: truth, completedAt: Object.fromEntries(records) } } });
+    }
     return truth;
   });
   if (repairs.length) {
-    await updateEach(User, repairs.map((r) => r.updateOne));
+    await updateEach(User, repairs);
     peopleRepaired = repairs.length;
   }
-  const stored = new Map([...newest(await Rollup.find({}).lean())].map(([k, r]) => [k, r as unknown as Figures]));
+  // The newest complete generation (one equality query on its builtAt).
+  const [latest] = await generations();
+  const stored = new Map<string, Figures>();
+  if (latest) for (const r of await Rollup.find({ builtAt: latest }).lean()) if (r.key !== GENERATION) stored.set(r.key, r as unknown as Figures);
   const differences: Difference[] = [];
   const same = (a: Figures, b: Figures) => a.people === b.people && a.digitalLiteracy === b.digitalLiteracy && a.twoLevelGovernment === b.twoLevelGovernment && a.compliant === b.compliant;
   for (const key of new Set([...actual.keys(), ...stored.keys()])) {
@@ -130,16 +172,33 @@ export async function reconcile(now = new Date()): Promise<{ differences: Differ
   return { differences, peopleRepaired };
 }
 
+/**
+ * Completion records written before they had a bucket get theirs, once (a marker says it is
+ * done, so that later runs do not read every record to find none).
+ */
+async function giveCompletionsTheirBucket(): Promise<void> {
+  if (await Rollup.exists({ key: 'migration:completion-buckets' })) return;
+  const missing = await CourseCompletion.find({ bucket: mongoose.trusted({ $exists: false }) }).select('user').lean();
+  await updateEach(CourseCompletion, missing.map((c) => ({ filter: { _id: c._id }, update: { $set: { bucket: completionBucket(c.user) } } })));
+  await Rollup.create({ key: 'migration:completion-buckets', ...ZERO, builtAt: new Date(0) }).catch((err: { code?: number }) => {
+    if (err.code !== 11000) throw err;
+  });
+}
+
 function pick(f: Figures): Figures {
   return { people: f.people, digitalLiteracy: f.digitalLiteracy, twoLevelGovernment: f.twoLevelGovernment, compliant: f.compliant };
 }
 
-/** Figures for these keys (one query); missing keys are zeros. */
+/** Figures for these keys (one equality query each: for a few keys); missing keys are zeros. */
 export async function figuresFor(keys: string[]): Promise<Map<string, Figures>> {
-  const docs = newest(await Rollup.find({ key: mongoose.trusted({ $in: keys }) }).lean());
-  const out = new Map<string, Figures>();
-  for (const k of keys) out.set(k, docs.has(k) ? pick(docs.get(k) as unknown as Figures) : ZERO);
-  return out;
+  const found = await Promise.all(keys.map(async (key) => newest(await Rollup.find({ key }).lean()).get(key)));
+  return new Map(keys.map((k, i) => [k, found[i] ? pick(found[i] as unknown as Figures) : ZERO]));
+}
+
+/** The figures of every key whose parent is `parent` (one query): a unit's children, a cascade's branches or levels. */
+export async function figuresUnder(parent: string): Promise<Map<string, Figures>> {
+  const docs = newest(await Rollup.find({ parent }).lean());
+  return new Map([...docs].map(([k, d]) => [k, pick(d as unknown as Figures)]));
 }
 
 export function startRollupJob(log: { warn: (o: object, m: string) => void }, everyMs = 20_000): () => void {

@@ -4,7 +4,7 @@
  * processes may all try: the unique key on the week's run marker lets exactly one write.
  */
 import mongoose, { Schema } from 'mongoose';
-import { Rollup, type Figures } from './rollup.model';
+import type { Figures } from './rollup.model';
 import { rebuildRollups } from './rollup.service';
 import { weekOf } from '../shared/vn-time';
 
@@ -37,8 +37,11 @@ export async function takeWeeklySnapshot(now = new Date()): Promise<boolean> {
     if ((err as { code?: number }).code === 11000) return false; // another process has it
     throw err;
   }
-  await rebuildRollups(now);
-  const docs = (await Rollup.find({ builtAt: now }).lean()).map((r) => ({ week: label, key: r.key, people: r.people, digitalLiteracy: r.digitalLiteracy, twoLevelGovernment: r.twoLevelGovernment, compliant: r.compliant }));
+  // The figures just built (no read-back): units and cascades; a cascade's levels have no trend.
+  const built = await rebuildRollups(now);
+  const docs = [...built]
+    .filter(([key]) => key.startsWith('unit:') || key.startsWith('trainer:'))
+    .map(([key, r]) => ({ week: label, key, people: r.people, digitalLiteracy: r.digitalLiteracy, twoLevelGovernment: r.twoLevelGovernment, compliant: r.compliant }));
   for (let i = 0; i < docs.length; i += 1000) {
     await Snapshot.insertMany(docs.slice(i, i + 1000), { ordered: false }).catch((err: { code?: number }) => {
       if (err.code !== 11000) throw err;

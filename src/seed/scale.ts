@@ -6,7 +6,7 @@
  */
 import mongoose, { type Types } from 'mongoose';
 import { hashPassword, searchTextOf, User } from '../accounts';
-import { CourseCompletion, LessonRead } from '../courses';
+import { completionBucket, CourseCompletion, LessonRead } from '../courses';
 import { loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
 
 export interface ScaleOptions {
@@ -85,6 +85,8 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
       retrainedBy: trainer?._id ?? null,
       cascadePath: trainer ? [...trainer.cascadePath, trainer._id] : [],
       completed: [] as string[],
+      completedAt: {} as Record<string, Date>,
+      started: [] as string[],
       disabled: false,
       phone: null,
       locale: null,
@@ -108,8 +110,15 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
     const r = rand();
     const done = r < 0.45 ? ['digital-literacy', 'two-level-government'] : r < 0.65 ? ['digital-literacy'] : r < 0.75 ? ['two-level-government'] : [];
     p.completed = done;
-    for (const course of done) completions.push({ user: p._id, course, completedAt: at, contentVersion: 'scale' });
-    if (r >= 0.75 && r < 0.9) reads.push({ user: p._id, course: 'digital-literacy', lesson: '01-movement-and-devices/the-movement', readAt: at });
+    p.started = [...done];
+    for (const course of done) {
+      p.completedAt[course] = at;
+      completions.push({ user: p._id, course, completedAt: at, contentVersion: 'scale', bucket: completionBucket(p._id) });
+    }
+    if (r >= 0.75 && r < 0.9) {
+      reads.push({ user: p._id, course: 'digital-literacy', lesson: '01-movement-and-devices/the-movement', readAt: at });
+      p.started.push('digital-literacy');
+    }
   }
   await insertAll(User as never, people, 2000, (n) => progress(n, people.length, 'people'));
   await insertAll(CourseCompletion as never, completions, 4000, (n) => progress(n, completions.length, 'completions'));

@@ -3,10 +3,9 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { User } from '../../src/accounts';
 import { Cohort, CohortMember } from '../../src/cohorts';
-import { CourseCompletion } from '../../src/courses';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, csrfToken, postForm, reloadUser, signedInAgent } from '../helpers/factories';
+import { createTree, createUser, csrfToken, postForm, recordCompletion, reloadUser, signedInAgent } from '../helpers/factories';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -270,9 +269,9 @@ describe('my cascade', () => {
     await confirm(id, importId, topAgent);
     const l3a = await reloadUser(`l3a.${u}`);
     for (const course of ['digital-literacy', 'two-level-government']) {
-      await CourseCompletion.create({ user: l3a!._id, course, completedAt: new Date(), contentVersion: 'x' });
+      await recordCompletion(l3a!._id, course);
     }
-    await CourseCompletion.create({ user: (await reloadUser(`l1.${u}`))!._id, course: 'digital-literacy', completedAt: new Date(), contentVersion: 'x' });
+    await recordCompletion((await reloadUser(`l1.${u}`))!._id, 'digital-literacy');
 
     const page = await topAgent.get('/cascade').expect(200);
     const rows = [...page.text.matchAll(/<tr><td>Cấp (\d)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+) \(/g)].map((m) => m.slice(1).map(Number));

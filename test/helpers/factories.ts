@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createAccount, User, type UserDoc } from '../../src/accounts';
+import { CourseCompletion } from '../../src/courses';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
 import type { Role } from '../../src/shared/actor';
 
@@ -72,4 +73,13 @@ export function binaryBody(res: request.Response, cb: (err: Error | null, body: 
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   stream.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+/**
+ * A course completed outside the course pages (as an import of earlier records would): the
+ * record and the copy on the person that pages and roll-ups read, as the courses service writes them.
+ */
+export async function recordCompletion(userId: UserDoc['_id'], course: string, at = new Date()): Promise<void> {
+  await CourseCompletion.create({ user: userId, course, completedAt: at, contentVersion: 'test' });
+  await User.updateOne({ _id: userId }, { $addToSet: { completed: course, started: course }, $set: { [`completedAt.${course}`]: at } });
 }

@@ -1,0 +1,406 @@
+/**
+ * The campaign's size on the default store (FerretDB v1.24.2 on PostgreSQL), measured as
+ * people use it. Seeds `seed:scale` data (BENCH_VOLUNTEERS, default 240,000; kept in
+ * BENCH_DATA_DIR between runs when set), starts the app in its own process (bench/serve.ts)
+ * and measures over loopback:
+ *   - sign-in (p50/p95), each signed-in page of every role at 20 concurrent users (p50/p95),
+ *     every dashboard level on its own;
+ *   - quiz submissions per second at 50 concurrent learners, and 50 identical submissions of
+ *     one attempt giving one result;
+ *   - the signed-in lesson page at 50 connections, and a bare Node.js `http` handler in the
+ *     same run (the ratio);
+ *   - the province per-person CSV, the whole-country export (with the app's peak memory),
+ *     reports:reconcile, the seed and the store's size on disk.
+ * Writes the "national" section of bench/RESULTS.md.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import pino from 'pino';
+import { createAccount } from '../src/accounts';
+import { loadConfig } from '../src/config';
+import { loadCatalog } from '../src/courses';
+import { connectMongoose, EmbeddedStore, ensureStoreBinary, syncIndexes, useStorePostgres } from '../src/db';
+import { currentWeek, DIFFICULTY_CATEGORIES, FieldReport, shiftWeek } from '../src/fieldreports';
+import { QuizResult } from '../src/quizzes';
+import { generateSerial } from '../src/certificates/serial';
+import { Unit } from '../src/org';
+import { rebuildRollups, reconcile } from '../src/reports';
+import { seedScale, SCALE_DEFAULTS, SCALE_PASSWORD } from '../src/seed/scale';
+import { writeSection } from './results-file';
+
+const VOLUNTEERS = Number(process.env.BENCH_VOLUNTEERS ?? 240_000);
+const STAFF_PASSWORD = 'Bench-password-2025!';
+const DB = 'bench';
+/** The username of the n-th synthetic volunteer (wrapped into the seeded range). */
+const tnv = (n: number) => `sc.tnv${1 + (((n - 1) % VOLUNTEERS) + VOLUNTEERS) % VOLUNTEERS}`;
+
+class Client {
+  cookie = '';
+  constructor(private readonly base: string) {}
+  async request(method: string, url: string, form?: Record<string, string>): Promise<{ status: number; location: string | null; text: string }> {
+    const res = await fetch(this.base + url, {
+      method,
+      redirect: 'manual',
+      headers: { cookie: this.cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('tss.sid='));
+    if (set) this.cookie = set.split(';')[0]!;
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  }
+  async csrf(url: string): Promise<string> {
+    const m = /name="_csrf" value="([^"]+)"/.exec((await this.request('GET', url)).text);
+    if (!m) throw new Error(`no form on ${url}`);
+    return m[1]!;
+  }
+  async signIn(username: string, password: string): Promise<number> {
+    const _csrf = await this.csrf('/login');
+    const t = performance.now();
+    const res = await this.request('POST', '/login', { _csrf, username, password });
+    if (res.status !== 303) throw new Error(`sign-in of ${username} answered ${res.status}`);
+    return performance.now() - t;
+  }
+}
+
+const pct = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN);
+};
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: Math.round(performance.now() - t), value };
+}
+
+async function pool<T>(items: T[], size: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}
+
+interface Load {
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string, cookie: string, opts: { connections: number; amount?: number; duration?: number }): Promise<Load> {
+  const r = await autocannon({
+    url,
+    connections: opts.connections,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? 10 }),
+    headers: { cookie },
+    timeout: 30,
+  });
+  // autocannon reports p90 and p97.5, not p95: p97.5 stands for it (on the safe side).
+  return { p50: r.latency.p50, p95: r.latency.p97_5, p99: r.latency.p99, rps: Math.round(r.requests.average), errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+function startProcess(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^PORT (\d+)/.exec(line);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`${cmd} exited with ${code}`)));
+  });
+}
+
+function rssOf(pid: number): { rss: number; hwm: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
+}
+
+function duMb(dir: string): number {
+  return Math.round(Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]) / 1024 / 1024);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PATH: process.env.PATH });
+  const logger = pino({ level: 'warn' });
+  const binary = await ensureStoreBinary({ cacheDir: config.storeCacheDir, envPath: config.searchPath, log: console.log });
+  const keep = process.env.BENCH_DATA_DIR;
+  const dataDir = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'tss-bench-national-'));
+  fs.mkdirSync(dataDir, { recursive: true });
+  const store = new EmbeddedStore({ binary, dataDir, logger });
+  const uri = await store.start();
+  useStorePostgres(store.postgresUrl);
+  await connectMongoose(uri, DB);
+  await syncIndexes();
+  const catalog = loadCatalog();
+
+  // Seed once (kept with BENCH_DATA_DIR), with every team's weekly field reports for 8 weeks.
+  const marker = path.join(dataDir, 'bench-seed.json');
+  let seed: { volunteers: number; people: number; units: number; completions: number; seedMs: number; rollupMs: number; fieldReports: number };
+  if (fs.existsSync(marker) && JSON.parse(fs.readFileSync(marker, 'utf8')).volunteers === VOLUNTEERS) {
+    seed = JSON.parse(fs.readFileSync(marker, 'utf8'));
+    console.log(`reusing seeded data in ${dataDir}`);
+  } else {
+    const communes = Math.max(10, Math.round((SCALE_DEFAULTS.communes * VOLUNTEERS) / SCALE_DEFAULTS.volunteers));
+    const scaled = VOLUNTEERS >= SCALE_DEFAULTS.volunteers ? SCALE_DEFAULTS : { volunteers: VOLUNTEERS, communes, remote: Math.round(communes * 0.086), teams: Math.round(communes * 1.45) };
+    console.log(`seeding ${JSON.stringify({ ...scaled, volunteers: VOLUNTEERS })} …`);
+    let last = 0;
+    const seeded = await timed(() =>
+      seedScale({
+        ...scaled,
+        volunteers: VOLUNTEERS,
+        progress: (n, total, what) => {
+          if (Date.now() - last < 5000 && n !== total) return;
+          console.log(`  ${what}: ${n}/${total}`);
+          last = Date.now();
+        },
+      }),
+    );
+    const province = (await Unit.findOne({ code: '01' }).lean())!;
+    await createAccount(null, { username: 'bench.admin', fullName: 'Bench Admin', role: 'admin', unitCode: 'TW', password: STAFF_PASSWORD });
+    await createAccount(null, { username: 'bench.province', fullName: 'Bench Province', role: 'staff', unitCode: province.code, password: STAFF_PASSWORD });
+    await createAccount(null, { username: 'bench.commune', fullName: 'Bench Commune', role: 'staff', unitCode: 'SC-00001', password: STAFF_PASSWORD });
+    const teams = await Unit.find({ level: 'team' }).select('lineage').lean();
+    const thisWeek = currentWeek(new Date());
+    const admin = (await mongoose.connection.db!.collection('users').findOne({ username: 'bench.admin' }))!;
+    for (let back = 0; back < 8; back++) {
+      const week = shiftWeek(thisWeek, -back).label;
+      const docs = teams.map((t, i) => ({
+        team: t._id,
+        week,
+        lineage: t.lineage,
+        counts: { vneid: (i % 17) + 3, onlineService: i % 11, dossier: i % 5, digitise: i % 3, other: i % 2 },
+        difficulties: i % 4 === 0 ? [{ category: DIFFICULTY_CATEGORIES[i % DIFFICULTY_CATEGORIES.length]!, description: `Khó khăn ${i}`, helpNeeded: i % 8 === 0 }] : [],
+        filedBy: admin._id,
+        filedByUsername: 'bench.admin',
+        updatedBy: admin._id,
+        updatedByUsername: 'bench.admin',
+      }));
+      for (let i = 0; i < docs.length; i += 1000) await FieldReport.insertMany(docs.slice(i, i + 1000));
+    }
+    const rollups = await timed(() => rebuildRollups());
+    seed = { volunteers: VOLUNTEERS, ...seeded.value, seedMs: seeded.ms, rollupMs: rollups.ms, fieldReports: teams.length * 8 };
+    fs.writeFileSync(marker, JSON.stringify(seed));
+    console.log(`seeded in ${seeded.ms} ms, roll-ups in ${rollups.ms} ms`);
+  }
+  await syncIndexes(); // GIN indexes for collections the seed made
+  if (process.env.BENCH_SEED_ONLY === '1') {
+    await mongoose.disconnect();
+    await store.stop();
+    return;
+  }
+  const rec = await timed(() => reconcile());
+  console.log(`reconcile in ${rec.ms} ms, ${rec.value.differences.length} differences`);
+  const diskMb = duMb(store.postgresDir);
+
+  // The app in its own process.
+  const { child: app, port } = await startProcess(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'serve.ts'), uri, DB, store.postgresUrl]);
+  const base = `http://127.0.0.1:${port}`;
+  const rows: string[] = [];
+  const row = (what: string, value: string) => {
+    rows.push(`| ${what} | ${value} |`);
+    console.log(`${what}: ${value}`);
+  };
+
+  try {
+    // Sign-in: 40 different volunteers one after the other, then 40 more 10 at a time.
+    const warm = new Client(base);
+    await warm.signIn('bench.admin', STAFF_PASSWORD);
+    const seq: number[] = [];
+    for (let i = 0; i < 40; i++) seq.push(await new Client(base).signIn(tnv(1000 + i * 37), SCALE_PASSWORD));
+    const par: number[] = [];
+    await pool(Array.from({ length: 40 }, (_, i) => i), 10, async (i) => {
+      par.push(await new Client(base).signIn(tnv(5000 + i * 53), SCALE_PASSWORD));
+    });
+
+    // One signed-in person per role.
+    const as = async (username: string, password: string) => {
+      const c = new Client(base);
+      await c.signIn(username, password);
+      return c;
+    };
+    const volunteer = await as('sc.tnv77', SCALE_PASSWORD);
+    const leader = await as('sc.doi1', SCALE_PASSWORD);
+    const communeTrainer = await as('sc.xa1', SCALE_PASSWORD);
+    const admin = await as('bench.admin', STAFF_PASSWORD);
+    const provinceStaff = await as('bench.province', STAFF_PASSWORD);
+    const communeStaff = await as('bench.commune', STAFF_PASSWORD);
+
+    const dl = catalog.courses.find((c) => c.slug === 'digital-literacy')!;
+    const m1 = dl.modules[0]!;
+    const lessonUrl = `/courses/${dl.slug}/${m1.folder}/${m1.lessons[0]!.slug}`;
+    const province = (await Unit.findOne({ code: '01' }).lean())!;
+    const week = shiftWeek(currentWeek(new Date()), -1).label;
+
+    // Each dashboard level on its own (one user, 5 times).
+    const dashboards: [string, Client, string][] = [
+      ['dashboard, centre (all 34 provinces)', admin, '/reports'],
+      ['dashboard, province', provinceStaff, `/reports?unit=${province.code}`],
+      ['dashboard, commune, with its overdue and not-started lists', communeStaff, '/reports?unit=SC-00001'],
+      ['dashboard, team and its people', communeStaff, '/reports?unit=ST-00001'],
+    ];
+    const alone: string[] = [];
+    for (const [what, c, url] of dashboards) {
+      const times: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const t = await timed(() => c.request('GET', url));
+        if (t.value.status !== 200) throw new Error(`${url} answered ${t.value.status}`);
+        if (i > 0) times.push(t.ms);
+      }
+      alone.push(`| ${what} (\`${url}\`) | ${pct(times, 50)} ms | ${Math.max(...times)} ms |`);
+      console.log(what, times);
+    }
+
+    // Every signed-in page at 20 concurrent users.
+    const pages: [string, Client, string][] = [
+      ['volunteer: home', volunteer, '/'],
+      ['volunteer: my courses', volunteer, '/courses'],
+      ['volunteer: a course', volunteer, `/courses/${dl.slug}`],
+      ['volunteer: a lesson', volunteer, lessonUrl],
+      ['volunteer: a quiz overview', volunteer, `/courses/${dl.slug}/${m1.folder}/quiz`],
+      ['volunteer: my certificates', volunteer, '/certificates'],
+      ['volunteer: my account', volunteer, '/account'],
+      ['team leader: home', leader, '/'],
+      ['team leader: cohorts', leader, '/cohorts'],
+      ['team leader: my cascade', leader, '/cascade'],
+      ['commune trainer: my cascade', communeTrainer, '/cascade'],
+      ['team leader: weekly reports', leader, '/field-reports'],
+      ['staff: dashboard, centre', admin, '/reports'],
+      ['staff: dashboard, province', provinceStaff, `/reports?unit=${province.code}`],
+      ['staff: dashboard, commune', communeStaff, '/reports?unit=SC-00001'],
+      ['staff: dashboard, team', communeStaff, '/reports?unit=ST-00001'],
+      ['staff: people of a commune', communeStaff, '/people'],
+      ['staff: weekly field summary, centre', admin, `/field-reports/summary?week=${week}`],
+      ['staff: weekly field summary, province', provinceStaff, `/field-reports/summary?week=${week}`],
+      ['staff: weekly field summary, commune', communeStaff, `/field-reports/summary?week=${week}`],
+      ['admin: audit log', admin, '/admin/audit'],
+      ['anyone: certificate verification', new Client(base), `/verify/${generateSerial()}`],
+    ];
+    const concurrent: string[] = [];
+    for (const [what, c, url] of pages) {
+      const r = await load(base + url, c.cookie, { connections: 20, duration: 6 });
+      concurrent.push(`| ${what} (\`${url}\`) | ${r.p50} ms | ${r.p95} ms | ${r.rps}/s | ${r.non2xx ? `${r.non2xx} non-2xx` : ''}${r.errors ? ` ${r.errors} errors` : ''} |`);
+      console.log(what, r);
+    }
+
+    // The lesson page at 50 connections for 10 s, and a bare handler in the same run.
+    const lesson = await load(base + lessonUrl, volunteer.cookie, { connections: 50, duration: 10 });
+    const bare = await startProcess(process.execPath, ['-e', "const s=require('http').createServer((q,r)=>r.end('ok')).listen(0,'127.0.0.1',()=>console.log('PORT '+s.address().port))"]);
+    const bareLoad = await load(`http://127.0.0.1:${bare.port}/`, '', { connections: 50, duration: 10 });
+    bare.child.kill();
+
+    // Quiz submissions: learners who have not started read the first module and open its quiz.
+    const LEARNERS = 300;
+    const learners: { c: Client; url: string; form: Record<string, string> }[] = [];
+    await pool(Array.from({ length: LEARNERS }, (_, i) => tnv(VOLUNTEERS - i * 7)), 10, async (username) => {
+      const c = new Client(base);
+      await c.signIn(username, SCALE_PASSWORD);
+      const token = await c.csrf('/courses');
+      for (const l of m1.lessons) await c.request('POST', `/courses/${dl.slug}/${m1.folder}/${l.slug}/read`, { _csrf: token });
+      const started = await c.request('POST', `/courses/${dl.slug}/${m1.folder}/quiz/start`, { _csrf: token });
+      if (started.status !== 303) return; // in a cooldown from an earlier run: skip
+      const page = await c.request('GET', started.location!);
+      const qids = [...new Set([...page.text.matchAll(/name="q_([\w-]+)"/g)].map((m) => m[1]!))];
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      learners.push({ c, url: `${started.location!}/submit`, form: { _csrf: csrf, ...Object.fromEntries(qids.map((q) => [`q_${q}`, 'a'])) } });
+    });
+    const dup = learners.pop()!;
+    const dupStatuses = await Promise.all(Array.from({ length: 50 }, () => dup.c.request('POST', dup.url, dup.form).then((r) => r.status)));
+    const attemptId = /\/quiz\/attempts\/(\w+)\/submit/.exec(dup.url)![1]!;
+    const dupResults = await QuizResult.countDocuments({ attempt: new mongoose.Types.ObjectId(attemptId) });
+    const quizLatencies: number[] = [];
+    let quizFailures = 0;
+    const quizRun = await timed(() =>
+      pool(learners, 50, async (l) => {
+        const t = performance.now();
+        const r = await l.c.request('POST', l.url, l.form);
+        if (r.status !== 303) quizFailures++;
+        quizLatencies.push(performance.now() - t);
+      }),
+    );
+    const quizRate = Math.round((learners.length / quizRun.ms) * 1000);
+
+    // Exports: a province's people, then the whole country (with the app's peak memory).
+    const provinceCsv = await timed(async () => {
+      const res = await fetch(`${base}/reports/people.csv?unit=${province.code}`, { headers: { cookie: provinceStaff.cookie } });
+      const text = await res.text();
+      return { status: res.status, rows: text.split('\n').length - 2, kb: Math.round(text.length / 1024) };
+    });
+    const before = rssOf(app.pid!);
+    let peak = before.rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(app.pid!).rss)), 100);
+    const countryCsv = await timed(async () => {
+      const res = await fetch(`${base}/reports/people.csv?unit=TW`, { headers: { cookie: admin.cookie } });
+      let bytes = 0;
+      let lines = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        bytes += chunk.length;
+        for (const b of chunk) if (b === 10) lines++;
+      }
+      return { status: res.status, rows: lines - 1, kb: Math.round(bytes / 1024) };
+    }).catch((err: Error) => ({ ms: NaN, value: { status: 0, rows: 0, kb: 0, error: err.message } }));
+    clearInterval(sampler);
+
+    row('sign-in, one at a time (40 volunteers)', `p50 ${pct(seq, 50)} ms, p95 ${pct(seq, 95)} ms`);
+    row('sign-in, 10 at once (40 volunteers)', `p50 ${pct(par, 50)} ms, p95 ${pct(par, 95)} ms`);
+    row(`quiz submissions, ${learners.length} learners, 50 at once`, `${quizRate}/s; p50 ${pct(quizLatencies, 50)} ms, p95 ${pct(quizLatencies, 95)} ms${quizFailures ? `, ${quizFailures} not 303` : ''}`);
+    row('50 identical submissions of one attempt', `${dupResults} result stored; answers ${[...new Set(dupStatuses)].join(', ')}`);
+    row('lesson page, 50 connections, 10 s', `${lesson.rps} requests/s, p50 ${lesson.p50} ms, p99 ${lesson.p99} ms${lesson.non2xx ? `, ${lesson.non2xx} non-2xx` : ''}`);
+    row('bare Node.js http handler, same load', `${bareLoad.rps} requests/s, p99 ${bareLoad.p99} ms`);
+    row('lesson page ÷ bare handler', `${((lesson.rps / bareLoad.rps) * 100).toFixed(2)} %`);
+    row(`per-person CSV, one province (${provinceCsv.value.rows.toLocaleString('en')} rows, ${provinceCsv.value.kb} KB)`, `${(provinceCsv.ms / 1000).toFixed(1)} s`);
+    row(`per-person export, whole country (${countryCsv.value.rows.toLocaleString('en')} rows, ${countryCsv.value.kb} KB)`, `${(countryCsv.ms / 1000).toFixed(1)} s; app memory ${before.rss} MB before, peak ${peak} MB`);
+    row('reports:reconcile', `${(rec.ms / 1000).toFixed(1)} s, ${rec.value.differences.length} differences`);
+    row('seed:scale (once, when the data was made)', `${(seed.seedMs / 1000).toFixed(1)} s; roll-up rebuild ${(seed.rollupMs / 1000).toFixed(1)} s`);
+    row("store's size on disk (PostgreSQL cluster)", `${diskMb} MB`);
+
+    const lines = [
+      '## The campaign\'s size on the default store',
+      '',
+      `Last run: ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; ` +
+        'embedded store FerretDB v1.24.2 on PostgreSQL (Debian\'s), app in its own process (`bench/serve.ts`, production settings), load over loopback from this process (autocannon). ' +
+        `Data: ${seed.people.toLocaleString('en')} people (${seed.volunteers.toLocaleString('en')} volunteers and their trainers), ${seed.units.toLocaleString('en')} units, ` +
+        `${seed.completions.toLocaleString('en')} completions, ${seed.fieldReports.toLocaleString('en')} weekly field reports. p95 is autocannon's p97.5 (it reports no p95).`,
+      '',
+      '| what | measured |',
+      '| --- | --- |',
+      ...rows,
+      '',
+      '### Each dashboard level alone (one user, 5 requests after one warm-up)',
+      '',
+      '| page | p50 | max |',
+      '| --- | --- | --- |',
+      ...alone,
+      '',
+      '### Signed-in pages at 20 concurrent users (6 s each)',
+      '',
+      '| page | p50 | p95 | throughput | |',
+      '| --- | --- | --- | --- | --- |',
+      ...concurrent,
+      '',
+    ];
+    writeSection('national', lines);
+  } finally {
+    app.kill('SIGTERM');
+    await mongoose.disconnect();
+    await store.stop();
+    if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
