@@ -10,7 +10,7 @@ import { loadCatalog } from '../src/courses';
 import { connectMongoose, useStorePostgres } from '../src/db';
 import { createLogger } from '../src/shared/logger';
 import { startMaintenance } from '../src/shared/maintenance';
-import { startRollupJob, startSnapshotJob } from '../src/reports';
+import { startExportWorker, startRollupJob, startSnapshotJob } from '../src/reports';
 
 async function main(): Promise<void> {
   const [uri, dbName, postgresUrl] = process.argv.slice(2);
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   startMaintenance(logger);
   startRollupJob(logger);
   startSnapshotJob(logger);
+  startExportWorker(`${process.env.BENCH_EXPORT_DIR ?? '/tmp/tss-bench-exports'}`, logger);
   const app = createApp({ config, logger, catalog: loadCatalog(), loginLimits: { perUserIp: { points: 1e6, durationSec: 60 }, perIp: { points: 1e6, durationSec: 60 } } });
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();

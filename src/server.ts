@@ -13,7 +13,8 @@ import { demoAccountsSummary, seedDemo } from './seed/demo';
 import { countUsers } from './accounts';
 import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';
-import { startRollupJob, startSnapshotJob } from './reports';
+import { startExportWorker, startRollupJob, startSnapshotJob } from './reports';
+import path from 'node:path';
 
 const SHUTDOWN_GRACE_MS = 8000;
 
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const stopMaintenance = startMaintenance(logger);
   const stopRollups = startRollupJob(logger);
   const stopSnapshots = startSnapshotJob(logger);
+  const stopExports = startExportWorker(path.join(config.dataDir, 'exports'), logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
     stopMaintenance();
     stopRollups();
     stopSnapshots();
+    stopExports();
     await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
     logger.info('stopped');
     logger.flush();

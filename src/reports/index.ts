@@ -4,3 +4,4 @@ export { openPdf, PEOPLE_COLUMNS, ROLLUP_COLUMNS, writeXlsx, writeXlsxSheets } f
 export { reportsRoutes } from './reports.routes';
 export { Snapshot, startSnapshotJob, takeWeeklySnapshot, trendOf, weekOf } from './snapshot';
 export { barChartSvg, trendSvg } from './trend-chart';
+export { startExportWorker, workOnExports, exportLimits } from './export-jobs';

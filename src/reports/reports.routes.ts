@@ -9,6 +9,7 @@ import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTabl
 import { writeCsv } from '../shared/csv';
 import { dayLabelVietnam } from '../shared/vn-time';
 import { notStarted, overdue } from './lists';
+import { exportsOf, exportLimits, peopleIn, readyExport, requestExport } from './export-jobs';
 import { percent } from './rollup.model';
 import { trendOf } from './snapshot';
 import { trendSvg } from './trend-chart';
@@ -17,6 +18,15 @@ const reportQuery = z.object({
   unit: z.string().max(32).optional(),
   sort: z.enum(['name', 'lowest']).optional(),
   remote: z.enum(['1', '']).optional(),
+});
+
+const exportsQuery = z.object({
+  unit: z.string().max(32).optional(),
+  format: z.enum(['csv', 'xlsx']).optional(),
+});
+const exportRequest = z.object({
+  unit: z.string().min(1).max(32),
+  format: z.enum(['csv', 'xlsx']),
 });
 
 export function reportsRoutes(): Router {
@@ -71,10 +81,15 @@ export function reportsRoutes(): Router {
     return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${day}.${ext}`;
   }
 
-  // GET /reports/people.csv and .xlsx — one row per person of the subtree (streamed)
+  // GET /reports/people.csv and .xlsx — one row per person of the subtree (streamed); a
+  // subtree too big for one request (the whole country) is offered as a background export
   router.get(['/reports/people.csv', '/reports/people.xlsx'], async (req: Request, res: Response) => {
     const unit = await selectedUnit(req);
     const xlsx = req.path.endsWith('.xlsx');
+    if ((await peopleIn(unit)) > exportLimits.inlineMaxPeople) {
+      res.redirect(303, `/reports/exports?unit=${encodeURIComponent(unit.code)}&format=${xlsx ? 'xlsx' : 'csv'}`);
+      return;
+    }
     await audited(req, unit, `people.${xlsx ? 'xlsx' : 'csv'}`);
     res.attachment(fileName(unit, 'nguoi-hoc', xlsx ? 'xlsx' : 'csv'));
     if (xlsx) await writeXlsx(res, 'people', PEOPLE_COLUMNS, peopleRows(unit));
@@ -106,6 +121,35 @@ export function reportsRoutes(): Router {
       const printed = rows.map((r) => r.map((cell, i) => (i === 2 ? t(`org.levels.${String(cell)}`) : cell)));
       await writeRollupPdf(res, t('reports.pdfTitle', { unit: unitName(unit, req.locale) }), t('reports.pdfSubtitle', { when }), header, printed.slice(1), printed[0]!, (n) => t('reports.pdfMore', { n }));
     }
+  });
+
+  // GET /reports/exports — my background exports with their progress; ?unit= offers one to prepare
+  router.get('/reports/exports', async (req, res) => {
+    const q = parseInput(exportsQuery, req.query);
+    let offer = null;
+    if (q.unit) {
+      const unit = await unitInScope(actorOf(req), q.unit);
+      offer = { unit, format: q.format ?? 'csv', people: await peopleIn(unit) };
+    }
+    const jobs = await exportsOf(actorOf(req));
+    const working = jobs.some((j) => j.state === 'queued' || j.state === 'running');
+    res.render('reports/exports', { title: res.locals.t('reports.exports.title'), jobs, offer, working });
+  });
+
+  // POST /reports/exports — prepare a unit's per-person file in the background
+  router.post('/reports/exports', async (req, res) => {
+    const body = parseInput(exportRequest, req.body);
+    const actor = actorOf(req);
+    const unit = await unitInScope(actor, body.unit);
+    await audited(req, unit, `people.${body.format} (background)`);
+    await requestExport(actor, unit, body.format, req.locale, fileName(unit, 'nguoi-hoc', body.format));
+    res.redirect(303, '/reports/exports');
+  });
+
+  // GET /reports/exports/:id/download — the prepared file (its owner only)
+  router.get('/reports/exports/:id/download', async (req, res) => {
+    const job = await readyExport(actorOf(req), req.params.id);
+    res.download(job.file, job.fileName, { headers: { 'Cache-Control': 'no-store' } });
   });
 
   return router;

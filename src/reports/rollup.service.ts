@@ -202,10 +202,17 @@ export async function figuresUnder(parent: string): Promise<Map<string, Figures>
 }
 
 export function startRollupJob(log: { warn: (o: object, m: string) => void }, everyMs = 20_000): () => void {
-  const timer = setInterval(() => {
-    refreshRollupsIfChanged().catch((err: unknown) => log.warn({ err }, 'roll-up refresh failed; will try again'));
-  }, everyMs);
+  // At national scale a rebuild takes longer than the interval: never start one while one runs.
+  let busy = false;
+  const tick = () => {
+    if (busy) return;
+    busy = true;
+    refreshRollupsIfChanged()
+      .catch((err: unknown) => log.warn({ err }, 'roll-up refresh failed; will try again'))
+      .finally(() => (busy = false));
+  };
+  const timer = setInterval(tick, everyMs);
   timer.unref();
-  void refreshRollupsIfChanged().catch(() => undefined);
+  tick();
   return () => clearInterval(timer);
 }
