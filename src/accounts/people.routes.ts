@@ -4,10 +4,10 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { findUnitById, unitInScope, unitName, unitsByIds } from '../org';
+import { childrenOf, findUnitById, unitInScope, unitName, unitsByIds } from '../org';
 import { ROLES } from '../shared/actor';
 import { actorOf, requireRole } from '../shared/auth';
-import { Invalid } from '../shared/errors';
+import { Invalid, NotFound } from '../shared/errors';
 import { pageNumber, parseInput } from '../shared/validate';
 import {
   createAccount,
@@ -53,8 +53,11 @@ export function peopleRoutes(): Router {
     const page = pageNumber(query.page);
     let unitFilter = null;
     if (query.unit) unitFilter = await unitInScope(actor, query.unit);
-    const { people, hasMore } = await findPeople(actor, { text: query.q?.trim() || undefined, unitId: unitFilter?._id, page });
+    const where = unitFilter ?? (await findUnitById(actor.unitId));
+    if (!where) throw new NotFound();
+    const { people, hasMore, tooMany } = await findPeople(actor, { text: query.q?.trim() || undefined, unit: where, page });
     const units = await unitsByIds(people.map((p) => p.unit));
+    const choices = tooMany ? await childrenOf(where._id) : [];
     res.render('accounts/people', {
       title: res.locals.t('people.title'),
       q: query.q ?? '',
@@ -63,6 +66,9 @@ export function peopleRoutes(): Router {
       units,
       page,
       hasMore,
+      tooMany,
+      where,
+      choices,
       canCreate: rolesCreatableBy(actor).length > 0,
     });
   });

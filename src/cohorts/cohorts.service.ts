@@ -6,7 +6,7 @@ import mongoose, { type Types } from 'mongoose';
 import { generateOneTimePassword, hashOneTimePassword, peopleMoved, searchTextOf, User, type UserDoc } from '../accounts';
 import { COURSE_SLUGS, CourseCompletion, LessonRead, type Catalog } from '../courses';
 import { unitInScope, type UnitDoc, Unit } from '../org';
-import { isObjectId, peopleScope, type Actor } from '../shared/actor';
+import { allOf, isObjectId, peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
 import { Cohort, CohortMember, RosterImport, type CohortDoc, type RosterImportDoc } from './cohort.model';
@@ -69,7 +69,7 @@ async function openCohort(actor: Actor, id: string): Promise<CohortDoc> {
 
 export async function addMember(actor: Actor, cohortId: string, username: string): Promise<void> {
   const cohort = await openCohort(actor, cohortId);
-  const user = await User.findOne({ $and: [{ username: username.trim().toLowerCase() }, peopleScope(actor)] }).lean<UserDoc>();
+  const user = await User.findOne(allOf({ username: username.trim().toLowerCase() }, peopleScope(actor))).lean<UserDoc>();
   if (!user) throw new Invalid({ username: 'cohorts.personUnknown' });
   try {
     await CohortMember.create({ cohort: cohort._id, user: user._id, addedAt: new Date() });

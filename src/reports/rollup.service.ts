@@ -176,11 +176,18 @@ export async function reconcile(now = new Date()): Promise<{ differences: Differ
  * Completion records written before they had a bucket get theirs, once (a marker says it is
  * done, so that later runs do not read every record to find none).
  */
+const BUCKETS_DONE = 'migration:completion-buckets';
+
 async function giveCompletionsTheirBucket(): Promise<void> {
-  if (await Rollup.exists({ key: 'migration:completion-buckets' })) return;
+  if (await Rollup.exists({ key: BUCKETS_DONE })) return;
   const missing = await CourseCompletion.find({ bucket: mongoose.trusted({ $exists: false }) }).select('user').lean();
   await updateEach(CourseCompletion, missing.map((c) => ({ filter: { _id: c._id }, update: { $set: { bucket: completionBucket(c.user) } } })));
-  await Rollup.create({ key: 'migration:completion-buckets', ...ZERO, builtAt: new Date(0) }).catch((err: { code?: number }) => {
+  await markCompletionsBucketed();
+}
+
+/** Says that every completion record has its bucket (the seed, which writes them so, says it at once). */
+export async function markCompletionsBucketed(): Promise<void> {
+  await Rollup.create({ key: BUCKETS_DONE, ...ZERO, builtAt: new Date(0) }).catch((err: { code?: number }) => {
     if (err.code !== 11000) throw err;
   });
 }

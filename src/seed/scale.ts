@@ -8,6 +8,7 @@ import mongoose, { type Types } from 'mongoose';
 import { hashPassword, searchTextOf, User } from '../accounts';
 import { completionBucket, CourseCompletion, LessonRead } from '../courses';
 import { loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
+import { markCompletionsBucketed } from '../reports';
 
 export interface ScaleOptions {
   volunteers: number;
@@ -123,5 +124,6 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
   await insertAll(User as never, people, 2000, (n) => progress(n, people.length, 'people'));
   await insertAll(CourseCompletion as never, completions, 4000, (n) => progress(n, completions.length, 'completions'));
   await insertAll(LessonRead as never, reads, 4000, (n) => progress(n, reads.length, 'lesson reads'));
+  await markCompletionsBucketed();
   return { units: unitDocs.length, people: people.length, completions: completions.length };
 }

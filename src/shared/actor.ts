@@ -33,6 +33,23 @@ export function peopleScope(actor: Actor): Record<string, unknown> {
   }
 }
 
+/**
+ * All of these filters at once, written so that the store can use its indexes: keys merged
+ * into one flat filter (the embedded store sends a top-level equality to its index, but
+ * nothing inside `$and`); only a key that two filters both name goes into `$and`.
+ */
+export function allOf(...filters: Record<string, unknown>[]): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  const rest: Record<string, unknown>[] = [];
+  for (const f of filters) {
+    for (const [k, v] of Object.entries(f)) {
+      if (k in flat) rest.push({ [k]: v });
+      else flat[k] = v;
+    }
+  }
+  return rest.length ? { ...flat, $and: rest } : flat;
+}
+
 /** Depth of a team in the tree: central → province → commune → team. */
 export const TEAM_DEPTH = 4;
 
