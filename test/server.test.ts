@@ -18,6 +18,26 @@ afterEach(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** PostgreSQL processes running on files under `dir` (the postmaster names its data directory). */
+function postgresOn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (/postgres$/.test(cmd[0] ?? '') && cmd.some((a) => a.startsWith(dir))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
 function parse(line: string): Record<string, unknown> {
   return JSON.parse(line) as Record<string, unknown>;
 }
@@ -44,7 +64,8 @@ describe('server process', () => {
       expect(code).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(10000);
       expect(isAlive(storePid)).toBe(false);
-      expect(fs.existsSync(path.join(dataDir, 'store'))).toBe(true);
+      expect(postgresOn(dataDir)).toEqual([]);
+      expect(fs.existsSync(path.join(dataDir, 'store', 'pg', 'PG_VERSION'))).toBe(true);
     },
   );
 
@@ -52,11 +73,30 @@ describe('server process', () => {
     const server = startServer({ PORT: '0', DATA_DIR: dataDir, STORE_CACHE_DIR: cacheDir, LOG_LEVEL: 'info' });
     const storePid = parse(await server.waitFor(/"msg":"embedded store ready"/)).pid as number;
     await server.waitFor(/is serving on/);
+    expect(postgresOn(dataDir).length).toBeGreaterThan(0);
     server.child.kill('SIGKILL');
     await server.exited;
-    const deadline = Date.now() + 5000;
-    while (isAlive(storePid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await until(() => !isAlive(storePid) && postgresOn(dataDir).length === 0, 20000);
     expect(isAlive(storePid)).toBe(false);
+    expect(postgresOn(dataDir)).toEqual([]);
+  });
+
+  it('when a crash left PostgreSQL\'s postmaster.pid naming another live process, the next start should still serve', async () => {
+    const first = startServer({ PORT: '0', DATA_DIR: dataDir, STORE_CACHE_DIR: cacheDir, LOG_LEVEL: 'info' });
+    const storePid = parse(await first.waitFor(/"msg":"embedded store ready"/)).pid as number;
+    await first.waitFor(/is serving on/);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await until(() => !isAlive(storePid) && postgresOn(dataDir).length === 0, 20000);
+    // the PID in the lock file now belongs to someone else (here: this test's own process)
+    const pidFile = path.join(dataDir, 'store', 'pg', 'postmaster.pid');
+    fs.writeFileSync(pidFile, `${process.pid}\n${path.join(dataDir, 'store', 'pg')}\n`);
+    const again = startServer({ PORT: '0', DATA_DIR: dataDir, STORE_CACHE_DIR: cacheDir, LOG_LEVEL: 'info' });
+    const serving = parse(await again.waitFor(/is serving on/));
+    await request(`http://localhost:${serving.port as number}`).get('/readyz').expect(200);
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+    expect(postgresOn(dataDir)).toEqual([]);
   });
 
   it('when a variable is invalid, should exit 1 naming it', async () => {

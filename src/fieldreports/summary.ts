@@ -5,8 +5,8 @@
  * subtree's units once and the week's reports once; sums are made here, not in $group
  * (see docs/STORE-NOTES.md).
  */
-import mongoose, { type Types } from 'mongoose';
-import { Unit, type UnitDoc } from '../org';
+import type { Types } from 'mongoose';
+import { Unit, unitsByIds, type UnitDoc } from '../org';
 import { DIFFICULTY_CATEGORIES, FieldReport, totalOf, withTakeUps, WORK_KINDS, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
 import { weeksEndingWith, type ReportWeek } from './weeks';
 
@@ -52,7 +52,7 @@ type UnitRow = Pick<UnitDoc, '_id' | 'code' | 'nameVi' | 'nameEn' | 'level' | 'l
 export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<WeekSummary> {
   const [subtree, ancestors, reports] = await Promise.all([
     Unit.find({ lineage: unit._id }).select('code nameVi nameEn level lineage parent remote').lean<UnitRow[]>(),
-    Unit.find({ _id: mongoose.trusted({ $in: unit.lineage }) }).select('code nameVi nameEn level lineage parent remote').lean<UnitRow[]>(),
+    unitsByIds(unit.lineage).then((m) => [...m.values()] as UnitRow[]),
     FieldReport.find({ lineage: unit._id, week: week.label }).lean<FieldReportDoc[]>().then(withTakeUps),
   ]);
   const byId = new Map<string, UnitDoc>([...ancestors, ...subtree].map((u) => [String(u._id), u as UnitDoc]));
@@ -109,7 +109,8 @@ export async function weeklyTrend(unit: UnitDoc, last: ReportWeek, count = 8): P
   const weeks = weeksEndingWith(last, count).map((w) => w.label);
   const [teams, reports] = await Promise.all([
     Unit.countDocuments({ lineage: unit._id, level: 'team' }),
-    FieldReport.find({ lineage: unit._id, week: mongoose.trusted({ $in: weeks }) }).select('week counts').lean<Pick<FieldReportDoc, 'week' | 'counts'>[]>(),
+    // one equality query per week (an `$in` would make the embedded store read every report)
+    Promise.all(weeks.map((week) => FieldReport.find({ lineage: unit._id, week }).select('week counts').lean<Pick<FieldReportDoc, 'week' | 'counts'>[]>())).then((w) => w.flat()),
   ]);
   const points = new Map(weeks.map((w) => [w, { week: w, teams, reported: 0, helped: 0 }]));
   for (const r of reports) {
