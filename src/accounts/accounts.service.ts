@@ -2,13 +2,13 @@
  * Accounts: creating people, signing in, passwords, disabling, moving. Every function
  * takes the acting person and keeps to their scope; outside it a person does not exist.
  */
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { recordAudit } from '../audit';
 import { findUnitByCode, onLineageChanged, unitInScope, type UnitDoc } from '../org';
 import { allOf, isObjectId, peopleScope, type Actor, type Role } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
-import { escapeRegex, foldForSearch, normalizeName } from '../shared/text';
+import { foldForSearch, normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
 import { searchTextOf, User, type UserDoc } from './user.model';
 
