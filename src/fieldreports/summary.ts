@@ -8,7 +8,7 @@
 import type { Types } from 'mongoose';
 import { Unit, unitsByIds, type UnitDoc } from '../org';
 import { DIFFICULTY_CATEGORIES, FieldReport, totalOf, withTakeUps, WORK_KINDS, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
-import { weeksEndingWith, type ReportWeek } from './weeks';
+import { isOpen, weeksEndingWith, type ReportWeek } from './weeks';
 
 export interface Figures {
   teams: number;
@@ -104,20 +104,51 @@ export interface TrendPoint {
   helped: number;
 }
 
-/** Reports filed and people helped in each of the `count` weeks ending with `last`. */
-export async function weeklyTrend(unit: UnitDoc, last: ReportWeek, count = 8): Promise<TrendPoint[]> {
-  const weeks = weeksEndingWith(last, count).map((w) => w.label);
-  const [teams, reports] = await Promise.all([
-    Unit.countDocuments({ lineage: unit._id, level: 'team' }),
-    // one equality query per week (an `$in` would make the embedded store read every report)
-    Promise.all(weeks.map((week) => FieldReport.find({ lineage: unit._id, week }).select('week counts').lean<Pick<FieldReportDoc, 'week' | 'counts'>[]>())).then((w) => w.flat()),
-  ]);
-  const points = new Map(weeks.map((w) => [w, { week: w, teams, reported: 0, helped: 0 }]));
-  for (const r of reports) {
-    const p = points.get(r.week);
-    if (!p) continue;
-    p.reported += 1;
-    p.helped += totalOf(r.counts ?? {});
+/**
+ * A closed week's figures never change (its reports are read-only), so each process keeps
+ * them once computed: the trend then reads only the weeks still open. Units moved by an org
+ * import take their reports along; a process started afterwards sees that at once, a running
+ * one when it restarts (the trend is a briefing aid, the week's summary reads its reports).
+ */
+const closedWeeks = new Map<string, Promise<{ reported: number; helped: number }>>();
+const CLOSED_WEEKS_KEPT = 20_000;
+
+function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<{ reported: number; helped: number }> {
+  const compute = async () => {
+    const reports = await FieldReport.find({ lineage: unit._id, week: week.label }).select('counts').lean<Pick<FieldReportDoc, 'counts'>[]>();
+    return { reported: reports.length, helped: reports.reduce((n, r) => n + totalOf(r.counts ?? {}), 0) };
+  };
+  if (isOpen(week, now) || week.closesAt > now) return compute();
+  const key = `${unit._id}|${week.label}`;
+  let cached = closedWeeks.get(key);
+  if (!cached) {
+    if (closedWeeks.size >= CLOSED_WEEKS_KEPT) closedWeeks.clear();
+    cached = compute();
+    closedWeeks.set(key, cached);
+    cached.catch(() => closedWeeks.delete(key)); // a failure is not kept
   }
-  return [...points.values()];
+  return cached;
+}
+
+/** How many teams a unit has, kept a minute per process (the centre's count reads every unit). */
+const teamCounts = new Map<string, { at: number; n: Promise<number> }>();
+function teamsUnder(unit: UnitDoc, now: Date): Promise<number> {
+  const key = String(unit._id);
+  const seen = teamCounts.get(key);
+  if (seen && now.getTime() - seen.at < 60_000) return seen.n;
+  if (teamCounts.size > 10_000) teamCounts.clear();
+  const n = Unit.countDocuments({ lineage: unit._id, level: 'team' }).exec();
+  teamCounts.set(key, { at: now.getTime(), n });
+  n.catch(() => teamCounts.delete(key));
+  return n;
+}
+
+/** Reports filed and people helped in each of the `count` weeks ending with `last`. */
+export async function weeklyTrend(unit: UnitDoc, last: ReportWeek, count = 8, now = new Date()): Promise<TrendPoint[]> {
+  const weeks = weeksEndingWith(last, count);
+  const [teams, figures] = await Promise.all([
+    teamsUnder(unit, now),
+    Promise.all(weeks.map((w) => weekFigures(unit, w, now))),
+  ]);
+  return weeks.map((w, i) => ({ week: w.label, teams, reported: figures[i]!.reported, helped: figures[i]!.helped }));
 }

@@ -112,6 +112,9 @@ export async function rebuildRollups(now = new Date()): Promise<Map<string, Figu
 
 /** Rebuilds only when people or completions changed since the last build. */
 export async function refreshRollupsIfChanged(now = new Date()): Promise<boolean> {
+  // A process that just started compares with the newest stored generation, not with nothing:
+  // at national scale a rebuild takes minutes, and each start of an app process must not cause one.
+  lastBuilt ??= (await generations())[0] ?? null;
   const changed = await changedAt('people');
   if (lastBuilt && (!changed || changed <= lastBuilt)) return false;
   await rebuildRollups(now);
