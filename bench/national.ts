@@ -123,10 +123,29 @@ function startProcess(cmd: string, args: string[], env: Record<string, string> =
   });
 }
 
-function rssOf(pid: number): { rss: number; hwm: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
+/** Resident memory of the app: the node process tsx started under `pid` (the largest in its tree). */
+function rssOf(pid: number): { rss: number } {
+  const tree = (p: number): number[] => {
+    let kids: number[] = [];
+    try {
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        kids = kids.concat(fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+      }
+    } catch {
+      // gone
+    }
+    return [p, ...kids.flatMap(tree)];
+  };
+  let rss = 0;
+  for (const p of tree(pid)) {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      rss = Math.max(rss, Math.round(kb / 1024));
+    } catch {
+      // gone
+    }
+  }
+  return { rss };
 }
 
 function duMb(dir: string): number {
@@ -324,9 +343,15 @@ async function main(): Promise<void> {
       const started = await c.request('POST', `/courses/${dl.slug}/${m1.folder}/quiz/start`, { _csrf: token });
       if (started.status !== 303) return; // in a cooldown from an earlier run: skip
       const page = await c.request('GET', started.location!);
-      const qids = [...new Set([...page.text.matchAll(/name="q_([\w-]+)"/g)].map((m) => m[1]!))];
+      // the first option of each question, as the page offers it (right or wrong: each submission is graded)
+      const answers = new Map<string, string>();
+      for (const input of page.text.matchAll(/<input[^>]*>/g)) {
+        const name = /name="(q_[\w-]+)"/.exec(input[0])?.[1];
+        const value = /value="([^"]*)"/.exec(input[0])?.[1];
+        if (name && value !== undefined && !answers.has(name)) answers.set(name, value);
+      }
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-      learners.push({ c, url: `${started.location!}/submit`, form: { _csrf: csrf, ...Object.fromEntries(qids.map((q) => [`q_${q}`, 'a'])) } });
+      learners.push({ c, url: `${started.location!}/submit`, form: { _csrf: csrf, ...Object.fromEntries(answers) } });
     });
     const dup = learners.pop()!;
     const dupStatuses = await Promise.all(Array.from({ length: 50 }, () => dup.c.request('POST', dup.url, dup.form).then((r) => r.status)));

@@ -8,6 +8,7 @@ import { findUnitByCode, onLineageChanged, unitInScope, type UnitDoc } from '../
 import { allOf, isObjectId, peopleScope, type Actor, type Role } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
+import { mapLimit } from '../db/bulk';
 import { foldForSearch, normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
 import { searchTextOf, User, type UserDoc } from './user.model';
@@ -259,4 +260,11 @@ export async function promoteToTrainer(actor: Actor, id: string): Promise<UserDo
   await User.updateOne({ _id: user._id, role: 'volunteer' }, { $set: { role: 'trainer' } });
   await recordAudit({ action: 'user.promoted', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return { ...user, role: 'trainer' };
+}
+
+/** People by username (one lookup by `username` each, a few at a time): for a file's usernames. */
+export async function usersByUsernames(usernames: string[]): Promise<UserDoc[]> {
+  const distinct = [...new Set(usernames.filter(Boolean))];
+  const users = await mapLimit(distinct, (username) => User.findOne({ username }).lean<UserDoc>().exec());
+  return users.filter((u): u is UserDoc => u !== null);
 }

@@ -18,6 +18,7 @@ export {
   setLocale,
   toActor,
   USERNAME_RE,
+  usersByUsernames,
   type NewAccount,
 } from './accounts.service';
 export { generateOneTimePassword, hashOneTimePassword, hashPassword, passwordProblem, PASSWORD_MIN, PASSWORD_MAX } from './password';

@@ -4,6 +4,7 @@
  */
 import { PassThrough, type Writable } from 'node:stream';
 import archiver from 'archiver';
+import { mapLimit } from '../db/bulk';
 import mongoose, { type Types } from 'mongoose';
 import { onPeopleMoved, personInScope, User, type UserDoc } from '../accounts';
 import { recordAudit } from '../audit';
@@ -44,8 +45,9 @@ export async function issueForCompletion(completion: CompletionDoc): Promise<Cer
 }
 
 // The copy of the holder's lineage (for scoped lists) follows the holder.
+// One update per person, by `user` (an `$in` would make the store read every certificate).
 onPeopleMoved(async (userIds, lineage) => {
-  await Certificate.updateMany({ user: mongoose.trusted({ $in: userIds }) }, { $set: { lineage } });
+  await mapLimit(userIds, (user) => Certificate.updateMany({ user }, { $set: { lineage } }).exec(), 4);
 });
 
 onCourseCompleted(async (completion) => {

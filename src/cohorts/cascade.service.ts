@@ -32,12 +32,12 @@ async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
     return me;
   }
   if (!isObjectId(userId)) throw new NotFound();
-  const filter =
-    actor.role === 'staff' || actor.role === 'admin'
-      ? { $or: [{ _id: userId, lineage: actor.unitId }, { _id: userId, cascadePath: actor.id }] }
-      : { _id: userId, cascadePath: actor.id };
-  const user = await User.findOne(filter).lean<UserDoc>();
-  if (!user) throw new NotFound();
+  // by `_id` alone (an index serves it; an `$or` would make the store read everyone), then the scope
+  const user = await User.findById(userId).lean<UserDoc>();
+  const has = (ids: unknown[] | undefined, id: unknown) => (ids ?? []).some((x) => String(x) === String(id));
+  const inCascade = user && has(user.cascadePath, actor.id);
+  const inUnit = user && (actor.role === 'staff' || actor.role === 'admin') && has(user.lineage, actor.unitId);
+  if (!user || !(inCascade || inUnit)) throw new NotFound();
   return user;
 }
 

@@ -3,9 +3,9 @@
  * import (preview, then confirm) and their progress. Every function keeps to the scope.
  */
 import mongoose, { type Types } from 'mongoose';
-import { generateOneTimePassword, hashOneTimePassword, peopleMoved, searchTextOf, User, type UserDoc } from '../accounts';
-import { COURSE_SLUGS, CourseCompletion, LessonRead, type Catalog } from '../courses';
-import { unitInScope, type UnitDoc, Unit } from '../org';
+import { generateOneTimePassword, hashOneTimePassword, peopleMoved, searchTextOf, User, usersByUsernames, type UserDoc } from '../accounts';
+import { COURSE_SLUGS, LessonRead, type Catalog } from '../courses';
+import { unitInScope, unitsByCodes, type UnitDoc } from '../org';
 import { allOf, isObjectId, peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
@@ -13,7 +13,7 @@ import { Cohort, CohortMember, RosterImport, type CohortDoc, type RosterImportDo
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
 import { seal, unseal } from './seal';
-import { updateEach } from '../db/bulk';
+import { mapLimit, updateEach } from '../db/bulk';
 
 const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
 
@@ -99,15 +99,16 @@ export interface MemberProgress {
 export async function cohortProgress(catalog: Catalog, cohort: CohortDoc, now = new Date()): Promise<MemberProgress[]> {
   const ids = (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).map((m) => m.user);
   if (ids.length === 0) return [];
-  const inIds = mongoose.trusted({ $in: ids });
-  const [users, reads, completions] = await Promise.all([
-    User.find({ _id: inIds }).lean<UserDoc[]>(),
-    LessonRead.find({ user: inIds }).select('user course').lean(),
-    CourseCompletion.find({ user: inIds }).select('user course').lean(),
-  ]);
+  // each member and their lesson reads by `_id` / `user`, a few at a time (an `$in` would read everyone)
+  const found = await mapLimit(ids, async (id) => {
+    const [user, userReads] = await Promise.all([User.findById(id).lean<UserDoc>(), LessonRead.find({ user: id }).select('user course').lean()]);
+    return { user, userReads };
+  });
+  const users = found.map((f) => f.user).filter((u): u is UserDoc => u !== null);
+  const reads = found.flatMap((f) => f.userReads);
   const readCount = new Map<string, number>();
   for (const r of reads) readCount.set(`${r.user}|${r.course}`, (readCount.get(`${r.user}|${r.course}`) ?? 0) + 1);
-  const done = new Set(completions.map((c) => `${c.user}|${c.course}`));
+  const done = new Set(users.flatMap((u) => (u.completed ?? []).map((c) => `${u._id}|${c}`)));
   const overdue = Boolean(cohort.dueDate && cohort.dueDate < now);
   const rows = users.map((user) => {
     const courses = cohort.courses.map((slug) => {
@@ -162,8 +163,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
   if (!claimed) throw new Conflict('cohorts.importDone');
   const rows = (claimed.rows ?? []) as unknown as PlannedRow[];
 
-  const units = await Unit.find({ code: mongoose.trusted({ $in: [...new Set(rows.map((r) => r.unitCode))] }) }).lean<UnitDoc[]>();
-  const unitBy = new Map(units.map((u) => [u.code, u]));
+  const unitBy = await unitsByCodes(rows.map((r) => r.unitCode));
 
   // 1. New accounts, with one-time passwords (hashed; the clear text is only sealed below).
   const passwords: ApplyResult['passwords'] = [];
@@ -193,14 +193,14 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
       // Someone else created one of these usernames meanwhile: that row is not ours.
       const inserted = (err as { insertedDocs?: unknown[] }).insertedDocs;
       if ((err as { code?: number }).code !== 11000 && !Array.isArray(inserted)) throw err;
-      const mine = new Set((await User.find({ username: mongoose.trusted({ $in: newDocs.map((d) => d.username) }), mustChangePassword: true }).select('username').lean()).map((u) => u.username));
+      const mine = new Set((await usersByUsernames(newDocs.map((d) => d.username))).filter((u) => u.mustChangePassword).map((u) => u.username));
       created = mine.size;
     }
   }
 
   // 2. Everyone of the file, with their trainers, in one read; then who retrained whom.
   const names = [...new Set(rows.flatMap((r) => [r.username, r.trainerUsername]))];
-  const people = await User.find({ username: mongoose.trusted({ $in: names }) }).lean<UserDoc[]>();
+  const people = await usersByUsernames(names);
   const byName = new Map(people.map((u) => [u.username, u]));
   const pathOf = new Map<string, Types.ObjectId[]>();
   const rowBy = new Map(rows.map((r) => [r.username, r]));
@@ -285,12 +285,10 @@ export async function takePasswords(actor: Actor, cohortId: string, importId: st
   return unseal<ApplyResult['passwords']>(secret, taken.sealedPasswords);
 }
 
+/** Members per cohort: one count by `cohort` each (an `$in` would read every membership). */
 export async function countMembers(cohortIds: Types.ObjectId[]): Promise<Map<string, number>> {
-  const rows = await CohortMember.aggregate<{ _id: Types.ObjectId; n: number }>([
-    { $match: { cohort: { $in: cohortIds } } },
-    { $group: { _id: '$cohort', n: { $sum: 1 } } },
-  ]);
-  return new Map(rows.map((r) => [String(r._id), r.n]));
+  const counts = await mapLimit(cohortIds, (id) => CohortMember.countDocuments({ cohort: id }).exec());
+  return new Map(cohortIds.map((id, i) => [String(id), counts[i]!]));
 }
 
 /** The people of a cohort (ids), for whole-cohort actions such as the certificates ZIP. */

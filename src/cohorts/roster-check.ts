@@ -2,9 +2,9 @@
  * Checks roster rows against the database and the importer's scope, in a few batched
  * queries (never one per row), and decides what each valid row will do.
  */
-import mongoose, { type Types } from 'mongoose';
-import { User, USERNAME_RE, type UserDoc } from '../accounts';
-import { Unit, type UnitDoc } from '../org';
+import type { Types } from 'mongoose';
+import { USERNAME_RE, usersByUsernames, type UserDoc } from '../accounts';
+import { unitsByCodes } from '../org';
 import type { Actor } from '../shared/actor';
 import { CohortMember } from './cohort.model';
 import type { RosterRow } from './roster-file';
@@ -61,15 +61,14 @@ export async function checkRoster(
 ): Promise<{ planned: PlannedRow[]; invalid: InvalidRow[] }> {
   const usernames = [...new Set(rows.flatMap((r) => [r.username, r.trainerUsername]).filter(Boolean))];
   const codes = [...new Set(rows.map((r) => r.unitCode).filter(Boolean))];
-  const [users, units] = await Promise.all([
-    User.find({ username: mongoose.trusted({ $in: usernames }) }).lean<UserDoc[]>(),
-    Unit.find({ code: mongoose.trusted({ $in: codes }) }).lean<UnitDoc[]>(),
+  // each by its indexed key (an `$in` would make the store read every person)
+  const [users, unitBy, members] = await Promise.all([
+    usersByUsernames(usernames),
+    unitsByCodes(codes),
+    CohortMember.find({ cohort: cohortId }).select('user').lean(),
   ]);
   const userBy = new Map(users.map((u) => [u.username, u]));
-  const unitBy = new Map(units.map((u) => [u.code, u]));
-  const memberIds = new Set(
-    (await CohortMember.find({ cohort: cohortId, user: mongoose.trusted({ $in: users.map((u) => u._id) }) }).select('user').lean()).map((m) => String(m.user)),
-  );
+  const memberIds = new Set(members.map((m) => String(m.user)));
   const fileTrainers = new Set(rows.filter((r) => ROLE_WORDS[r.role] === 'trainer').map((r) => r.username));
 
   const planned: PlannedRow[] = [];

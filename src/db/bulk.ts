@@ -46,3 +46,21 @@ export async function updateEach(model: Updatable, ops: UpdateOp[], opts: { conc
   if (firstError) throw firstError;
   return { matched, modified };
 }
+
+/**
+ * `fn` over every item, a few at a time, results in order: for reading many documents by an
+ * indexed key one by one where an `$in` would make the embedded store read a whole collection.
+ */
+export async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, concurrency = 8): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}

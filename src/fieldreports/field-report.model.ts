@@ -66,6 +66,7 @@ const takeUpSchema = new Schema(
   { timestamps: true, strict: true },
 );
 takeUpSchema.index({ report: 1 });
+takeUpSchema.index({ lineage: 1 });
 export const DifficultyTakeUp = mongoose.model('DifficultyTakeUp', takeUpSchema);
 
 export type Counts = Record<WorkKind, number>;
@@ -78,10 +79,18 @@ export type DifficultyDoc = InferSchemaType<typeof difficultySchema> & {
 };
 export type FieldReportDoc = Omit<InferSchemaType<typeof fieldReportSchema>, 'difficulties'> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date; difficulties: DifficultyDoc[] };
 
-/** Puts each difficulty's take-up (if any) on the reports, in one query. */
-export async function withTakeUps<R extends FieldReportDoc>(reports: R[]): Promise<R[]> {
-  if (reports.length === 0) return reports;
-  const takeUps = await DifficultyTakeUp.find({ report: mongoose.trusted({ $in: reports.map((r) => r._id) }) }).lean();
+/**
+ * Puts each difficulty's take-up (if any) on the reports. Only reports with difficulties can
+ * have one: a few are looked up one by one (by `report`); a unit's many (a week's summary) in
+ * one query by the unit (`within`), each an equality the store serves from an index.
+ */
+export async function withTakeUps<R extends FieldReportDoc>(reports: R[], within?: Types.ObjectId): Promise<R[]> {
+  const withDifficulties = reports.filter((r) => r.difficulties.length > 0);
+  if (withDifficulties.length === 0) return reports;
+  const takeUps =
+    within && withDifficulties.length > 12
+      ? await DifficultyTakeUp.find({ lineage: within }).lean()
+      : (await Promise.all(withDifficulties.map((r) => DifficultyTakeUp.find({ report: r._id }).lean()))).flat();
   const byDifficulty = new Map(takeUps.map((t) => [String(t.difficulty), t]));
   for (const r of reports) {
     for (const d of r.difficulties) {

@@ -53,7 +53,7 @@ export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<Week
   const [subtree, ancestors, reports] = await Promise.all([
     Unit.find({ lineage: unit._id }).select('code nameVi nameEn level lineage parent remote').lean<UnitRow[]>(),
     unitsByIds(unit.lineage).then((m) => [...m.values()] as UnitRow[]),
-    FieldReport.find({ lineage: unit._id, week: week.label }).lean<FieldReportDoc[]>().then(withTakeUps),
+    FieldReport.find({ lineage: unit._id, week: week.label }).lean<FieldReportDoc[]>().then((r) => withTakeUps(r, unit._id)),
   ]);
   const byId = new Map<string, UnitDoc>([...ancestors, ...subtree].map((u) => [String(u._id), u as UnitDoc]));
   const depth = unit.lineage.length;

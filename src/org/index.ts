@@ -11,6 +11,7 @@ export {
   unitInScope,
   unitName,
   unitsByIds,
+  unitsByCodes,
   allUnitIds,
   subtreeOf,
 } from './org.service';

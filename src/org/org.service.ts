@@ -10,6 +10,7 @@ import { NotFound } from '../shared/errors';
 import { projectRoot } from '../shared/paths';
 import { importOrgCsv, type ImportReport } from './org-import';
 import { Unit, type UnitDoc } from './unit.model';
+import { mapLimit } from '../db/bulk';
 
 export const DEFAULT_TREE_FILE = path.join(projectRoot, 'src', 'org', 'provinces.csv');
 
@@ -57,6 +58,13 @@ export async function unitsByIds(ids: Types.ObjectId[]): Promise<Map<string, Uni
   const distinct = [...new Set(ids.filter(Boolean).map(String))];
   const units = await Promise.all(distinct.map((id) => Unit.findById(id).lean<UnitDoc>()));
   return new Map(units.filter((u): u is UnitDoc => u !== null).map((u) => [String(u._id), u]));
+}
+
+/** Units by code (one lookup by `code` each, a few at a time): for a file's codes. */
+export async function unitsByCodes(codes: string[]): Promise<Map<string, UnitDoc>> {
+  const distinct = [...new Set(codes.filter(Boolean))];
+  const units = await mapLimit(distinct, (code) => Unit.findOne({ code }).lean<UnitDoc>().exec());
+  return new Map(units.filter((u): u is UnitDoc => u !== null).map((u) => [u.code, u]));
 }
 
 /** The id of every unit, for background work that goes a unit at a time. */
