@@ -335,7 +335,9 @@ async function main(): Promise<void> {
     // Quiz submissions: learners who have not started read the first module and open its quiz.
     const LEARNERS = 300;
     const learners: { c: Client; url: string; form: Record<string, string> }[] = [];
-    await pool(Array.from({ length: LEARNERS }, (_, i) => tnv(VOLUNTEERS - i * 7)), 10, async (username) => {
+    // other volunteers on each run (an earlier run's learners are in their cooldown)
+    const offset = Math.floor(Date.now() / 1000) % 50_000;
+    await pool(Array.from({ length: LEARNERS }, (_, i) => tnv(VOLUNTEERS - offset - i * 7)), 10, async (username) => {
       const c = new Client(base);
       await c.signIn(username, SCALE_PASSWORD);
       const token = await c.csrf('/courses');
@@ -383,12 +385,14 @@ async function main(): Promise<void> {
       const offered = await admin.request('GET', '/reports/people.csv?unit=TW');
       if (offered.status !== 303) throw new Error(`country export answered ${offered.status}`);
       const _csrf = await admin.csrf(offered.location!);
+      const linkRe = /href="(\/reports\/exports\/[a-f0-9]{24}\/download)"/g;
+      const earlier = new Set([...(await admin.request('GET', '/reports/exports')).text.matchAll(linkRe)].map((m) => m[1]));
       const asked = await admin.request('POST', '/reports/exports', { _csrf, unit: 'TW', format: 'csv' });
       if (asked.status !== 303) throw new Error(`asking for the country export answered ${asked.status}`);
       const deadline = Date.now() + 15 * 60_000;
       for (;;) {
         const page = await admin.request('GET', '/reports/exports');
-        const link = /href="(\/reports\/exports\/[a-f0-9]{24}\/download)"/.exec(page.text);
+        const link = [...page.text.matchAll(linkRe)].find((m) => !earlier.has(m[1]));
         if (link) {
           const res = await fetch(base + link[1], { headers: { cookie: admin.cookie } });
           let bytes = 0;
