@@ -18,6 +18,7 @@ import { connectMongoose, EmbeddedStore, ensureStoreBinary, syncIndexes, useStor
 import { QuizResult } from '../src/quizzes';
 import { createTree, createUser, TEST_PASSWORD } from '../test/helpers/factories';
 import { writeFixtureContent } from '../test/helpers/content';
+import { Client } from './client';
 import { writeSection } from './results-file';
 
 const DUPLICATES = 50;
@@ -25,24 +26,6 @@ const DUPLICATE_ROUNDS = 5;
 const LEARNERS = 100;
 const CONCURRENCY = 20;
 
-class Client {
-  private cookie = '';
-  constructor(private readonly base: string) {}
-  async request(method: string, url: string, form?: Record<string, string>): Promise<{ status: number; location: string | null; text: string }> {
-    const res = await fetch(this.base + url, {
-      method,
-      redirect: 'manual',
-      headers: { cookie: this.cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('tss.sid='));
-    if (set) this.cookie = set.split(';')[0]!;
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-  }
-  async csrf(url: string): Promise<string> {
-    return /name="_csrf" value="([^"]+)"/.exec((await this.request('GET', url)).text)![1]!;
-  }
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

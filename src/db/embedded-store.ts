@@ -144,6 +144,8 @@ export class EmbeddedStore {
       if (/\bLOG:\s/.test(line) && !/\b(FATAL|PANIC|ERROR|WARNING)\b/.test(line)) return; // PostgreSQL's routine log lines
       // a refused duplicate is how the app makes writes happen once (STORE.md): not news
       if (/duplicate key value violates unique constraint|SQLSTATE 23505/.test(line)) return;
+      // the supervisor's own tries to connect while PostgreSQL starts
+      if (/the database system is starting up/.test(line)) return;
       // PostgreSQL closing FerretDB's connections as the store stops
       if (this.stopping && /terminating connection due to administrator command/.test(line)) return;
       this.log.warn({ store: line }, 'embedded store says');
