@@ -129,7 +129,8 @@ export function reportsRoutes(): Router {
     let offer = null;
     if (q.unit) {
       const unit = await unitInScope(actorOf(req), q.unit);
-      offer = { unit, format: q.format ?? 'csv', people: await peopleIn(unit) };
+      const people = await peopleIn(unit);
+      offer = { unit, format: q.format ?? 'csv', people, tooBig: people > exportLimits.inlineMaxPeople };
     }
     const jobs = await exportsOf(actorOf(req));
     const working = jobs.some((j) => j.state === 'queued' || j.state === 'running');

@@ -38,6 +38,11 @@ describe('background exports', () => {
     const inline = await admin.get('/reports/people.csv?unit=01').expect(200); // 2 people: streamed at once
     expect(inline.text.split('\n').filter(Boolean)).toHaveLength(3);
 
+    // a small unit's offer is a plain download, not a background job
+    const small = await admin.get('/reports/exports?unit=01').expect(200);
+    expect(small.text).toContain('href="/reports/people.csv?unit=01"');
+    expect(small.text).not.toContain('action="/reports/exports"');
+
     const offered = await admin.get('/reports/people.csv?unit=TW').expect(303);
     expect(offered.headers.location).toBe('/reports/exports?unit=TW&format=csv');
     const page = await admin.get(offered.headers.location!).expect(200);
