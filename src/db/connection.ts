@@ -79,5 +79,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     'MongoNotConnectedError',
     'MongoTopologyClosedError',
     'MongoPoolClearedError',
-  ].includes(name) || /before initial connection|Client must be connected/i.test((err as Error).message ?? '');
+  ].includes(name) ||
+    /before initial connection|Client must be connected/i.test((err as Error).message ?? '') ||
+    // the embedded store cancelled a query that ran past its statement timeout: busy, not broken
+    /canceling statement due to statement timeout/.test((err as Error).message ?? '');
 }
