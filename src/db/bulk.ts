@@ -26,25 +26,18 @@ interface Updatable {
 }
 
 export async function updateEach(model: Updatable, ops: UpdateOp[], opts: { concurrency?: number } = {}): Promise<{ matched: number; modified: number }> {
-  let next = 0;
-  let matched = 0;
-  let modified = 0;
   let firstError: unknown;
-  const worker = async () => {
-    while (next < ops.length) {
-      const op = ops[next++]!;
-      try {
-        const res = await model.updateOne(op.filter as never, op.update as never);
-        matched += res.matchedCount;
-        modified += res.modifiedCount;
-      } catch (err) {
+  const results = await mapLimit(
+    ops,
+    (op) =>
+      Promise.resolve(model.updateOne(op.filter as never, op.update as never)).catch((err: unknown) => {
         firstError ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? UPDATE_CONCURRENCY, ops.length) }, worker));
+        return { matchedCount: 0, modifiedCount: 0 };
+      }),
+    opts.concurrency ?? UPDATE_CONCURRENCY,
+  );
   if (firstError) throw firstError;
-  return { matched, modified };
+  return { matched: results.reduce((n, r) => n + r.matchedCount, 0), modified: results.reduce((n, r) => n + r.modifiedCount, 0) };
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { Types } from 'mongoose';
 import { Unit, unitsByIds, type UnitDoc } from '../org';
 import { DIFFICULTY_CATEGORIES, FieldReport, totalOf, withTakeUps, WORK_KINDS, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
-import { isOpen, weeksEndingWith, type ReportWeek } from './weeks';
+import { weeksEndingWith, type ReportWeek } from './weeks';
 
 export interface Figures {
   teams: number;
@@ -118,7 +118,7 @@ function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<{ repo
     const reports = await FieldReport.find({ lineage: unit._id, week: week.label }).select('counts').lean<Pick<FieldReportDoc, 'counts'>[]>();
     return { reported: reports.length, helped: reports.reduce((n, r) => n + totalOf(r.counts ?? {}), 0) };
   };
-  if (isOpen(week, now) || week.closesAt > now) return compute();
+  if (week.closesAt > now) return compute(); // still open, or to come: read it
   const key = `${unit._id}|${week.label}`;
   let cached = closedWeeks.get(key);
   if (!cached) {
