@@ -121,6 +121,33 @@ function rssOf(pid: number): { rss: number } {
   return { rss };
 }
 
+/** CPU seconds so far of the app (the tree under `appPid`), FerretDB and PostgreSQL processes. */
+function cpuByProcess(appPid: number): { app: number; ferretdb: number; postgres: number } {
+  const hz = 100;
+  const out = { app: 0, ferretdb: 0, postgres: 0 };
+  const parentOf = new Map<number, number>();
+  const stats = new Map<number, { comm: string; cpu: number }>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const text = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(d), Number(f[1]));
+      stats.set(Number(d), { comm, cpu: (Number(f[11]) + Number(f[12])) / hz });
+    } catch {
+      // gone
+    }
+  }
+  const under = (pid: number): boolean => pid === appPid || (pid > 1 && parentOf.has(pid) && under(parentOf.get(pid)!));
+  for (const [pid, s] of stats) {
+    if (under(pid)) out.app += s.cpu;
+    else if (s.comm === 'postgres') out.postgres += s.cpu;
+    else if (s.comm.startsWith('ferretdb')) out.ferretdb += s.cpu;
+  }
+  return out;
+}
+
 function duMb(dir: string): number {
   return Math.round(Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]) / 1024 / 1024);
 }
@@ -195,12 +222,24 @@ async function main(): Promise<void> {
     await store.stop();
     return;
   }
-  const rec = await timed(() => reconcile());
+  // BENCH_PAGES=<regex>: only the signed-in pages whose name matches, printed with each process's
+  // CPU time, nothing written: the loop for making one page cheaper.
+  const only = process.env.BENCH_PAGES ? new RegExp(process.env.BENCH_PAGES) : null;
+  const rec = only ? { ms: 0, value: { differences: [] } } : await timed(() => reconcile());
   console.log(`reconcile in ${rec.ms} ms, ${rec.value.differences.length} differences`);
   const diskMb = duMb(store.postgresDir);
 
   // The app in its own process.
-  const { child: app, port } = await startProcess(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'serve.ts'), uri, DB, store.postgresUrl]);
+  const { child: app, port } = await startProcess(process.execPath, [
+    // BENCH_APP_NODE_ARGS: flags for the app's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    ...(process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    '--import',
+    'tsx',
+    path.join(__dirname, 'serve.ts'),
+    uri,
+    DB,
+    store.postgresUrl,
+  ]);
   const base = `http://127.0.0.1:${port}`;
   const rows: string[] = [];
   const row = (what: string, value: string) => {
@@ -211,13 +250,15 @@ async function main(): Promise<void> {
   try {
     // Sign-in: 40 different volunteers one after the other, then 40 more 10 at a time.
     const warm = new Client(base);
-    await warm.signIn('bench.admin', STAFF_PASSWORD);
     const seq: number[] = [];
-    for (let i = 0; i < 40; i++) seq.push(await new Client(base).signIn(tnv(1000 + i * 37), SCALE_PASSWORD));
     const par: number[] = [];
+    if (!only) {
+    await warm.signIn('bench.admin', STAFF_PASSWORD);
+    for (let i = 0; i < 40; i++) seq.push(await new Client(base).signIn(tnv(1000 + i * 37), SCALE_PASSWORD));
     await pool(Array.from({ length: 40 }, (_, i) => i), 10, async (i) => {
       par.push(await new Client(base).signIn(tnv(5000 + i * 53), SCALE_PASSWORD));
     });
+    }
 
     // One signed-in person per role.
     const as = async (username: string, password: string) => {
@@ -246,7 +287,7 @@ async function main(): Promise<void> {
       ['dashboard, team and its people', communeStaff, '/reports?unit=ST-00001'],
     ];
     const alone: string[] = [];
-    for (const [what, c, url] of dashboards) {
+    for (const [what, c, url] of only ? [] : dashboards) {
       const times: number[] = [];
       for (let i = 0; i < 6; i++) {
         const t = await timed(() => c.request('GET', url));
@@ -289,7 +330,16 @@ async function main(): Promise<void> {
     const concurrent: string[] = [];
     const measurePages = async (list: [string, Client, string][]) => {
       for (const [what, c, url] of list) {
+        if (only && !only.test(what)) continue;
+        const cpu0 = cpuByProcess(app.pid!);
         const r = await load(base + url, c.cookie, { connections: 20, duration: 6 });
+        if (only) {
+          const cpu1 = cpuByProcess(app.pid!);
+          const served = Math.max(1, r.rps * 6);
+          const per = (k: keyof typeof cpu0) => `${(((cpu1[k] - cpu0[k]) * 1000) / served).toFixed(1)} ms`;
+          console.log(`${what}: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps}/s; CPU per request: app ${per('app')}, FerretDB ${per('ferretdb')}, PostgreSQL ${per('postgres')}`);
+          continue;
+        }
         const done = r.rps > 0;
         concurrent.push(`| ${what} (\`${url}\`) | ${done ? `${r.p50} ms` : '—'} | ${done ? `${r.p95} ms` : '—'} | ${done ? `${r.rps}/s` : '< 1/s: no answer within 6 s'} | ${r.non2xx ? `${r.non2xx} non-2xx` : ''}${r.errors ? ` ${r.errors} errors` : ''} |`);
         console.log(what, r);
@@ -298,6 +348,10 @@ async function main(): Promise<void> {
     };
 
     await measurePages(pages);
+    if (only) {
+      await measurePages(lastPages);
+      return;
+    }
 
     // The lesson page at 50 connections for 10 s, and a bare handler in the same run.
     const lesson = await load(base + lessonUrl, volunteer.cookie, { connections: 50, duration: 10 });

@@ -3,7 +3,7 @@
  * the course file's rule. Only ever for the acting person: nobody reads or changes
  * another person's progress here.
  */
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { User } from '../accounts';
 import { markChanged } from '../shared/changes';
 import type { Actor } from '../shared/actor';
@@ -62,10 +62,12 @@ export async function markLessonRead(actor: Actor, catalog: Catalog, course: str
   const ref = findLesson(catalog, course, module, lesson);
   try {
     await LessonRead.create({ user: actor.id, course, lesson: `${module}/${lesson}`, readAt: new Date() });
-    await User.updateOne({ _id: actor.id }, { $addToSet: { started: course } });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err; // already read: nothing changes
+    if ((err as { code?: number }).code !== 11000) throw err; // already read: nothing new to record
   }
+  // Also after a read recorded before a crash: the person has started the course.
+  const started = await User.updateOne({ _id: actor.id, started: mongoose.trusted({ $ne: course }) }, { $addToSet: { started: course } });
+  if (started.modifiedCount > 0) await markChanged('people'); // off the roll-ups' list of people not started
   await completeIfDone(actor.id, ref.course);
 }
 

@@ -11,7 +11,7 @@ import { DIFFICULTY_CATEGORIES, MAX_DIFFICULTIES, totalOf, WORK_KINDS, type Fiel
 import { fileReport, findReport, openWeeks, takeUpDifficulty, teamOf, teamReports } from './field-reports.service';
 import { DIFFICULTY_COLUMNS, difficultyRows, MISSING_COLUMNS, missingRows, SUMMARY_COLUMNS, summaryRows, writeSummaryPdf } from './exports';
 import { formValuesOf, readReportForm, rowsToShow, type FormValues } from './report-form';
-import { weekSummary, weeklyTrend } from './summary';
+import { pageSummary, weekSummary, weeklyTrend } from './summary';
 import { currentWeek, isOpen, parseWeek, shiftWeek, weeksEndingWith, type ReportWeek } from './weeks';
 
 const summaryQuery = z.object({
@@ -118,7 +118,7 @@ export function fieldReportsRoutes(): Router {
 
   async function renderSummary(req: Request, res: Response, unit: UnitDoc, week: ReportWeek, takeUp: { id: string; note: string; error: string } | null = null) {
     const now = new Date();
-    const [summary, trend, trail] = await Promise.all([weekSummary(unit, week), weeklyTrend(unit, week), trailWithin(actorOf(req), unit)]);
+    const [{ summary, asOf }, trend, trail] = await Promise.all([pageSummary(unit, week, now), weeklyTrend(unit, week, 8, now), trailWithin(actorOf(req), unit)]);
     const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
     const chart = barChartSvg(
       trend.map((p) => ({ label: p.week.slice(5), value: p.helped, title: t('fieldReports.trendPoint', { week: p.week, helped: p.helped, reported: p.reported, teams: p.teams }) })),
@@ -128,6 +128,8 @@ export function fieldReportsRoutes(): Router {
     res.status(takeUp ? 400 : 200).render('fieldreports/summary', {
       title: t('fieldReports.summaryTitle', { week: week.label }),
       s: summary,
+      asOf,
+      shownPerCategory: 50,
       trend,
       chart,
       trail,

@@ -9,6 +9,7 @@ import { findUnitById, onLineageChanged, type UnitDoc } from '../org';
 import { isObjectId, isTeamLeader, type Actor } from '../shared/actor';
 import { Conflict, NotFound, Refused } from '../shared/errors';
 import { DifficultyTakeUp, FieldReport, withTakeUps, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
+import { forgetSummaries } from './summary';
 import { currentWeek, isOpen, shiftWeek, type ReportWeek } from './weeks';
 
 export interface DifficultyInput {
@@ -84,6 +85,7 @@ function mergeDifficulties(input: DifficultyInput[], before: DifficultyDoc[]) {
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 function audit(actor: Actor, team: UnitDoc, week: ReportWeek, how: 'created' | 'edited') {
+  forgetSummaries(team.lineage);
   return recordAudit({ action: 'fieldreport.filed', actor, lineage: team.lineage, ip: actor.ip, details: `${how} week=${week.label} team=${team.code}` });
 }
 
@@ -147,5 +149,6 @@ export async function takeUpDifficulty(actor: Actor, reportId: string, difficult
     if (!isDuplicateKey(err)) throw err;
     await DifficultyTakeUp.updateOne({ difficulty: difficultyId }, { $set: set }); // taken up at the same moment by someone else: keep this note
   }
+  forgetSummaries(report.lineage);
   await recordAudit({ action: 'fieldreport.difficulty.taken_up', actor, lineage: report.lineage, ip: actor.ip, details: `week=${report.week} difficulty=${difficultyId}` });
 }

@@ -6,7 +6,7 @@
  * (see docs/STORE-NOTES.md).
  */
 import type { Types } from 'mongoose';
-import { Unit, unitsByIds, type UnitDoc } from '../org';
+import { subtreeOf, unitsByIds, type UnitDoc } from '../org';
 import { DIFFICULTY_CATEGORIES, FieldReport, totalOf, withTakeUps, WORK_KINDS, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
 import { weeksEndingWith, type ReportWeek } from './weeks';
 
@@ -51,7 +51,7 @@ type UnitRow = Pick<UnitDoc, '_id' | 'code' | 'nameVi' | 'nameEn' | 'level' | 'l
 
 export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<WeekSummary> {
   const [subtree, ancestors, reports] = await Promise.all([
-    Unit.find({ lineage: unit._id }).select('code nameVi nameEn level lineage parent remote').lean<UnitRow[]>(),
+    subtreeOf(unit) as Promise<UnitRow[]>,
     unitsByIds(unit.lineage).then((m) => [...m.values()] as UnitRow[]),
     FieldReport.find({ lineage: unit._id, week: week.label }).lean<FieldReportDoc[]>().then((r) => withTakeUps(r, unit._id)),
   ]);
@@ -97,6 +97,38 @@ export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<Week
   };
 }
 
+/**
+ * The summary as a page shows it. A big unit's (a province, the centre: more than
+ * LIVE_MAX_TEAMS teams) reads thousands of reports; it is made at most once a minute per
+ * process and shared by everyone who opens it, and the page says when it was made. A
+ * filing or a take-up in this process makes it again at once; files are always made live.
+ */
+export const summaryKeeping = { LIVE_MAX_TEAMS: 60, KEEP_MS: 60_000 };
+const keptSummaries = new Map<string, { at: Date; summary: Promise<WeekSummary> }>();
+
+export async function pageSummary(unit: UnitDoc, week: ReportWeek, now = new Date()): Promise<{ summary: WeekSummary; asOf: Date | null }> {
+  if ((await teamsUnder(unit)) <= summaryKeeping.LIVE_MAX_TEAMS) return { summary: await weekSummary(unit, week), asOf: null };
+  const key = `${unit._id}|${week.label}`;
+  let kept = keptSummaries.get(key);
+  if (!kept || now.getTime() - kept.at.getTime() >= summaryKeeping.KEEP_MS) {
+    if (keptSummaries.size > 2_000) keptSummaries.clear();
+    const made = { at: now, summary: weekSummary(unit, week) };
+    keptSummaries.set(key, made);
+    made.summary.catch(() => {
+      if (keptSummaries.get(key) === made) keptSummaries.delete(key); // a failure is not kept
+    });
+    kept = made;
+  }
+  return { summary: await kept.summary, asOf: kept.at };
+}
+
+/** A report under these units changed: their kept summaries and open weeks' figures are made again. */
+export function forgetSummaries(lineage: readonly Types.ObjectId[]): void {
+  const ids = new Set(lineage.map(String));
+  for (const key of keptSummaries.keys()) if (ids.has(key.split('|')[0]!)) keptSummaries.delete(key);
+  for (const key of openWeeks.keys()) if (ids.has(key.split('|')[0]!)) openWeeks.delete(key);
+}
+
 export interface TrendPoint {
   week: string;
   teams: number;
@@ -112,13 +144,28 @@ export interface TrendPoint {
  */
 const closedWeeks = new Map<string, Promise<{ reported: number; helped: number }>>();
 const CLOSED_WEEKS_KEPT = 20_000;
+/** An open week's figures of a big unit, kept as its summary is (pageSummary). */
+const openWeeks = new Map<string, { at: number; figures: Promise<{ reported: number; helped: number }> }>();
 
-function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<{ reported: number; helped: number }> {
+async function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<{ reported: number; helped: number }> {
   const compute = async () => {
     const reports = await FieldReport.find({ lineage: unit._id, week: week.label }).select('counts').lean<Pick<FieldReportDoc, 'counts'>[]>();
     return { reported: reports.length, helped: reports.reduce((n, r) => n + totalOf(r.counts ?? {}), 0) };
   };
-  if (week.closesAt > now) return compute(); // still open, or to come: read it
+  if (week.closesAt > now) {
+    // still open, or to come: read it (a big unit's at most once a minute)
+    if ((await teamsUnder(unit)) <= summaryKeeping.LIVE_MAX_TEAMS) return compute();
+    const key = `${unit._id}|${week.label}`;
+    const kept = openWeeks.get(key);
+    if (kept && now.getTime() - kept.at < summaryKeeping.KEEP_MS) return kept.figures;
+    if (openWeeks.size > 2_000) openWeeks.clear();
+    const made = { at: now.getTime(), figures: compute() };
+    openWeeks.set(key, made);
+    made.figures.catch(() => {
+      if (openWeeks.get(key) === made) openWeeks.delete(key);
+    });
+    return made.figures;
+  }
   const key = `${unit._id}|${week.label}`;
   let cached = closedWeeks.get(key);
   if (!cached) {
@@ -130,24 +177,16 @@ function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<{ repo
   return cached;
 }
 
-/** How many teams a unit has, kept a minute per process (the centre's count reads every unit). */
-const teamCounts = new Map<string, { at: number; n: Promise<number> }>();
-function teamsUnder(unit: UnitDoc, now: Date): Promise<number> {
-  const key = String(unit._id);
-  const seen = teamCounts.get(key);
-  if (seen && now.getTime() - seen.at < 60_000) return seen.n;
-  if (teamCounts.size > 10_000) teamCounts.clear();
-  const n = Unit.countDocuments({ lineage: unit._id, level: 'team' }).exec();
-  teamCounts.set(key, { at: now.getTime(), n });
-  n.catch(() => teamCounts.delete(key));
-  return n;
+/** How many teams a unit has (from the process's copy of the tree). */
+async function teamsUnder(unit: UnitDoc): Promise<number> {
+  return (await subtreeOf(unit)).filter((u) => u.level === 'team').length;
 }
 
 /** Reports filed and people helped in each of the `count` weeks ending with `last`. */
 export async function weeklyTrend(unit: UnitDoc, last: ReportWeek, count = 8, now = new Date()): Promise<TrendPoint[]> {
   const weeks = weeksEndingWith(last, count);
   const [teams, figures] = await Promise.all([
-    teamsUnder(unit, now),
+    teamsUnder(unit),
     Promise.all(weeks.map((w) => weekFigures(unit, w, now))),
   ]);
   return weeks.map((w, i) => ({ week: w.label, teams, reported: figures[i]!.reported, helped: figures[i]!.helped }));

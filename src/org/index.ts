@@ -15,4 +15,5 @@ export {
   allUnitIds,
   subtreeOf,
 } from './org.service';
+export { forgetTree, treeChanged, treeCache } from './unit-tree';
 export { orgRoutes } from './org.routes';

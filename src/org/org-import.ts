@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import mongoose, { type Types } from 'mongoose';
 import { z } from 'zod';
 import { PARENT_LEVEL, Unit, UNIT_LEVELS, type UnitLevel } from './unit.model';
+import { treeChanged } from './unit-tree';
 import { updateEach } from '../db/bulk';
 
 export interface ImportProblem {
@@ -128,6 +129,7 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
   const parentCodeOf = new Map<string, string>();
   for (const row of accepted) if (row.parent_code) parentCodeOf.set(row.code, row.parent_code);
   await rebuildLineage(parentCodeOf);
+  await treeChanged(); // every process reloads its copy of the tree
   report.unchanged = accepted.length - report.created - report.updated;
   report.problems.sort((a, b) => a.line - b.line);
   return report;

@@ -10,7 +10,7 @@ import { NotFound } from '../shared/errors';
 import { projectRoot } from '../shared/paths';
 import { importOrgCsv, type ImportReport } from './org-import';
 import { Unit, type UnitDoc } from './unit.model';
-import { mapLimit } from '../db/bulk';
+import { unitTree } from './unit-tree';
 
 export const DEFAULT_TREE_FILE = path.join(projectRoot, 'src', 'org', 'provinces.csv');
 
@@ -25,60 +25,75 @@ export function unitName(unit: Pick<UnitDoc, 'nameVi' | 'nameEn'>, locale: Local
 }
 
 export async function findUnitByCode(code: string): Promise<UnitDoc | null> {
-  return Unit.findOne({ code }).lean<UnitDoc>();
+  return (await unitTree()).byCode.get(code) ?? null;
 }
 
 export async function findUnitById(id: Types.ObjectId | string): Promise<UnitDoc | null> {
-  return Unit.findById(id).lean<UnitDoc>();
+  return (await unitTree()).byId.get(String(id)) ?? null;
 }
+
+const inside = (unit: UnitDoc, ancestorId: Types.ObjectId | string) => unit.lineage.some((id) => String(id) === String(ancestorId));
 
 /** The unit with `code` if it lies in the actor's subtree; otherwise NotFound (as if it did not exist). */
 export async function unitInScope(actor: Actor, code: string): Promise<UnitDoc> {
-  const unit = await Unit.findOne({ code, lineage: actor.unitId }).lean<UnitDoc>();
-  if (!unit) throw new NotFound(`unit ${code} not in scope of ${actor.username}`);
+  const unit = typeof code === 'string' ? (await unitTree()).byCode.get(code) : undefined;
+  if (!unit || !inside(unit, actor.unitId)) throw new NotFound(`unit ${code} not in scope of ${actor.username}`);
   return unit;
 }
 
-/** The units from the actor's own unit down to `unit`'s parent: a breadcrumb that starts where their scope does (one query). */
+/** The units from the actor's own unit down to `unit`'s parent: a breadcrumb that starts where their scope does. */
 export async function trailWithin(actor: Actor, unit: UnitDoc): Promise<UnitDoc[]> {
   const ids = unit.lineage.slice(unit.lineage.findIndex((id) => String(id) === String(actor.unitId)), -1);
   const units = await unitsByIds(ids);
   return ids.map((id) => units.get(String(id))).filter((u) => u !== undefined);
 }
 
+/** The unit's children, by code. */
 export async function childrenOf(unitId: Types.ObjectId): Promise<UnitDoc[]> {
-  return Unit.find({ parent: unitId }).sort({ code: 1 }).lean<UnitDoc[]>();
+  return [...((await unitTree()).children.get(String(unitId)) ?? [])];
 }
 
-/**
- * Units by id, for showing names beside records: one lookup by `_id` per distinct id, side
- * by side (an `$in` would make the embedded store read every unit). For a page's few ids.
- */
+/** Units by id, for showing names beside records. */
 export async function unitsByIds(ids: Types.ObjectId[]): Promise<Map<string, UnitDoc>> {
-  const distinct = [...new Set(ids.filter(Boolean).map(String))];
-  const units = await Promise.all(distinct.map((id) => Unit.findById(id).lean<UnitDoc>()));
-  return new Map(units.filter((u): u is UnitDoc => u !== null).map((u) => [String(u._id), u]));
+  const tree = await unitTree();
+  const out = new Map<string, UnitDoc>();
+  for (const id of ids) {
+    const u = id ? tree.byId.get(String(id)) : undefined;
+    if (u) out.set(String(u._id), u);
+  }
+  return out;
 }
 
-/** Units by code (one lookup by `code` each, a few at a time): for a file's codes. */
+/** Units by code: for a file's codes. */
 export async function unitsByCodes(codes: string[]): Promise<Map<string, UnitDoc>> {
-  const distinct = [...new Set(codes.filter(Boolean))];
-  const units = await mapLimit(distinct, (code) => Unit.findOne({ code }).lean<UnitDoc>().exec());
-  return new Map(units.filter((u): u is UnitDoc => u !== null).map((u) => [u.code, u]));
+  const tree = await unitTree();
+  const out = new Map<string, UnitDoc>();
+  for (const code of codes) {
+    const u = code ? tree.byCode.get(code) : undefined;
+    if (u) out.set(u.code, u);
+  }
+  return out;
 }
 
 /** The id of every unit, for background work that goes a unit at a time. */
 export async function allUnitIds(): Promise<Types.ObjectId[]> {
-  return (await Unit.find({}).select('_id').lean<{ _id: Types.ObjectId }[]>()).map((u) => u._id);
+  return (await unitTree()).all.map((u) => u._id);
 }
 
 /** The units of the subtree under `unit` (itself included), by code. */
-export async function subtreeOf(unit: UnitDoc): Promise<UnitDoc[]> {
-  const units = await Unit.find({ lineage: unit._id }).lean<UnitDoc[]>();
-  return units.sort((a, b) => a.code.localeCompare(b.code));
+export async function subtreeOf(unit: Pick<UnitDoc, '_id'>): Promise<UnitDoc[]> {
+  const tree = await unitTree();
+  const out: UnitDoc[] = [];
+  const walk = (u: UnitDoc) => {
+    out.push(u);
+    for (const c of tree.children.get(String(u._id)) ?? []) walk(c);
+  };
+  const root = tree.byId.get(String(unit._id));
+  if (root) walk(root);
+  return out.sort((a, b) => a.code.localeCompare(b.code));
 }
 
 /** The central unit (the issuer of certificates); whatever its code. */
 export async function centralUnit(): Promise<UnitDoc | null> {
-  return Unit.findOne({ level: 'central' }).lean<UnitDoc>();
+  return (await unitTree()).all.find((u) => u.level === 'central') ?? null;
 }

@@ -13,7 +13,7 @@ import { childrenOf, subtreeOf, unitName, unitsByIds, type UnitDoc } from '../or
 import { LEARNER_ROLES } from '../shared/actor';
 import { neutralise, type Row } from '../shared/csv';
 import { EXACT_TEXT, FONT_BOLD, FONT_REGULAR } from '../shared/pdf-fonts';
-import { figuresFor, figuresUnder } from './rollup.service';
+import { figuresUnder, rollupOf } from './rollup.service';
 import { percent, ZERO, type Figures } from './rollup.model';
 
 export const PEOPLE_COLUMNS = [
@@ -109,10 +109,12 @@ export interface RollupRow {
 }
 
 /** A unit and its children with their figures (from the roll-ups: the unit's, then its children's in one query). */
-export async function rollupTable(unit: UnitDoc): Promise<{ total: RollupRow; children: RollupRow[] }> {
-  const [children, own, under] = await Promise.all([childrenOf(unit._id), figuresFor([`unit:${unit._id}`]), figuresUnder(`unit:${unit._id}`)]);
+export async function rollupTable(unit: UnitDoc): Promise<{ total: RollupRow; children: RollupRow[]; builtAt: Date | null; waiting: { username: string; fullName: string }[] }> {
+  const [children, own, under] = await Promise.all([childrenOf(unit._id), rollupOf(`unit:${unit._id}`), figuresUnder(`unit:${unit._id}`)]);
   return {
-    total: { unit, figures: own.get(`unit:${unit._id}`)! },
+    builtAt: own?.builtAt ?? null,
+    waiting: own?.waiting ?? [],
+    total: { unit, figures: own?.figures ?? ZERO },
     children: children.map((c) => ({ unit: c, figures: under.get(`unit:${c._id}`) ?? ZERO })),
   };
 }

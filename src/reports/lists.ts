@@ -1,20 +1,8 @@
-/** Who is behind, for a commune or a team: people not started, and people past a cohort's due date. */
+/** Who is behind, for a commune or a team: people past a cohort's due date (those not started come with the roll-ups). */
 import { User, type UserDoc } from '../accounts';
 import { Cohort, CohortMember } from '../cohorts';
 import type { UnitDoc } from '../org';
-import { peopleRows } from './exports';
-
-const LIST_MAX = 100;
-
-/** People of the unit who have not started either course (from the export's statuses). */
-export async function notStarted(unit: UnitDoc, max = LIST_MAX): Promise<{ username: string; fullName: string }[]> {
-  const out: { username: string; fullName: string }[] = [];
-  for await (const row of peopleRows(unit)) {
-    if (row[6] === 'not_started' && row[8] === 'not_started') out.push({ username: String(row[0]), fullName: String(row[1]) });
-    if (out.length >= max) break;
-  }
-  return out;
-}
+import { LIST_MAX } from './rollup.model';
 
 /**
  * Members of cohorts under the unit whose due date has passed without the cohort's courses

@@ -8,7 +8,7 @@ import { parseInput } from '../shared/validate';
 import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTable, writeRollupPdf, writeXlsx } from './exports';
 import { writeCsv } from '../shared/csv';
 import { dayLabelVietnam } from '../shared/vn-time';
-import { notStarted, overdue } from './lists';
+import { overdue } from './lists';
 import { exportsOf, exportLimits, peopleIn, readyExport, requestExport } from './export-jobs';
 import { percent } from './rollup.model';
 import { trendOf } from './snapshot';
@@ -56,10 +56,12 @@ export function reportsRoutes(): Router {
     const people = unit.level === 'team' ? await firstPeople(unit, 200) : [];
     // Lists of who is behind where they can be acted on: a commune or a team.
     const local = unit.level === 'commune' || unit.level === 'team';
-    const [waiting, late] = local ? await Promise.all([notStarted(unit), overdue(unit)]) : [[], []];
+    // not started: from the roll-up (the same moment as the figures); overdue: read now
+    const waiting = local ? table.waiting : [];
+    const late = local ? await overdue(unit) : [];
     const trend = await trendOf(`unit:${unit._id}`);
     const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel')) : null;
-    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, children, q, trail, people, percent, trend, chart, local, waiting, late });
+    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late });
   });
 
   async function firstPeople(unit: UnitDoc, max: number) {

@@ -16,6 +16,8 @@ const rollupSchema = new Schema(
     twoLevelGovernment: { type: Number, required: true },
     compliant: { type: Number, required: true },
     builtAt: { type: Date, required: true },
+    /** A commune's or a team's people who have not started either course (the first LIST_MAX, by username). */
+    waiting: { type: [{ _id: false, username: String, fullName: String }], default: undefined },
   },
   { strict: true },
 );
@@ -35,6 +37,9 @@ export interface Figures {
   twoLevelGovernment: number;
   compliant: number;
 }
+
+/** How many names a roll-up keeps in its list of people not started. */
+export const LIST_MAX = 100;
 
 export const ZERO: Figures = { people: 0, digitalLiteracy: 0, twoLevelGovernment: 0, compliant: 0 };
 

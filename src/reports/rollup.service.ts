@@ -9,14 +9,15 @@ import { User } from '../accounts';
 import { COMPLETION_BUCKETS, completionBucket, CourseCompletion } from '../courses';
 import { LEARNER_ROLES } from '../shared/actor';
 import { changedAt } from '../shared/changes';
-import { Rollup, ZERO, type Figures } from './rollup.model';
+import { LIST_MAX, Rollup, ZERO, type Figures } from './rollup.model';
 import { updateEach } from '../db/bulk';
 import { allUnitIds } from '../org';
 
 const DL = 'digital-literacy';
 const TLG = 'two-level-government';
 
-type Tally = Map<string, Figures & { parent: string | null }>;
+type Waiting = { username: string; fullName: string };
+type Tally = Map<string, Figures & { parent: string | null; waiting?: Waiting[] }>;
 
 function add(tally: Tally, key: string, parent: string | null, dl: boolean, tlg: boolean): void {
   let f = tally.get(key);
@@ -27,7 +28,19 @@ function add(tally: Tally, key: string, parent: string | null, dl: boolean, tlg:
   if (dl && tlg) f.compliant += 1;
 }
 
-type TallyPerson = { _id: Types.ObjectId; lineage: Types.ObjectId[]; cascadePath: Types.ObjectId[]; completed: string[]; completedAt?: Record<string, Date> };
+type TallyPerson = {
+  _id: Types.ObjectId;
+  username: string;
+  fullName: string;
+  lineage: Types.ObjectId[];
+  cascadePath: Types.ObjectId[];
+  completed: string[];
+  completedAt?: Record<string, Date>;
+  started?: string[];
+};
+
+/** Lineage positions of a commune and a team (central 0, province 1): the units whose pages list people. */
+const LISTED_FROM_DEPTH = 2;
 
 /**
  * Every learner whose account is in use, a unit at a time (each query an equality the
@@ -37,7 +50,7 @@ type TallyPerson = { _id: Types.ObjectId; lineage: Types.ObjectId[]; cascadePath
 async function* everyLearner(): AsyncGenerator<TallyPerson> {
   for (const unitId of await allUnitIds()) {
     const people = await User.find({ unit: unitId, disabled: false })
-      .select('role lineage cascadePath completed completedAt')
+      .select('role username fullName lineage cascadePath completed completedAt started')
       .lean<(TallyPerson & { role: string })[]>();
     for (const p of people) if ((LEARNER_ROLES as readonly string[]).includes(p.role)) yield p;
   }
@@ -56,6 +69,12 @@ async function tally(completedOf: (person: TallyPerson) => string[]): Promise<Ta
     const lineage = p.lineage ?? [];
     const path = p.cascadePath ?? [];
     lineage.forEach((unit, i) => add(result, `unit:${unit}`, i ? `unit:${lineage[i - 1]}` : null, dl, tlg));
+    if (done.length === 0 && (p.started ?? []).length === 0) {
+      for (const unit of lineage.slice(LISTED_FROM_DEPTH)) {
+        const f = result.get(`unit:${unit}`)!;
+        (f.waiting ??= []).push({ username: p.username, fullName: p.fullName });
+      }
+    }
     path.forEach((trainer, i) => {
       add(result, `trainer:${trainer}`, i ? `trainer:${path[i - 1]}` : null, dl, tlg);
       add(result, `level:${trainer}:${path.length - i}`, `levels:${trainer}`, dl, tlg);
@@ -78,7 +97,8 @@ async function generations(): Promise<Date[]> {
  * each by equality on its `builtAt` (readers take the newest per key meanwhile).
  */
 async function store(result: Tally, builtAt: Date): Promise<void> {
-  const docs = [...result].map(([key, f]) => ({ key, ...f, builtAt }));
+  const byUsername = (a: Waiting, b: Waiting) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0);
+  const docs = [...result].map(([key, f]) => ({ key, ...f, ...(f.waiting ? { waiting: f.waiting.sort(byUsername).slice(0, LIST_MAX) } : {}), builtAt }));
   docs.push({ key: GENERATION, ...ZERO, parent: null, builtAt });
   for (let i = 0; i < docs.length; i += 2000) {
     await Rollup.insertMany(docs.slice(i, i + 2000), { ordered: false }).catch((err: { code?: number }) => {
@@ -201,8 +221,15 @@ function pick(f: Figures): Figures {
 
 /** Figures for these keys (one equality query each: for a few keys); missing keys are zeros. */
 export async function figuresFor(keys: string[]): Promise<Map<string, Figures>> {
-  const found = await Promise.all(keys.map(async (key) => newest(await Rollup.find({ key }).lean()).get(key)));
-  return new Map(keys.map((k, i) => [k, found[i] ? pick(found[i] as unknown as Figures) : ZERO]));
+  const found = await Promise.all(keys.map((key) => rollupOf(key)));
+  return new Map(keys.map((k, i) => [k, found[i]?.figures ?? ZERO]));
+}
+
+/** One key's figures, the time they were made, and (a commune's or team's) people not started; null before any build. */
+export async function rollupOf(key: string): Promise<{ figures: Figures; builtAt: Date; waiting: Waiting[] } | null> {
+  const doc = newest(await Rollup.find({ key }).lean()).get(key);
+  if (!doc) return null;
+  return { figures: pick(doc as unknown as Figures), builtAt: doc.builtAt, waiting: (doc.waiting ?? []).map((w) => ({ username: w.username ?? '', fullName: w.fullName ?? '' })) };
 }
 
 /** The figures of every key whose parent is `parent` (one query): a unit's children, a cascade's branches or levels. */

@@ -7,7 +7,7 @@
 import mongoose, { type Types } from 'mongoose';
 import { hashPassword, searchTextOf, User } from '../accounts';
 import { completionBucket, CourseCompletion, LessonRead } from '../courses';
-import { loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
+import { loadDefaultTreeIfEmpty, treeChanged, Unit, type UnitDoc } from '../org';
 import { markCompletionsBucketed } from '../reports';
 
 export interface ScaleOptions {
@@ -69,6 +69,7 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
     unitDocs.push({ _id, code: `ST-${String(i + 1).padStart(5, '0')}`, nameVi: `Đội Mẫu ${i + 1}`, nameEn: `Sample Team ${i + 1}`, level: 'team', parent: commune._id, lineage, remote: i % communes.length < opts.remote });
   }
   await insertAll(Unit as never, unitDocs, 2000, (n) => progress(n, unitDocs.length, 'units'));
+  await treeChanged();
 
   // The cascade: province trainer → commune trainer → team leader → volunteers.
   const person = (username: string, role: 'trainer' | 'volunteer', unit: { _id: Types.ObjectId; lineage: Types.ObjectId[] }, trainer: { _id: Types.ObjectId; cascadePath: Types.ObjectId[] } | null) => {

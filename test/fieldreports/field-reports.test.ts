@@ -8,11 +8,12 @@ import type { Types } from 'mongoose';
 import request from 'supertest';
 import { toActor } from '../../src/accounts';
 import { AuditEntry } from '../../src/audit/audit.model';
+import { forgetSummaries, summaryKeeping } from '../../src/fieldreports/summary';
 import { currentWeek, FieldReport, fileReport, findReport, parseWeek, shiftWeek, takeUpDifficulty, weekSummary, type ReportInput } from '../../src/fieldreports';
 import { findUnitByCode, importOrgCsv, type UnitDoc } from '../../src/org';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
-import { binaryBody, createTree, createUser, csrfToken, signedInAgent } from '../helpers/factories';
+import { binaryBody, createTree, createUser, csrfToken, reloadUser, signedInAgent } from '../helpers/factories';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -283,5 +284,30 @@ describe('who may see weekly reports', () => {
     expect((await staffHn.get(`/field-reports/week/${week().label}`)).status).toBe(403);
     expect((await staffHn.get('/field-reports')).headers.location).toBe('/field-reports/summary');
     expect(parseWeek(week().label)).not.toBeNull();
+  });
+});
+
+describe('a big unit\'s summary', () => {
+  it('when a big unit\'s summary is opened, should make it once a minute, say when, and make it again after a filing here', async () => {
+    summaryKeeping.LIVE_MAX_TEAMS = 0; // every unit counts as big
+    try {
+      const first = await staffHn.get('/field-reports/summary?unit=01').expect(200);
+      expect(first.text).toContain('Số liệu lúc');
+      const teamsLine = (text: string) => /<strong>(\d+)\/(\d+)<\/strong><span>Đội đã báo cáo/.exec(text)?.slice(1, 3).join('/');
+      const before = teamsLine(first.text);
+      // a report written without the service (as another app process would): the kept summary stands
+      const leaderHn3 = (await createUser('trainer', 'T-HN3')).user;
+      const t3 = (await findUnitByCode('T-HN3'))!;
+      await FieldReport.create({ team: t3._id, week: week().label, lineage: t3.lineage, counts: { vneid: 1, onlineService: 0, dossier: 0, digitise: 0, other: 0 }, difficulties: [], filedBy: leaderHn3._id, filedByUsername: leaderHn3.username, updatedBy: leaderHn3._id, updatedByUsername: leaderHn3.username });
+      expect(teamsLine((await staffHn.get('/field-reports/summary?unit=01').expect(200)).text)).toBe(before);
+      // a filing through this process makes it again at once
+      await fileReport(toActor((await reloadUser('leader.hn'))!), (await findUnitByCode('T-HN'))!, week(), input(3));
+      const after = teamsLine((await staffHn.get('/field-reports/summary?unit=01').expect(200)).text);
+      expect(after).not.toBe(before);
+      await FieldReport.deleteOne({ team: t3._id, week: week().label });
+      forgetSummaries(t3.lineage);
+    } finally {
+      summaryKeeping.LIVE_MAX_TEAMS = 60;
+    }
   });
 });

@@ -168,7 +168,12 @@ describe('dashboard and exports', () => {
     const cohort = await createCohort(toActor(trainer), { name: 'Lớp quá hạn', unitCode: 'C-HN', courses: ['digital-literacy'], dueDate: new Date('2026-01-01T00:00:00+07:00') });
     await CohortMember.create({ cohort: cohort._id, user: people.c, addedAt: new Date() });
     await CohortMember.create({ cohort: cohort._id, user: people.a, addedAt: new Date() });
-    const page = await staffHn.get('/reports?unit=C-HN').expect(200);
+    let page = await staffHn.get('/reports?unit=C-HN').expect(200);
+    // the list of people not started is made with the figures: the new trainer joins it at the next build
+    expect(page.text).toMatch(/Chưa bắt đầu học \(1\)/);
+    await rebuildRollups();
+    page = await staffHn.get('/reports?unit=C-HN').expect(200);
+    expect(page.text).toContain('Số liệu tính lúc');
     const overdueList = page.text.slice(page.text.indexOf('Quá hạn'), page.text.indexOf('Chưa bắt đầu học'));
     expect(overdueList).toContain('Quá hạn (1)');
     expect(overdueList).toContain('Lớp quá hạn');
