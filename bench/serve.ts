@@ -11,6 +11,7 @@ import { connectMongoose, useStorePostgres } from '../src/db';
 import { createLogger } from '../src/shared/logger';
 import { startMaintenance } from '../src/shared/maintenance';
 import { startExportWorker, startRollupJob, startSnapshotJob } from '../src/reports';
+import { warmFieldSummaries } from '../src/fieldreports';
 
 async function main(): Promise<void> {
   const [uri, dbName, postgresUrl] = process.argv.slice(2);
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   startRollupJob(logger);
   startSnapshotJob(logger);
   startExportWorker(`${process.env.BENCH_EXPORT_DIR ?? '/tmp/tss-bench-exports'}`, logger);
+  warmFieldSummaries(logger);
   const app = createApp({ config, logger, catalog: loadCatalog(), loginLimits: { perUserIp: { points: 1e6, durationSec: 60 }, perIp: { points: 1e6, durationSec: 60 } } });
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();

@@ -14,6 +14,7 @@ import { countUsers } from './accounts';
 import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';
 import { startExportWorker, startRollupJob, startSnapshotJob } from './reports';
+import { warmFieldSummaries } from './fieldreports';
 import path from 'node:path';
 
 const SHUTDOWN_GRACE_MS = 8000;
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   const stopRollups = startRollupJob(logger);
   const stopSnapshots = startSnapshotJob(logger);
   const stopExports = startExportWorker(path.join(config.dataDir, 'exports'), logger);
+  warmFieldSummaries(logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);

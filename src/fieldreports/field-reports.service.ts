@@ -85,7 +85,6 @@ function mergeDifficulties(input: DifficultyInput[], before: DifficultyDoc[]) {
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 function audit(actor: Actor, team: UnitDoc, week: ReportWeek, how: 'created' | 'edited') {
-  forgetSummaries(team.lineage);
   return recordAudit({ action: 'fieldreport.filed', actor, lineage: team.lineage, ip: actor.ip, details: `${how} week=${week.label} team=${team.code}` });
 }
 
@@ -149,6 +148,6 @@ export async function takeUpDifficulty(actor: Actor, reportId: string, difficult
     if (!isDuplicateKey(err)) throw err;
     await DifficultyTakeUp.updateOne({ difficulty: difficultyId }, { $set: set }); // taken up at the same moment by someone else: keep this note
   }
-  forgetSummaries(report.lineage);
+  forgetSummaries();
   await recordAudit({ action: 'fieldreport.difficulty.taken_up', actor, lineage: report.lineage, ip: actor.ip, details: `week=${report.week} difficulty=${difficultyId}` });
 }

@@ -6,9 +6,9 @@
  * (see docs/STORE-NOTES.md).
  */
 import type { Types } from 'mongoose';
-import { subtreeOf, unitsByIds, type UnitDoc } from '../org';
+import { centralUnit, subtreeOf, unitsByIds, type UnitDoc } from '../org';
 import { DIFFICULTY_CATEGORIES, FieldReport, totalOf, withTakeUps, WORK_KINDS, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
-import { weeksEndingWith, type ReportWeek } from './weeks';
+import { currentWeek, weeksEndingWith, type ReportWeek } from './weeks';
 
 export interface Figures {
   teams: number;
@@ -49,11 +49,15 @@ function add(f: Figures, report: FieldReportDoc): void {
 
 type UnitRow = Pick<UnitDoc, '_id' | 'code' | 'nameVi' | 'nameEn' | 'level' | 'lineage' | 'parent' | 'remote'>;
 
-export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<WeekSummary> {
+/** The week's summary under `unit`, from its reports (read now, or `given`: the week's reports of a bigger unit). */
+export async function weekSummary(unit: UnitDoc, week: ReportWeek, given?: FieldReportDoc[]): Promise<WeekSummary> {
+  const id = String(unit._id);
   const [subtree, ancestors, reports] = await Promise.all([
     subtreeOf(unit) as Promise<UnitRow[]>,
     unitsByIds(unit.lineage).then((m) => [...m.values()] as UnitRow[]),
-    FieldReport.find({ lineage: unit._id, week: week.label }).lean<FieldReportDoc[]>().then((r) => withTakeUps(r, unit._id)),
+    given
+      ? given.filter((r) => r.lineage.some((x) => String(x) === id))
+      : FieldReport.find({ lineage: unit._id, week: week.label }).lean<FieldReportDoc[]>().then((r) => withTakeUps(r, unit._id)),
   ]);
   const byId = new Map<string, UnitDoc>([...ancestors, ...subtree].map((u) => [String(u._id), u as UnitDoc]));
   const depth = unit.lineage.length;
@@ -98,35 +102,49 @@ export async function weekSummary(unit: UnitDoc, week: ReportWeek): Promise<Week
 }
 
 /**
- * The summary as a page shows it. A big unit's (a province, the centre: more than
- * LIVE_MAX_TEAMS teams) reads thousands of reports; it is made at most once a minute per
- * process and shared by everyone who opens it, and the page says when it was made. A
- * filing or a take-up in this process makes it again at once; files are always made live.
+ * Big units (a province, the centre: more than LIVE_MAX_TEAMS teams) would each read
+ * thousands of reports per page view. Instead each process reads every report of a week
+ * once (one equality on the week) and keeps it KEEP_MS: every big unit's summary is cut from
+ * that, and the page says when it was read. A take-up in this process reads it again at once
+ * (staff see what they just did); files are always made live. A closed week's figures (for the trend) are
+ * kept for good: its reports no longer change.
  */
 export const summaryKeeping = { LIVE_MAX_TEAMS: 60, KEEP_MS: 60_000 };
-const keptSummaries = new Map<string, { at: Date; summary: Promise<WeekSummary> }>();
+type Kept<T> = { at: number; value: Promise<T> };
+const weekReports = new Map<string, Kept<FieldReportDoc[]>>();
+const keptSummaries = new Map<string, Kept<WeekSummary>>();
+
+/** `map`'s value for `key` if younger than KEEP_MS, else made again by `make` (shared by callers meanwhile; a failure is not kept). */
+function keep<T>(map: Map<string, Kept<T>>, key: string, now: number, make: () => Promise<T>, forGood = false): Kept<T> {
+  const kept = map.get(key);
+  if (kept && (forGood || now - kept.at < summaryKeeping.KEEP_MS)) return kept;
+  if (map.size > 500) map.clear();
+  const made = { at: now, value: make() };
+  map.set(key, made);
+  made.value.catch(() => {
+    if (map.get(key) === made) map.delete(key);
+  });
+  return made;
+}
+
+function everyReportOf(week: ReportWeek, now: number): Kept<FieldReportDoc[]> {
+  return keep(weekReports, week.label, now, async () => {
+    const centre = await centralUnit();
+    return withTakeUps(await FieldReport.find({ week: week.label }).lean<FieldReportDoc[]>(), centre?._id);
+  });
+}
 
 export async function pageSummary(unit: UnitDoc, week: ReportWeek, now = new Date()): Promise<{ summary: WeekSummary; asOf: Date | null }> {
   if ((await teamsUnder(unit)) <= summaryKeeping.LIVE_MAX_TEAMS) return { summary: await weekSummary(unit, week), asOf: null };
-  const key = `${unit._id}|${week.label}`;
-  let kept = keptSummaries.get(key);
-  if (!kept || now.getTime() - kept.at.getTime() >= summaryKeeping.KEEP_MS) {
-    if (keptSummaries.size > 2_000) keptSummaries.clear();
-    const made = { at: now, summary: weekSummary(unit, week) };
-    keptSummaries.set(key, made);
-    made.summary.catch(() => {
-      if (keptSummaries.get(key) === made) keptSummaries.delete(key); // a failure is not kept
-    });
-    kept = made;
-  }
-  return { summary: await kept.summary, asOf: kept.at };
+  const reports = everyReportOf(week, now.getTime());
+  const kept = keep(keptSummaries, `${unit._id}|${week.label}|${reports.at}`, now.getTime(), async () => weekSummary(unit, week, await reports.value));
+  return { summary: await kept.value, asOf: new Date(reports.at) };
 }
 
-/** A report under these units changed: their kept summaries and open weeks' figures are made again. */
-export function forgetSummaries(lineage: readonly Types.ObjectId[]): void {
-  const ids = new Set(lineage.map(String));
-  for (const key of keptSummaries.keys()) if (ids.has(key.split('|')[0]!)) keptSummaries.delete(key);
-  for (const key of openWeeks.keys()) if (ids.has(key.split('|')[0]!)) openWeeks.delete(key);
+/** A difficulty was taken up in this process: big units' summaries are read again. */
+export function forgetSummaries(): void {
+  weekReports.clear();
+  keptSummaries.clear();
 }
 
 export interface TrendPoint {
@@ -136,45 +154,43 @@ export interface TrendPoint {
   helped: number;
 }
 
-/**
- * A closed week's figures never change (its reports are read-only), so each process keeps
- * them once computed: the trend then reads only the weeks still open. Units moved by an org
- * import take their reports along; a process started afterwards sees that at once, a running
- * one when it restarts (the trend is a briefing aid, the week's summary reads its reports).
- */
-const closedWeeks = new Map<string, Promise<{ reported: number; helped: number }>>();
-const CLOSED_WEEKS_KEPT = 20_000;
-/** An open week's figures of a big unit, kept as its summary is (pageSummary). */
-const openWeeks = new Map<string, { at: number; figures: Promise<{ reported: number; helped: number }> }>();
+type WeekFigures = { reported: number; helped: number };
+const closedWeekFigures = new Map<string, Kept<Map<string, WeekFigures>>>();
+const openWeekFigures = new Map<string, Kept<Map<string, WeekFigures>>>();
 
-async function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<{ reported: number; helped: number }> {
-  const compute = async () => {
+/** Reports filed and people helped in `week` under every unit, from one read of the week's reports. */
+async function everyUnitsFigures(week: ReportWeek): Promise<Map<string, WeekFigures>> {
+  const out = new Map<string, WeekFigures>();
+  for (const r of await FieldReport.find({ week: week.label }).select('lineage counts').lean<Pick<FieldReportDoc, 'lineage' | 'counts'>[]>()) {
+    const helped = totalOf(r.counts ?? {});
+    for (const id of r.lineage) {
+      const f = out.get(String(id));
+      if (f) {
+        f.reported += 1;
+        f.helped += helped;
+      } else out.set(String(id), { reported: 1, helped });
+    }
+  }
+  return out;
+}
+
+async function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<WeekFigures> {
+  const closed = week.closesAt <= now;
+  if (!closed && (await teamsUnder(unit)) <= summaryKeeping.LIVE_MAX_TEAMS) {
     const reports = await FieldReport.find({ lineage: unit._id, week: week.label }).select('counts').lean<Pick<FieldReportDoc, 'counts'>[]>();
     return { reported: reports.length, helped: reports.reduce((n, r) => n + totalOf(r.counts ?? {}), 0) };
-  };
-  if (week.closesAt > now) {
-    // still open, or to come: read it (a big unit's at most once a minute)
-    if ((await teamsUnder(unit)) <= summaryKeeping.LIVE_MAX_TEAMS) return compute();
-    const key = `${unit._id}|${week.label}`;
-    const kept = openWeeks.get(key);
-    if (kept && now.getTime() - kept.at < summaryKeeping.KEEP_MS) return kept.figures;
-    if (openWeeks.size > 2_000) openWeeks.clear();
-    const made = { at: now.getTime(), figures: compute() };
-    openWeeks.set(key, made);
-    made.figures.catch(() => {
-      if (openWeeks.get(key) === made) openWeeks.delete(key);
-    });
-    return made.figures;
   }
-  const key = `${unit._id}|${week.label}`;
-  let cached = closedWeeks.get(key);
-  if (!cached) {
-    if (closedWeeks.size >= CLOSED_WEEKS_KEPT) closedWeeks.clear();
-    cached = compute();
-    closedWeeks.set(key, cached);
-    cached.catch(() => closedWeeks.delete(key)); // a failure is not kept
-  }
-  return cached;
+  const all = keep(closed ? closedWeekFigures : openWeekFigures, week.label, now.getTime(), () => everyUnitsFigures(week), closed);
+  return (await all.value).get(String(unit._id)) ?? { reported: 0, helped: 0 };
+}
+
+/** Reads the last weeks' figures ahead, in the background, so that the first trend shown after a start does not wait. */
+export function warmFieldSummaries(log: { warn: (o: object, m: string) => void }, now = new Date()): void {
+  void (async () => {
+    const central = await centralUnit();
+    if (!central) return;
+    for (const w of weeksEndingWith(currentWeek(now), 9)) await weekFigures(central, w, now);
+  })().catch((err: unknown) => log.warn({ err }, 'reading the weekly field figures ahead failed; pages read them when asked'));
 }
 
 /** How many teams a unit has (from the process's copy of the tree). */
