@@ -12,6 +12,7 @@ import { createLogger } from '../src/shared/logger';
 import { startMaintenance } from '../src/shared/maintenance';
 import { startExportWorker, startRollupJob, startSnapshotJob } from '../src/reports';
 import { warmFieldSummaries } from '../src/fieldreports';
+import { startSettleJob } from '../src/quizzes';
 
 async function main(): Promise<void> {
   const [uri, dbName, postgresUrl] = process.argv.slice(2);
@@ -26,12 +27,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   await connectMongoose(uri!, dbName);
   useStorePostgres(postgresUrl);
+  const catalog = loadCatalog();
   startMaintenance(logger);
   startRollupJob(logger);
   startSnapshotJob(logger);
   startExportWorker(`${process.env.BENCH_EXPORT_DIR ?? '/tmp/tss-bench-exports'}`, logger);
   warmFieldSummaries(logger);
-  const app = createApp({ config, logger, catalog: loadCatalog(), loginLimits: { perUserIp: { points: 1e6, durationSec: 60 }, perIp: { points: 1e6, durationSec: 60 } } });
+  startSettleJob(catalog, logger);
+  const app = createApp({ config, logger, catalog, loginLimits: { perUserIp: { points: 1e6, durationSec: 60 }, perIp: { points: 1e6, durationSec: 60 } } });
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();
     console.log(`PORT ${typeof address === 'object' && address ? address.port : 0}`);

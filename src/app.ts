@@ -31,6 +31,7 @@ import { pageLocals } from './shared/page-locals';
 import { publicDir, viewsDir } from './shared/paths';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle, LookupLimiter, type LoginLimits } from './shared/rate-limit';
 import { absoluteTimeout, sessionMiddleware } from './shared/session';
+import { closeConnectionsWhenDraining } from './shared/lifecycle';
 
 export interface AppDeps {
   config: Config;
@@ -57,7 +58,7 @@ export function createApp({
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.set('views', viewsDir);
   app.set('view engine', 'ejs');
   if (config.env === 'production') app.set('view cache', true);
@@ -76,8 +77,7 @@ export function createApp({
     }),
   );
 
-  // Liveness and readiness answer before anything that could fail or be slow.
-  app.use(healthRoutes());
+  app.use(closeConnectionsWhenDraining());
 
   app.use(
     helmet({
@@ -100,8 +100,15 @@ export function createApp({
       strictTransportSecurity: config.https,
     }),
   );
+  // Liveness and readiness answer before anything that could fail or be slow (with the security headers).
+  app.use(healthRoutes());
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0, index: false }));
+  // Pages are personal or carry a form token: no browser or proxy keeps a copy.
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(cookieParser());
   // Language and layout first, so that every refusal after this point (a body too large, a stale
   // CSRF token, an expired session) is a page in the user's language.

@@ -2,6 +2,7 @@
  * The only reader of process.env. Every variable of the contract is validated here
  * at start, and a bad one is named with a sentence saying what is expected.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './shared/paths';
@@ -31,8 +32,25 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['vi', 'en'], { error: 'must be vi or en' }).default('vi')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   STORE_CACHE_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().refine(validTrustProxy, {
+    error: 'must name the reverse proxy in front of the app: loopback, an address or subnet (10.0.0.5, 10.0.0.0/8), a comma-separated list of these, or a number of hops',
+  }).optional()),
   PATH: z.string().optional(),
 });
+
+/** `TRUST_PROXY`: Express's names for address ranges, addresses and subnets, or a hop count. */
+function validTrustProxy(value: string): boolean {
+  if (/^\d{1,2}$/.test(value.trim())) return true;
+  return value.split(',').every((part) => {
+    const p = part.trim();
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+    const [address, bits, extra] = p.split('/');
+    if (extra !== undefined || !address) return false;
+    const family = isIP(address);
+    if (!family) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+}
 
 export type Locale = 'vi' | 'en';
 
@@ -52,6 +70,11 @@ export interface Config {
   storeCacheDir: string;
   /** Where to look for `go` when the embedded store must be built. */
   searchPath: string | undefined;
+  /**
+   * Which proxy's `X-Forwarded-For` to believe (Express's `trust proxy`): false unless
+   * TRUST_PROXY names it, so that no client can choose the address limits count by.
+   */
+  trustProxy: string | number | false;
 }
 
 export class ConfigError extends Error {
@@ -92,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     storeCacheDir: path.resolve(projectRoot, v.STORE_CACHE_DIR ?? '.cache/ferretdb'),
     searchPath: v.PATH,
+    trustProxy: v.TRUST_PROXY === undefined ? false : /^\d+$/.test(v.TRUST_PROXY.trim()) ? Number(v.TRUST_PROXY.trim()) : v.TRUST_PROXY.split(',').map((p) => p.trim()).join(','),
   };
 }

@@ -3,7 +3,7 @@
  * HTTP server, and a graceful shutdown on SIGTERM/SIGINT.
  */
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import { createApp } from './app';
 import { ContentInvalid, loadCatalog, type Catalog } from './courses';
 import { ConfigError, loadConfig } from './config';
@@ -15,6 +15,8 @@ import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';
 import { startExportWorker, startRollupJob, startSnapshotJob } from './reports';
 import { warmFieldSummaries } from './fieldreports';
+import { startSettleJob } from './quizzes';
+import { lifecycle } from './shared/lifecycle';
 import path from 'node:path';
 
 const SHUTDOWN_GRACE_MS = 8000;
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
   const stopSnapshots = startSnapshotJob(logger);
   const stopExports = startExportWorker(path.join(config.dataDir, 'exports'), logger);
   warmFieldSummaries(logger);
+  const stopSettling = startSettleJob(catalog, logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
@@ -96,9 +99,15 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
+    // No new connections (a proxy's next try goes to another process); every response now says
+    // Connection: close and /readyz answers 503, so keep-alive clients leave after their answer.
+    // The listener is closed without cutting the open connections (http.Server#close would
+    // close those it deems idle, resetting a request a client is just sending): each closes
+    // after its response, or after a second idle.
+    lifecycle.draining = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    server.keepAliveTimeout = 1_000;
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
     const force = setTimeout(() => {
       logger.warn({ open: sockets.size }, 'requests still open after the grace period; closing them');
       server.closeAllConnections();
@@ -109,6 +118,7 @@ async function main(): Promise<void> {
     stopRollups();
     stopSnapshots();
     stopExports();
+    stopSettling();
     await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
     logger.info('stopped');
     logger.flush();

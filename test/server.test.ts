@@ -2,9 +2,12 @@
  * The server as `npm start` runs it: a real process with its own embedded store,
  * started, asked, and stopped with a signal.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import request from 'supertest';
 import { isAlive, startServer } from './helpers/server-process';
 
@@ -68,6 +71,65 @@ describe('server process', () => {
       expect(fs.existsSync(path.join(dataDir, 'store', 'pg', 'PG_VERSION'))).toBe(true);
     },
   );
+
+  it('when `npm start` receives SIGTERM under load, should answer every request it took, exit 0 and leave nothing running', async () => {
+    const npm = spawn('npm', ['start', '--ignore-scripts', '--silent'], {
+      cwd: path.resolve(__dirname, '..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', DATA_DIR: dataDir, STORE_CACHE_DIR: cacheDir, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not serving:\n${lines.join('\n')}`)), 60_000);
+      for (const stream of [npm.stdout!, npm.stderr!]) {
+        readline.createInterface({ input: stream }).on('line', (line) => {
+          lines.push(line);
+          const m = /"port":(\d+).*is serving on/.exec(line);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
+    const get = () =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: '/login', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        }).on('error', reject);
+      });
+    const answered: { status: number; connection: string | undefined }[] = [];
+    const failures: string[] = [];
+    let stop = false;
+    const workers = Array.from({ length: 6 }, async () => {
+      while (!stop) {
+        try {
+          answered.push(await get());
+        } catch (err) {
+          const code = (err as { code?: string }).code ?? (err as Error).message;
+          if (code === 'ECONNREFUSED') break; // the server is gone: new connections are refused, nothing was lost
+          failures.push(code);
+        }
+      }
+    });
+    while (answered.length < 30) await new Promise((r) => setTimeout(r, 20));
+    const children = fs.readFileSync(`/proc/${npm.pid}/task/${npm.pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    expect(children.length).toBeGreaterThan(0);
+    npm.kill('SIGTERM');
+    const code = await exited;
+    stop = true;
+    await Promise.all(workers);
+    agent.destroy();
+    expect(code).toBe(0);
+    expect(failures).toEqual([]); // no request reset in flight
+    expect(answered.every((a) => a.status === 200)).toBe(true);
+    expect(answered.some((a) => a.connection === 'close')).toBe(true); // keep-alive clients were told to go
+    expect(postgresOn(dataDir)).toEqual([]);
+    for (const pid of children) expect(isAlive(pid)).toBe(false); // node (npm's child) has ended too
+  });
 
   it('when the server is killed outright, its store should stop by itself', async () => {
     const server = startServer({ PORT: '0', DATA_DIR: dataDir, STORE_CACHE_DIR: cacheDir, LOG_LEVEL: 'info' });

@@ -56,7 +56,8 @@ export function accountRoutes(config: Config): Router {
     const input = parseInput(passwordForm, req.body);
     try {
       if (input.newPassword !== input.confirmPassword) throw new Invalid({ confirmPassword: 'password.mismatch' });
-      await changePassword(actorOf(req), input.currentPassword, input.newPassword);
+      const validFrom = await changePassword(actorOf(req), input.currentPassword, input.newPassword);
+      req.session.signedInAt = validFrom.getTime(); // this session goes on; the person's others end
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
       res.status(400).render('accounts/password', {

@@ -15,6 +15,11 @@ import { searchTextOf, User, type UserDoc } from './user.model';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
 
+/** A username people may have: the characters above, and not a name objects already carry (`__proto__`, `constructor`…). */
+export function validUsername(username: string): boolean {
+  return USERNAME_RE.test(username) && !(username in Object.prototype);
+}
+
 type PeopleMovedListener = (userIds: Types.ObjectId[], lineage: Types.ObjectId[]) => Promise<void>;
 const peopleMovedListeners: PeopleMovedListener[] = [];
 
@@ -68,7 +73,7 @@ export interface NewAccount {
 }
 
 function usernameProblem(username: string): string | null {
-  return USERNAME_RE.test(username) ? null : 'account.usernameRules';
+  return validUsername(username) ? null : 'account.usernameRules';
 }
 
 /** Creates an account; an operator (CLI) acts with `actor = null` and any unit. */
@@ -144,15 +149,18 @@ export async function findActiveUser(id: string): Promise<UserDoc | null> {
   return user && !user.disabled ? user : null;
 }
 
-export async function changePassword(actor: Actor, current: string, next: string): Promise<void> {
+/** Changes the password; every session of the person begun before the returned moment ends (the caller keeps its own). */
+export async function changePassword(actor: Actor, current: string, next: string): Promise<Date> {
   const user = await User.findById(actor.id).lean<UserDoc>();
   if (!user) throw new NotFound();
   if (!(await verifyPassword(user.passwordHash, current))) throw new Invalid({ currentPassword: 'password.currentWrong' });
   const problem = passwordProblem(next, user.username);
   if (problem) throw new Invalid({ newPassword: problem });
   if (await verifyPassword(user.passwordHash, next)) throw new Invalid({ newPassword: 'password.sameAsOld' });
-  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(next), mustChangePassword: false } });
+  const validFrom = new Date();
+  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(next), mustChangePassword: false, sessionsValidFrom: validFrom } });
   await recordAudit({ action: 'password.changed', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
+  return validFrom;
 }
 
 export async function setLocale(actor: Actor, locale: 'vi' | 'en'): Promise<void> {
@@ -179,7 +187,7 @@ async function managedPerson(actor: Actor, id: string): Promise<UserDoc> {
 export async function resetPassword(actor: Actor, id: string): Promise<{ user: UserDoc; oneTimePassword: string }> {
   const user = await managedPerson(actor, id);
   const oneTimePassword = generateOneTimePassword();
-  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(oneTimePassword), mustChangePassword: true } });
+  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(oneTimePassword), mustChangePassword: true, sessionsValidFrom: new Date() } });
   await recordAudit({ action: 'password.reset', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return { user, oneTimePassword };
 }

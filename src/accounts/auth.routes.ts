@@ -44,7 +44,8 @@ export function authRoutes(throttle: LoginThrottle): Router {
       renderLogin(res, 400, { username: input.username, next: input.next, errorKey: 'auth.missing' });
       return;
     }
-    const wait = await throttle.blockedFor(input.username, ip);
+    // the attempt is counted before the password is checked: parallel guesses cannot slip past the limit
+    const wait = await throttle.consume(input.username, ip);
     if (wait > 0) {
       req.log.warn({ username: input.username }, 'sign-in throttled');
       await recordAudit({ action: 'login.limited', ip, userAgent: req.get('user-agent'), details: `username=${input.username.slice(0, 64)}` });
@@ -54,7 +55,7 @@ export function authRoutes(throttle: LoginThrottle): Router {
     }
     const result = await authenticate(input.username, input.password);
     if (!result.ok) {
-      await throttle.recordFailure(input.username, ip);
+      await throttle.recordFailure(ip);
       req.log.warn({ username: input.username, reason: result.reason }, 'sign-in failed');
       await recordAudit({
         action: 'login.failed',

@@ -18,6 +18,7 @@ export {
   setLocale,
   toActor,
   USERNAME_RE,
+  validUsername,
   usersByUsernames,
   type NewAccount,
 } from './accounts.service';

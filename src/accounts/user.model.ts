@@ -12,6 +12,8 @@ const userSchema = new Schema(
     passwordHash: { type: String, required: true },
     /** Set for one-time passwords: the person must choose their own at next sign-in. */
     mustChangePassword: { type: Boolean, default: false },
+    /** Sessions begun before this moment have ended (set when the password changes or is reset). */
+    sessionsValidFrom: { type: Date, default: null },
     role: { type: String, enum: ROLES, required: true },
     unit: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
     /** Copy of the unit's lineage: "everyone under unit X" is `{ lineage: X }`. */

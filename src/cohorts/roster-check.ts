@@ -3,7 +3,8 @@
  * queries (never one per row), and decides what each valid row will do.
  */
 import type { Types } from 'mongoose';
-import { USERNAME_RE, usersByUsernames, type UserDoc } from '../accounts';
+import { usersByUsernames, validUsername, type UserDoc } from '../accounts';
+import { LEARNER_ROLES } from '../shared/actor';
 import { unitsByCodes } from '../org';
 import type { Actor } from '../shared/actor';
 import { CohortMember } from './cohort.model';
@@ -28,16 +29,17 @@ export interface InvalidRow {
   params: Record<string, string | number>;
 }
 
-const ROLE_WORDS: Record<string, 'volunteer' | 'trainer'> = {
-  '': 'volunteer',
-  volunteer: 'volunteer',
-  'tình nguyện viên': 'volunteer',
-  tnv: 'volunteer',
-  trainer: 'trainer',
-  'tập huấn viên': 'trainer',
-  'cán bộ tập huấn': 'trainer',
-  'đội trưởng': 'trainer',
-};
+/** The words a file may use for a role (a Map: a word such as `constructor` is just an unknown word). */
+const ROLE_WORDS = new Map<string, 'volunteer' | 'trainer'>([
+  ['', 'volunteer'],
+  ['volunteer', 'volunteer'],
+  ['tình nguyện viên', 'volunteer'],
+  ['tnv', 'volunteer'],
+  ['trainer', 'trainer'],
+  ['tập huấn viên', 'trainer'],
+  ['cán bộ tập huấn', 'trainer'],
+  ['đội trưởng', 'trainer'],
+]);
 
 /** Vietnamese mobile numbers: 0 or +84, then 9 digits starting 3, 5, 7, 8 or 9. */
 export function normalizePhone(raw: string): string | null | false {
@@ -69,14 +71,18 @@ export async function checkRoster(
   ]);
   const userBy = new Map(users.map((u) => [u.username, u]));
   const memberIds = new Set(members.map((m) => String(m.user)));
-  const fileTrainers = new Set(rows.filter((r) => ROLE_WORDS[r.role] === 'trainer').map((r) => r.username));
+  const fileTrainers = new Set(rows.filter((r) => ROLE_WORDS.get(r.role) === 'trainer').map((r) => r.username));
 
   const planned: PlannedRow[] = [];
   const invalid: InvalidRow[] = [];
   const firstLine = new Map<string, number>();
   for (const r of rows) {
     const bad = (reason: string, params: Record<string, string | number> = {}) => invalid.push({ line: r.line, username: r.username.slice(0, 64), reason, params });
-    if (!USERNAME_RE.test(r.username)) {
+    if (r.unreadable) {
+      bad('roster.unreadableLine');
+      continue;
+    }
+    if (!validUsername(r.username)) {
       bad('roster.badUsername');
       continue;
     }
@@ -89,7 +95,7 @@ export async function checkRoster(
       bad('roster.badName');
       continue;
     }
-    const role = ROLE_WORDS[r.role];
+    const role = ROLE_WORDS.get(r.role);
     if (!role) {
       bad('roster.badRole', { role: r.role.slice(0, 30) });
       continue;
@@ -133,6 +139,11 @@ export async function checkRoster(
       bad('roster.usernameTaken');
       continue;
     }
+    // A roster manages learners: a staff or admin account is never renamed or moved by one.
+    if (existing && !(LEARNER_ROLES as readonly string[]).includes(existing.role)) {
+      bad('roster.notALearner', { username: r.username });
+      continue;
+    }
     let action: PlannedRow['action'] = 'create';
     if (existing) {
       const newRole = existing.role === 'volunteer' && role === 'trainer' ? 'trainer' : existing.role;
@@ -145,6 +156,11 @@ export async function checkRoster(
         Boolean(retrainerChange) ||
         (!existing.retrainedBy && !r.trainerUsername && String(existing._id) !== String(actor.id));
       action = changed ? 'update' : 'unchanged';
+      // one's own name, unit and role are changed on one's account page, not by a roster row
+      if (action === 'update' && String(existing._id) === String(actor.id)) {
+        bad('roster.ownAccount');
+        continue;
+      }
     }
     planned.push({
       line: r.line,

@@ -14,7 +14,7 @@ import { normalizeName } from '../shared/text';
 export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
 export const ROSTER_MAX_ROWS = 20_000;
 const XLSX_MAX_ENTRIES = 200;
-const XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024;
+const XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024;
 const XLSX_MAX_RATIO = 100;
 
 /** A file-level refusal: nothing from the file is used. */
@@ -32,9 +32,11 @@ export interface RosterRow {
   role: string;
   trainerUsername: string;
   phone: string;
+  /** The line could not be parsed (e.g. a quote left open): reported as invalid, the rest of the file goes on. */
+  unreadable?: boolean;
 }
 
-const HEADERS: Record<string, keyof Omit<RosterRow, 'line'>> = {
+const HEADERS: Record<string, keyof Omit<RosterRow, 'line' | 'unreadable'>> = {
   username: 'username',
   ten_dang_nhap: 'username',
   full_name: 'fullName',
@@ -50,7 +52,7 @@ const HEADERS: Record<string, keyof Omit<RosterRow, 'line'>> = {
 };
 const REQUIRED: (keyof RosterRow)[] = ['username', 'fullName', 'unitCode'];
 
-function headerKey(cell: string): keyof Omit<RosterRow, 'line'> | undefined {
+function headerKey(cell: string): keyof Omit<RosterRow, 'line' | 'unreadable'> | undefined {
   const key = cell.replace(/^\uFEFF/, '').trim().toLowerCase().normalize('NFC');
   return Object.prototype.hasOwnProperty.call(HEADERS, key) ? HEADERS[key] : undefined;
 }
@@ -68,15 +70,22 @@ function cellText(value: unknown): string {
 }
 
 /** Turns header + data rows into roster rows; the header decides which column is which. */
-async function* toRows(records: AsyncIterable<{ line: number; cells: unknown[] }>): AsyncGenerator<RosterRow> {
-  let columns: (keyof Omit<RosterRow, 'line'> | undefined)[] | null = null;
+async function* toRows(records: AsyncIterable<{ line: number; cells: unknown[] | null }>): AsyncGenerator<RosterRow> {
+  let columns: (keyof Omit<RosterRow, 'line' | 'unreadable'> | undefined)[] | null = null;
   let count = 0;
   for await (const { line, cells } of records) {
+    if (cells === null) {
+      if (!columns) throw new RosterFileError('roster.unreadableCsv', { detail: `line ${line}` });
+      count += 1;
+      if (count > ROSTER_MAX_ROWS) throw new RosterFileError('roster.tooManyRows', { max: ROSTER_MAX_ROWS });
+      yield { line, username: '', fullName: '', unitCode: '', role: '', trainerUsername: '', phone: '', unreadable: true };
+      continue;
+    }
     const texts = cells.map(cellText);
     if (!columns) {
       if (texts.every((t) => t.trim() === '')) continue;
       columns = texts.map(headerKey);
-      const missing = REQUIRED.filter((r) => !columns!.includes(r as keyof Omit<RosterRow, 'line'>));
+      const missing = REQUIRED.filter((r) => !columns!.includes(r as keyof Omit<RosterRow, 'line' | 'unreadable'>));
       if (missing.length > 0) throw new RosterFileError('roster.missingColumns', { columns: missing.map((m) => ({ username: 'username', fullName: 'full_name', unitCode: 'unit_code' })[m as string]).join(', ') });
       continue;
     }
@@ -102,7 +111,7 @@ function detectDelimiter(text: string): string {
   return counts.sort((a, b) => b[1] - a[1])[0]![1] > 0 ? counts[0]![0] : ',';
 }
 
-async function* csvRecords(buffer: Buffer): AsyncGenerator<{ line: number; cells: unknown[] }> {
+async function* csvRecords(buffer: Buffer): AsyncGenerator<{ line: number; cells: unknown[] | null }> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
@@ -111,11 +120,20 @@ async function* csvRecords(buffer: Buffer): AsyncGenerator<{ line: number; cells
   }
   if (text.includes('\u0000')) throw new RosterFileError('roster.wrongType', {}, 415);
   text = text.replace(/^\uFEFF/, '');
-  const parser = Readable.from([text]).pipe(parse({ delimiter: detectDelimiter(text), relax_column_count: true, skip_empty_lines: false, info: true, bom: true }));
+  // A quote inside a field (`=HYPERLINK("…")`) is taken as text; a line that still cannot be
+  // parsed is skipped and reported with its number, and the rest of the file is read.
+  const parser = Readable.from([text]).pipe(
+    parse({ delimiter: detectDelimiter(text), relax_column_count: true, relax_quotes: true, skip_records_with_error: true, skip_empty_lines: false, info: true, bom: true }),
+  );
+  const skipped: number[] = [];
+  parser.on('skip', (err: { lines?: number }) => skipped.push(err.lines ?? Number.MAX_SAFE_INTEGER));
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      // the parser runs ahead of this loop: a skipped line is given in its place among the records
+      while (skipped.length > 0 && skipped[0]! < rec.info.lines) yield { line: skipped.shift()!, cells: null };
       yield { line: rec.info.lines, cells: rec.record };
     }
+    while (skipped.length > 0) yield { line: skipped.shift()!, cells: null };
   } catch (err) {
     if (err instanceof RosterFileError) throw err;
     throw new RosterFileError('roster.unreadableCsv', { detail: (err as Error).message.slice(0, 120) });
@@ -131,7 +149,9 @@ async function checkZip(buffer: Buffer): Promise<void> {
   });
   let entries = 0;
   let total = 0;
+  let inflated = 0;
   let hasSheet = false;
+  const tooBig = () => new RosterFileError('roster.xlsxTooBig', {}, 413);
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
       entries += 1;
@@ -140,10 +160,35 @@ async function checkZip(buffer: Buffer): Promise<void> {
       const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : 0;
       if (entries > XLSX_MAX_ENTRIES || total > XLSX_MAX_UNCOMPRESSED || ratio > XLSX_MAX_RATIO) {
         zip.close();
-        reject(new RosterFileError('roster.xlsxTooBig', {}, 413));
+        reject(tooBig());
         return;
       }
-      zip.readEntry();
+      if (entry.fileName.endsWith('/')) {
+        zip.readEntry();
+        return;
+      }
+      // The sizes above are what the archive declares; the bytes actually inflated are counted
+      // too (and yauzl stops an entry that inflates past its declared size), stopping at the limit.
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) {
+          zip.close();
+          reject(new RosterFileError('roster.wrongType', {}, 415));
+          return;
+        }
+        stream.on('data', (chunk: Buffer) => {
+          inflated += chunk.length;
+          if (inflated > XLSX_MAX_UNCOMPRESSED) {
+            stream.destroy();
+            zip.close();
+            reject(tooBig());
+          }
+        });
+        stream.on('error', () => {
+          zip.close();
+          reject(tooBig());
+        });
+        stream.on('end', () => zip.readEntry());
+      });
     });
     zip.on('end', () => resolve());
     zip.on('error', () => reject(new RosterFileError('roster.wrongType', {}, 415)));

@@ -3,6 +3,7 @@ export { COURSE_SLUGS, loadContent, type Catalog, type ContentProblem, type Cour
 export type { Question, QuizSettings } from './content-schema';
 export {
   completeIfDone,
+  settleUnsettledCompletions,
   completionsOf,
   onCompletionReset,
   onCourseCompleted,

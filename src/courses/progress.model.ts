@@ -26,11 +26,18 @@ const completionSchema = new Schema(
      * at a time, each an equality the store serves from an index (see completionBucket).
      */
     bucket: { type: Number, required: true, default: function (this: { user: Types.ObjectId }) { return completionBucket(this.user); } },
+    /**
+     * False from the moment the completion is written until what follows it is done (the
+     * person's copy, the listeners: the certificate). A crash in between leaves it false, and
+     * the repair job finishes the work (one equality query finds them).
+     */
+    settled: { type: Boolean },
   },
   { strict: true },
 );
 completionSchema.index({ user: 1, course: 1 }, { unique: true });
 completionSchema.index({ bucket: 1 });
+completionSchema.index({ settled: 1 });
 
 export const COMPLETION_BUCKETS = 256;
 

@@ -41,6 +41,22 @@ export async function progressFor(actor: Actor, catalog: Catalog): Promise<Cours
     LessonRead.find({ user: actor.id }).select('course lesson').lean(),
     CourseCompletion.find({ user: actor.id }).lean<CompletionDoc[]>(),
   ]);
+  // What a crash cut short is finished when the person looks: a completion not settled, or a
+  // course whose lessons are all read and whose quizzes may all be passed, with no completion.
+  for (const c of completions) if (c.settled === false) await settleCompletion(c);
+  for (const course of catalog.courses) {
+    if (completions.some((c) => c.course === course.slug)) continue;
+    const keys = lessonKeys(course);
+    if (keys.length === 0 || !keys.every((k) => reads.some((r) => r.course === course.slug && r.lesson === k))) continue;
+    if (course.completion.allQuizzesPassed) {
+      const passed = await modulesPassed(actor.id, course);
+      if (!course.modules.every((m) => passed.has(m.folder))) continue; // the usual case: a quiz still to pass
+    }
+    if (await completeIfDone(actor.id, course)) {
+      const made = await CourseCompletion.findOne({ user: actor.id, course: course.slug }).lean<CompletionDoc>();
+      if (made) completions.push(made);
+    }
+  }
   return catalog.courses.map((course) => {
     const keys = lessonKeys(course);
     const read = new Set(reads.filter((r) => r.course === course.slug && keys.includes(r.lesson)).map((r) => r.lesson));
@@ -74,9 +90,14 @@ export async function markLessonRead(actor: Actor, catalog: Catalog, course: str
 /**
  * Writes the completion once when the rule holds. The unique key (user, course) makes a
  * concurrent second attempt fail harmlessly: exactly one completion, whatever the timing.
+ * A completion already written is settled again if it was not (a crash in between).
  */
 export async function completeIfDone(userId: Types.ObjectId, course: Course): Promise<boolean> {
-  if (await CourseCompletion.exists({ user: userId, course: course.slug })) return true;
+  const existing = await CourseCompletion.findOne({ user: userId, course: course.slug }).lean<CompletionDoc>();
+  if (existing) {
+    if (existing.settled === false) await settleCompletion(existing);
+    return true;
+  }
   if (course.completion.allLessonsRead) {
     const keys = lessonKeys(course);
     const read = await LessonRead.find({ user: userId, course: course.slug }).select('lesson').lean();
@@ -88,15 +109,30 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
     const passed = await passedModules(userId, course);
     if (!course.modules.every((m) => passed.has(m.folder))) return false;
   }
+  let created: CompletionDoc;
   try {
-    const created = await CourseCompletion.create({ user: userId, course: course.slug, completedAt: new Date(), contentVersion: course.version });
-    await User.updateOne({ _id: userId }, { $addToSet: { completed: course.slug }, $set: { [`completedAt.${course.slug}`]: created.completedAt } });
-    await markChanged('people');
-    for (const listener of completedListeners) await listener(created.toObject() as CompletionDoc);
+    created = (await CourseCompletion.create({ user: userId, course: course.slug, completedAt: new Date(), contentVersion: course.version, settled: false })).toObject() as CompletionDoc;
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
+    return true; // written a moment ago by a concurrent request, which settles it
   }
+  await settleCompletion(created);
   return true;
+}
+
+/** What follows a completion, each step idempotent: the person's copy, the roll-ups' mark, the listeners (the certificate); then marked settled. */
+export async function settleCompletion(completion: CompletionDoc): Promise<void> {
+  await User.updateOne({ _id: completion.user }, { $addToSet: { completed: completion.course }, $set: { [`completedAt.${completion.course}`]: completion.completedAt } });
+  await markChanged('people');
+  for (const listener of completedListeners) await listener(completion);
+  await CourseCompletion.updateOne({ _id: completion._id }, { $set: { settled: true } });
+}
+
+/** Settles the completions a crash left half done (the repair job). */
+export async function settleUnsettledCompletions(max = 500): Promise<number> {
+  const pending = await CourseCompletion.find({ settled: false }).limit(max).lean<CompletionDoc[]>();
+  for (const c of pending) await settleCompletion(c);
+  return pending.length;
 }
 
 type CompletedListener = (completion: CompletionDoc) => Promise<void>;

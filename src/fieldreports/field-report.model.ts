@@ -37,7 +37,7 @@ const fieldReportSchema = new Schema(
     filedByUsername: { type: String, required: true },
     updatedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     updatedByUsername: { type: String, required: true },
-    /** How many times the report was edited after it was first filed. */
+    /** How many times the report was edited after it was first filed: the count of its FieldReportEdit records. */
     revision: { type: Number, default: 0 },
   },
   { timestamps: true, strict: true },
@@ -47,6 +47,21 @@ fieldReportSchema.index({ team: 1, week: 1 }, { unique: true });
 fieldReportSchema.index({ lineage: 1, week: 1 });
 
 export const FieldReport = mongoose.model('FieldReport', fieldReportSchema);
+
+/**
+ * One record per edit of a report. The revision is their count: records are inserts, which
+ * the store keeps however many edits run at once, where an `$inc` on the report can lose some.
+ */
+const editSchema = new Schema(
+  {
+    report: { type: Schema.Types.ObjectId, ref: 'FieldReport', required: true },
+    at: { type: Date, required: true },
+    by: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+  },
+  { strict: true, versionKey: false },
+);
+editSchema.index({ report: 1 });
+export const FieldReportEdit = mongoose.model('FieldReportEdit', editSchema);
 
 /**
  * Staff taking a difficulty up: a record of its own, keyed by the difficulty, so that the

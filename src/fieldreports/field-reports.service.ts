@@ -8,7 +8,7 @@ import { recordAudit } from '../audit';
 import { findUnitById, onLineageChanged, type UnitDoc } from '../org';
 import { isObjectId, isTeamLeader, type Actor } from '../shared/actor';
 import { Conflict, NotFound, Refused } from '../shared/errors';
-import { DifficultyTakeUp, FieldReport, withTakeUps, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
+import { DifficultyTakeUp, FieldReport, FieldReportEdit, withTakeUps, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
 import { forgetSummaries } from './summary';
 import { currentWeek, isOpen, shiftWeek, type ReportWeek } from './weeks';
 
@@ -118,6 +118,8 @@ export async function fileReport(actor: Actor, team: UnitDoc, week: ReportWeek, 
       if (!existing) throw new Conflict();
     }
   }
+  await FieldReportEdit.create({ report: existing._id, at: now, by: actor.id });
+  let revision = await FieldReportEdit.countDocuments({ report: existing._id });
   await FieldReport.updateOne(
     { _id: existing._id },
     {
@@ -127,11 +129,19 @@ export async function fileReport(actor: Actor, team: UnitDoc, week: ReportWeek, 
         notes: input.notes,
         updatedBy: actor.id,
         updatedByUsername: actor.username,
+        revision,
       },
-      $inc: { revision: 1 },
     },
     { runValidators: true },
   );
+  // Edits at the same moment may write their counts out of order: whoever sees a higher count
+  // afterwards writes it, so the revision ends at the number of edits.
+  for (let i = 0; i < 10; i++) {
+    const seen = await FieldReportEdit.countDocuments({ report: existing._id });
+    if (seen === revision) break;
+    revision = seen;
+    await FieldReport.updateOne({ _id: existing._id }, { $set: { revision } });
+  }
   await audit(actor, team, week, 'edited');
   return { report: (await findReport(team._id, week.label))!, created: false };
 }

@@ -34,19 +34,25 @@ export function rowsToShow(values: FormValues): number {
   return Math.min(MAX_DIFFICULTIES, Math.max(3, last + 3));
 }
 
+/** A field as sent once; a field sent twice (`vneid=1&vneid=2`) is the first value, and refused below. */
 const field = (body: Record<string, unknown>, name: string): string => {
-  const v = body[name];
+  const v = Object.prototype.hasOwnProperty.call(body, name) ? body[name] : undefined;
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : '';
   return typeof v === 'string' ? v : '';
 };
 
 export function readReportForm(body: Record<string, unknown> = {}): { values: FormValues; input: ReportInput | null; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
+  // A field sent more than once is refused on that field: which value was meant cannot be known.
+  const repeated = (name: string) => Object.prototype.hasOwnProperty.call(body, name) && Array.isArray(body[name]);
   const values: FormValues = { counts: {}, difficulties: [], notes: field(body, 'notes').normalize('NFC').trim() };
   const counts = {} as Counts;
   for (const kind of WORK_KINDS) {
     const raw = field(body, kind).trim();
     values.counts[kind] = raw;
-    if (raw === '') {
+    if (repeated(kind)) {
+      errors[kind] = 'fieldReports.errors.repeated';
+    } else if (raw === '') {
       counts[kind] = 0;
     } else if (!/^\d{1,6}$/.test(raw) || Number(raw) > MAX_COUNT) {
       errors[kind] = 'fieldReports.errors.count';
@@ -61,6 +67,7 @@ export function readReportForm(body: Record<string, unknown> = {}): { values: Fo
     const help = field(body, `d${i}_help`) === '1';
     const id = field(body, `d${i}_id`).trim();
     values.difficulties.push({ id, category, description, help });
+    for (const name of [`d${i}_category`, `d${i}_description`, `d${i}_help`, `d${i}_id`]) if (repeated(name)) errors[name.endsWith('_help') || name.endsWith('_id') ? `d${i}_description` : name] = 'fieldReports.errors.repeated';
     if (!category && !description) continue;
     if (!(DIFFICULTY_CATEGORIES as readonly string[]).includes(category)) errors[`d${i}_category`] = 'fieldReports.errors.category';
     if (!description) errors[`d${i}_description`] = 'fieldReports.errors.description';
@@ -68,6 +75,7 @@ export function readReportForm(body: Record<string, unknown> = {}): { values: Fo
     difficulties.push({ id: isObjectId(id) ? id : undefined, category: category as DifficultyCategory, description, helpNeeded: help });
   }
   if (values.notes.length > 1000) errors.notes = 'fieldReports.errors.notesLong';
+  if (repeated('notes')) errors.notes = 'fieldReports.errors.repeated';
   return { values, input: Object.keys(errors).length ? null : { counts, difficulties, notes: values.notes }, errors };
 }
 

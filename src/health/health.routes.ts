@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { pingDatabase } from '../db/connection';
+import { lifecycle } from '../shared/lifecycle';
 
 export function healthRoutes(): Router {
   const router = Router();
@@ -9,10 +10,14 @@ export function healthRoutes(): Router {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
 
-  // GET /readyz — readiness: the database answers
+  // GET /readyz — readiness: a real query on the app's own pool answers in time (a wedged store is not ready)
   router.get('/readyz', async (_req, res) => {
-    const db = await pingDatabase();
     res.set('Cache-Control', 'no-store');
+    if (lifecycle.draining) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
+    const db = await pingDatabase();
     if (db.ok) res.json({ status: 'ready' });
     else res.status(503).json({ status: 'unavailable', reason: db.reason });
   });

@@ -79,11 +79,13 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
 
   const existing = await Unit.find({}).lean();
   const byCode = new Map(existing.map((u) => [u.code, u]));
-  const levelOf = (code: string): UnitLevel | undefined => rows.get(code)?.level ?? byCode.get(code)?.level;
 
-  // Parent checks: the parent exists (in the file or the database) at the level above.
+  // Parent checks, from the top level down: the parent exists at the level above, in the
+  // database or among the rows of the file already accepted (a row under a refused row is refused too).
   const accepted: Row[] = [];
-  for (const row of rows.values()) {
+  const acceptedLevel = new Map<string, UnitLevel>();
+  const byLevel = [...rows.values()].sort((a, b) => UNIT_LEVELS.indexOf(a.level) - UNIT_LEVELS.indexOf(b.level) || a.line - b.line);
+  for (const row of byLevel) {
     const expectedParent = PARENT_LEVEL[row.level];
     if (expectedParent === null) {
       if (row.parent_code) {
@@ -91,9 +93,10 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
         continue;
       }
     } else {
-      const parentLevel = levelOf(row.parent_code);
+      const parentLevel = acceptedLevel.get(row.parent_code) ?? byCode.get(row.parent_code)?.level;
       if (!row.parent_code || !parentLevel) {
-        report.problems.push({ line: row.line, message: `parent_code ${row.parent_code || '(empty)'} is not a known unit` });
+        const refused = rows.has(row.parent_code) && !acceptedLevel.has(row.parent_code);
+        report.problems.push({ line: row.line, message: refused ? `parent_code ${row.parent_code} is refused on its own line` : `parent_code ${row.parent_code || '(empty)'} is not a known unit` });
         continue;
       }
       if (parentLevel !== expectedParent) {
@@ -102,6 +105,7 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
       }
     }
     accepted.push(row);
+    acceptedLevel.set(row.code, row.level);
   }
 
   // Write fields first; parents and lineage are recomputed below for the whole tree.

@@ -29,10 +29,13 @@ const resultSchema = new Schema(
     score: { type: Number, required: true },
     passed: { type: Boolean, required: true },
     submittedAt: { type: Date, required: true },
+    /** False from the moment a passed result is written until its module pass and course completion are (see settleResult). */
+    settled: { type: Boolean },
   },
   { strict: true },
 );
 resultSchema.index({ attempt: 1 }, { unique: true });
+resultSchema.index({ settled: 1 });
 resultSchema.index({ user: 1, course: 1, module: 1, submittedAt: -1 });
 
 /** A module passed, once per person: what course completion asks the quiz gate for. */

@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Types } from 'mongoose';
-import { completeIfDone, findCourse, onCompletionReset, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
+import { completeIfDone, findCourse, onCompletionReset, settleUnsettledCompletions, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
 import { isObjectId, type Actor } from '../shared/actor';
 import { startOfDayVietnam } from '../shared/vn-time';
 import { NotFound, Refused } from '../shared/errors';
@@ -56,6 +56,9 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
     // Enough of the latest attempts to see the open one and to count a day's limit.
     QuizAttempt.find(scope).sort({ startedAt: -1 }).limit(Math.max(5, (module.quiz.dailyLimit ?? 0) + 1)).lean<AttemptDoc[]>(),
   ]);
+  // A passed result whose steps a crash cut short is settled here (the person sees it passed)
+  const unsettled = results.filter((r) => r.passed && (r.settled === false || !pass));
+  for (const r of unsettled) await settleResult(catalog, { ...r, settled: false });
   const resultOf = new Map(results.map((r) => [String(r.attempt), r]));
   const expired = (a: AttemptDoc) => a.deadline !== null && a.deadline !== undefined && a.deadline.getTime() + GRACE_MS <= now.getTime();
   const openAttempt = attempts.find((a) => !resultOf.has(String(a._id)) && !expired(a)) ?? null;
@@ -70,14 +73,14 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
   let waitUntil: Date | null = null;
   let reason: QuizOverview['reason'] = null;
   const last = ended[0];
-  if (!pass && last && !last.passed && module.quiz.cooldownMinutes > 0) {
+  if (!pass && !unsettled.length && last && !last.passed && module.quiz.cooldownMinutes > 0) {
     const until = new Date(last.at.getTime() + module.quiz.cooldownMinutes * 60_000);
     if (until > now) {
       waitUntil = until;
       reason = 'cooldown';
     }
   }
-  if (!pass && module.quiz.dailyLimit) {
+  if (!pass && !unsettled.length && module.quiz.dailyLimit) {
     const today = startOfDayVietnam(now);
     const todays = ended.filter((e) => e.at >= today);
     if (todays.length >= module.quiz.dailyLimit) {
@@ -85,7 +88,7 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
       reason = 'dailyLimit';
     }
   }
-  return { course, module, results, passed: Boolean(pass), openAttempt, waitUntil, reason };
+  return { course, module, results, passed: Boolean(pass) || unsettled.length > 0, openAttempt, waitUntil, reason };
 }
 
 /** Starts (or resumes) an attempt: N questions drawn at random, options shuffled, stored server-side. */
@@ -141,7 +144,10 @@ export async function submitAttempt(
 ): Promise<{ result: ResultDoc; duplicate: boolean }> {
   const attempt = await attemptOf(actor, attemptId);
   const existing = await resultOfAttempt(attempt._id);
-  if (existing) return { result: existing, duplicate: true };
+  if (existing) {
+    await settleResult(catalog, existing); // a crash may have stopped the steps after it
+    return { result: existing, duplicate: true };
+  }
 
   const drawn = attemptQuestions(catalog, attempt);
   const chosen = new Map<string, string[]>();
@@ -164,24 +170,43 @@ export async function submitAttempt(
   const graded = grade(drawn.map((d) => d.question), chosen, module.quiz.passPercent);
   let result: ResultDoc;
   try {
-    const created = await QuizResult.create({ attempt: attempt._id, user: actor.id, course: attempt.course, module: attempt.module, ...graded, submittedAt: now });
+    const created = await QuizResult.create({ attempt: attempt._id, user: actor.id, course: attempt.course, module: attempt.module, ...graded, submittedAt: now, ...(graded.passed ? { settled: false } : {}) });
     result = created.toObject() as ResultDoc;
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
     // Someone (the same phone, twice) got there first: theirs is the result.
     const first = await resultOfAttempt(attempt._id);
     if (!first) throw err;
+    await settleResult(catalog, first);
     return { result: first, duplicate: true };
   }
-  if (result.passed) {
-    try {
-      await ModulePass.create({ user: actor.id, course: attempt.course, module: attempt.module, result: result._id, passedAt: now });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err; // passed before: nothing changes
-    }
-    await completeIfDone(actor.id, findCourse(catalog, attempt.course));
-  }
+  await settleResult(catalog, result);
   return { result, duplicate: false };
+}
+
+/**
+ * What follows a passed result, each step idempotent: the module pass, then the course
+ * completion (and with it the certificate); then the result is marked settled. Called by
+ * every path that sees a result (the submission, a resubmission, the quiz page) and by the
+ * repair job, so that a crash at any step ends in the same state.
+ */
+export async function settleResult(catalog: Catalog, result: Pick<ResultDoc, '_id' | 'user' | 'course' | 'module' | 'passed' | 'submittedAt'> & { settled?: boolean | null }): Promise<void> {
+  if (!result.passed || result.settled === true) return;
+  try {
+    await ModulePass.create({ user: result.user, course: result.course, module: result.module, result: result._id, passedAt: result.submittedAt });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err; // passed before: nothing changes
+  }
+  const course = catalog.courses.find((c) => c.slug === result.course);
+  if (course) await completeIfDone(result.user, course);
+  await QuizResult.updateOne({ _id: result._id }, { $set: { settled: true } });
+}
+
+/** Settles the passed results a crash left half done (the repair job). */
+export async function settleUnsettledResults(catalog: Catalog, max = 500): Promise<number> {
+  const pending = await QuizResult.find({ settled: false }).limit(max).lean<ResultDoc[]>();
+  for (const r of pending) await settleResult(catalog, r);
+  return pending.length;
 }
 
 export async function resultOf(actor: Actor, id: string): Promise<ResultDoc> {
@@ -189,4 +214,24 @@ export async function resultOf(actor: Actor, id: string): Promise<ResultDoc> {
   const result = await QuizResult.findOne({ _id: id, user: actor.id }).lean<ResultDoc>();
   if (!result) throw new NotFound();
   return result;
+}
+
+/**
+ * The repair job: every minute (and at start), passed results and completions that a crash
+ * left half done are finished. Idempotent, so several app processes may all run it.
+ */
+export function startSettleJob(catalog: Catalog, log: { warn: (o: object, m: string) => void }, everyMs = 60_000): () => void {
+  let busy = false;
+  const tick = () => {
+    if (busy) return;
+    busy = true;
+    settleUnsettledResults(catalog)
+      .then(() => settleUnsettledCompletions())
+      .catch((err: unknown) => log.warn({ err }, 'settling unfinished results failed; will try again'))
+      .finally(() => (busy = false));
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  tick();
+  return () => clearInterval(timer);
 }

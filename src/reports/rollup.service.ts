@@ -72,7 +72,8 @@ async function tally(completedOf: (person: TallyPerson) => string[]): Promise<Ta
     if (done.length === 0 && (p.started ?? []).length === 0) {
       for (const unit of lineage.slice(LISTED_FROM_DEPTH)) {
         const f = result.get(`unit:${unit}`)!;
-        (f.waiting ??= []).push({ username: p.username, fullName: p.fullName });
+        // the first LIST_MAX met (units in code order): memory stays bounded at national scale
+        if ((f.waiting ??= []).length < LIST_MAX) f.waiting.push({ username: p.username, fullName: p.fullName });
       }
     }
     path.forEach((trainer, i) => {

@@ -1,18 +1,74 @@
 /**
- * Sign-in throttling in the database, so every app process shares it
- * (rate-limiter-flexible's Mongo store). Its TTL index is not created (the embedded
- * store lacks TTL); expired counters are deleted by the maintenance job.
- * Note: on the embedded store concurrent increments can be lost (no atomic
- * read-modify-write), so a burst of parallel guesses may get a few more tries.
+ * Limits on attempts (sign-in, public lookups), kept in the database so that every app
+ * process shares them. Time is cut into fixed windows of `durationSec`; a key has `points`
+ * numbered slots in each window, and an attempt goes ahead only if it takes a free slot: an
+ * insert under a unique key, which is atomic on every store (a read-modify-write counter is
+ * not: FerretDB v1 applies `$inc` in Go, so parallel increments can be lost). So 20 parallel
+ * guesses against a limit of 5 get exactly 5 checks. Slots are taken before anything is
+ * checked, and a key with no free slot writes nothing, so an attacker cannot grow the
+ * collection. (A fixed window lets a burst straddling its end use two windows' slots.)
+ * Expired slots are deleted by the maintenance job.
  */
 import mongoose, { Schema } from 'mongoose';
-import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
 
-export const RATE_LIMITS_COLLECTION = 'rate_limits';
+export const RATE_LIMITS_COLLECTION = 'rate_attempts';
 
-// Declared as a model only so that index sync creates the unique key the limiter relies on.
-const rateLimitSchema = new Schema({ key: { type: String, required: true, unique: true }, points: Number, expire: Date }, { collection: RATE_LIMITS_COLLECTION });
-mongoose.model('RateLimit', rateLimitSchema);
+const attemptSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    window: { type: Number, required: true },
+    slot: { type: String, required: true },
+    expire: { type: Date, required: true },
+  },
+  { collection: RATE_LIMITS_COLLECTION, strict: true, versionKey: false },
+);
+attemptSchema.index({ slot: 1 }, { unique: true });
+attemptSchema.index({ key: 1, window: 1 });
+attemptSchema.index({ expire: 1 });
+const Attempt = mongoose.model('RateAttempt', attemptSchema);
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** At most `points` attempts per key in each window of `durationSec`. */
+export class AttemptLimiter {
+  constructor(
+    private readonly prefix: string,
+    private readonly points: number,
+    private readonly durationSec: number,
+  ) {}
+
+  private where(key: string, now: number) {
+    const ms = this.durationSec * 1000;
+    const window = Math.floor(now / ms);
+    return { key: `${this.prefix}:${key}`, window, wait: Math.max(1, Math.ceil(((window + 1) * ms - now) / 1000)), expire: new Date((window + 1) * ms) };
+  }
+
+  /** Seconds to wait when the key has used up this window's attempts; 0 when free (nothing is recorded). */
+  async blockedFor(key: string, now = Date.now()): Promise<number> {
+    const w = this.where(key, now);
+    return (await Attempt.countDocuments({ key: w.key, window: w.window })) >= this.points ? w.wait : 0;
+  }
+
+  /** Takes a slot for one attempt: 0 when it may go ahead, else the seconds to wait. */
+  async consume(key: string, now = Date.now()): Promise<number> {
+    const w = this.where(key, now);
+    const taken = await Attempt.countDocuments({ key: w.key, window: w.window });
+    for (let n = taken; n < this.points; n++) {
+      try {
+        await Attempt.create({ key: w.key, window: w.window, slot: `${w.key}|${w.window}|${n}`, expire: w.expire });
+        return 0;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // taken by a concurrent attempt: try the next
+      }
+    }
+    return w.wait;
+  }
+
+  /** Forgets the key's attempts (a successful sign-in). */
+  async reset(key: string): Promise<void> {
+    await Attempt.deleteMany({ key: `${this.prefix}:${key}` });
+  }
+}
 
 export interface LoginLimits {
   perUserIp: { points: number; durationSec: number };
@@ -24,67 +80,58 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perIp: { points: 100, durationSec: 60 * 60 },
 };
 
+/** Sign-in attempts per username and address, and per address. */
 export class LoginThrottle {
-  private readonly userIp: RateLimiterMongo;
-  private readonly ip: RateLimiterMongo;
+  private readonly userIp: AttemptLimiter;
+  private readonly ip: AttemptLimiter;
 
-  constructor(private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    const common = { storeClient: mongoose.connection, tableName: RATE_LIMITS_COLLECTION, disableIndexesCreation: true };
-    this.userIp = new RateLimiterMongo({ ...common, keyPrefix: 'login_uip', points: limits.perUserIp.points, duration: limits.perUserIp.durationSec });
-    this.ip = new RateLimiterMongo({ ...common, keyPrefix: 'login_ip', points: limits.perIp.points, duration: limits.perIp.durationSec });
+  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
+    this.userIp = new AttemptLimiter('login_uip', limits.perUserIp.points, limits.perUserIp.durationSec);
+    this.ip = new AttemptLimiter('login_ip', limits.perIp.points, limits.perIp.durationSec);
   }
 
   private static key(username: string, ip: string): string {
     return `${username.trim().toLowerCase()}|${ip}`;
   }
 
-  /** Seconds to wait when this username+IP or this IP has used up its failures; 0 when free. */
-  async blockedFor(username: string, ip: string): Promise<number> {
-    const [u, i] = await Promise.all([this.userIp.get(LoginThrottle.key(username, ip)), this.ip.get(ip)]);
-    const wait = (r: RateLimiterRes | null, max: number) => (r && r.consumedPoints >= max ? Math.ceil(r.msBeforeNext / 1000) : 0);
-    return Math.max(wait(u, this.limits.perUserIp.points), wait(i, this.limits.perIp.points));
+  /**
+   * Counts this sign-in attempt for the username+address before the password is checked
+   * (so parallel guesses cannot slip past the limit): the seconds to wait when it or the
+   * address has used up its attempts, 0 when it may go ahead. An address counts failures
+   * only: many people sign in from one hall's Wi-Fi.
+   */
+  async consume(username: string, ip: string): Promise<number> {
+    const byIp = await this.ip.blockedFor(ip);
+    if (byIp > 0) return byIp;
+    return this.userIp.consume(LoginThrottle.key(username, ip));
   }
 
-  async recordFailure(username: string, ip: string): Promise<void> {
-    const swallow = (err: unknown) => {
-      if (!(err instanceof RateLimiterRes)) throw err; // a limiter "rejection" only means the limit is reached
-    };
-    await Promise.all([this.userIp.consume(LoginThrottle.key(username, ip)).catch(swallow), this.ip.consume(ip).catch(swallow)]);
+  /** A wrong password or unknown username: counted against the address. */
+  async recordFailure(ip: string): Promise<void> {
+    await this.ip.consume(ip);
   }
 
+  /** A correct password: the attempts for this username and address are forgotten. */
   async recordSuccess(username: string, ip: string): Promise<void> {
-    await this.userIp.delete(LoginThrottle.key(username, ip));
+    await this.userIp.reset(LoginThrottle.key(username, ip));
   }
 }
 
 export async function deleteExpiredRateLimits(now = new Date()): Promise<number> {
-  const res = await mongoose.connection.db!.collection(RATE_LIMITS_COLLECTION).deleteMany({ expire: { $lt: now } });
+  const res = await Attempt.deleteMany({ expire: mongoose.trusted({ $lt: now }) });
   return res.deletedCount;
 }
 
-/** A per-IP limit on public lookups (certificate verification), shared by every process. */
+/** A per-address limit on public lookups (certificate verification). */
 export class LookupLimiter {
-  private readonly limiter: RateLimiterMongo;
+  private readonly limiter: AttemptLimiter;
 
   constructor(points = 60, durationSec = 60) {
-    this.limiter = new RateLimiterMongo({
-      storeClient: mongoose.connection,
-      tableName: RATE_LIMITS_COLLECTION,
-      disableIndexesCreation: true,
-      keyPrefix: 'lookup_ip',
-      points,
-      duration: durationSec,
-    });
+    this.limiter = new AttemptLimiter('lookup_ip', points, durationSec);
   }
 
-  /** Seconds to wait when the IP is over its limit; 0 when the lookup may go ahead. */
+  /** Seconds to wait when the address is over its limit; 0 when the lookup may go ahead. */
   async consume(ip: string): Promise<number> {
-    try {
-      await this.limiter.consume(ip);
-      return 0;
-    } catch (err) {
-      if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw err;
-    }
+    return this.limiter.consume(ip);
   }
 }

@@ -50,11 +50,14 @@ export function sessionMiddleware(config: Config) {
   });
 }
 
-/** Ends a signed-in session that is older than the absolute timeout. */
+/** Ends a signed-in session older than the absolute timeout, or begun before the person's password last changed. */
 export function absoluteTimeout() {
   return (req: Request, res: Response, next: NextFunction) => {
     const signedInAt = req.session?.signedInAt;
-    if (req.user && signedInAt && Date.now() - signedInAt > ABSOLUTE_TIMEOUT_MS) {
+    // A password changed or reset since this session began ends it (every other device of the person).
+    const validFrom = (req.user as { sessionsValidFrom?: Date | null } | undefined)?.sessionsValidFrom;
+    const superseded = Boolean(req.user && validFrom && (signedInAt ?? 0) < new Date(validFrom).getTime());
+    if (req.user && ((signedInAt && Date.now() - signedInAt > ABSOLUTE_TIMEOUT_MS) || superseded)) {
       req.session.destroy(() => {
         res.clearCookie(SESSION_COOKIE);
         res.redirect(303, '/login?expired=1');

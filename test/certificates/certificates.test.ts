@@ -117,7 +117,7 @@ describe('GET /verify/:serial', () => {
   });
 
   it('when one address looks up too many serials, should answer 429', async () => {
-    const limited = testApp({ env: { BASE_URL }, verifyLimitPerMinute: 3 });
+    const limited = testApp({ env: { BASE_URL, TRUST_PROXY: 'loopback' }, verifyLimitPerMinute: 3 }); // behind a proxy on this machine
     const statuses: number[] = [];
     // From an address of its own: limits are shared by every app process (and every test here).
     for (let i = 0; i < 5; i++) statuses.push((await request(limited).get('/verify/0000-0000-0000-0000-0').set('X-Forwarded-For', '203.0.113.7')).status);
