@@ -12,6 +12,8 @@ const userSchema = new Schema(
     passwordHash: { type: String, required: true },
     /** Set for one-time passwords: the person must choose their own at next sign-in. */
     mustChangePassword: { type: Boolean, default: false },
+    /** The roster import that made this account (its one-time password is re-issued if that import is taken up again). */
+    createdByImport: { type: Schema.Types.ObjectId, default: null },
     /** Sessions begun before this moment have ended (set when the password changes or is reset). */
     sessionsValidFrom: { type: Date, default: null },
     role: { type: String, enum: ROLES, required: true },

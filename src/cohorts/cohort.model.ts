@@ -35,7 +35,11 @@ const rosterImportSchema = new Schema(
     cohort: { type: Schema.Types.ObjectId, ref: 'Cohort', required: true },
     importer: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     fileName: { type: String, required: true },
-    status: { type: String, enum: ['pending', 'applying', 'applied'], default: 'pending' },
+    status: { type: String, enum: ['pending', 'applying', 'applied', 'failed'], default: 'pending' },
+    /** Which try of applying this is (a try that died half-way can be taken up again: each step is idempotent). */
+    attempt: { type: Number, default: 0 },
+    /** When the current try began (one older than APPLY_STALE_MS is taken as dead). */
+    applyingAt: { type: Date, default: null },
     rows: [
       {
         _id: false,
@@ -59,6 +63,11 @@ const rosterImportSchema = new Schema(
   { strict: true },
 );
 rosterImportSchema.index({ cohort: 1, createdAt: -1 });
+
+/** One per try of applying an import: the unique key lets exactly one request run each try. */
+const importClaimSchema = new Schema({ batch: { type: Schema.Types.ObjectId, required: true }, attempt: { type: Number, required: true }, at: { type: Date, required: true } }, { strict: true, versionKey: false });
+importClaimSchema.index({ batch: 1, attempt: 1 }, { unique: true });
+export const RosterImportClaim = mongoose.model('RosterImportClaim', importClaimSchema);
 
 export type CohortDoc = InferSchemaType<typeof cohortSchema> & { _id: Types.ObjectId };
 export type RosterImportDoc = InferSchemaType<typeof rosterImportSchema> & { _id: Types.ObjectId };

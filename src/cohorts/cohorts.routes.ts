@@ -24,6 +24,7 @@ import {
   listCohorts,
   memberIds,
   previewImport,
+  APPLY_STALE_MS,
   removeMember,
   takePasswords,
 } from './cohorts.service';
@@ -153,7 +154,8 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
   // GET /cohorts/:id/imports/:importId — the preview: what will be created, updated, enrolled; every invalid row
   router.get('/cohorts/:id/imports/:importId', async (req, res) => {
     const { cohort, batch } = await importOf(actorOf(req), req.params.id, req.params.importId);
-    res.render('cohorts/preview', { title: res.locals.t('roster.previewTitle'), cohort, batch });
+    const stopped = batch.status === 'failed' || (batch.status === 'applying' && (!batch.applyingAt || Date.now() - batch.applyingAt.getTime() > APPLY_STALE_MS));
+    res.render('cohorts/preview', { title: res.locals.t('roster.previewTitle'), cohort, batch, stopped });
   });
 
   // POST /cohorts/:id/imports/:importId/confirm — step 2: save the valid rows; one-time passwords shown once

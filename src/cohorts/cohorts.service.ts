@@ -9,7 +9,7 @@ import { unitInScope, unitsByCodes, type UnitDoc } from '../org';
 import { allOf, isObjectId, peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
-import { Cohort, CohortMember, RosterImport, type CohortDoc, type RosterImportDoc } from './cohort.model';
+import { Cohort, CohortMember, RosterImport, RosterImportClaim, type CohortDoc, type RosterImportDoc } from './cohort.model';
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
 import { seal, unseal } from './seal';
@@ -145,6 +145,9 @@ export async function importOf(actor: Actor, cohortId: string, importId: string)
   return { cohort, batch };
 }
 
+/** A try of applying an import that has run this long without finishing is taken as dead. */
+export const APPLY_STALE_MS = 2 * 60 * 1000;
+
 export interface ApplyResult {
   created: number;
   updated: number;
@@ -159,9 +162,29 @@ export interface ApplyResult {
 export async function applyImport(actor: Actor, cohortId: string, importId: string, secret: string): Promise<ApplyResult> {
   const { cohort, batch } = await importOf(actor, cohortId, importId);
   if (cohort.closedAt) throw new Conflict('cohorts.closed');
-  const claimed = await RosterImport.findOneAndUpdate({ _id: batch._id, status: 'pending' }, { $set: { status: 'applying' } }, { returnDocument: 'after' }).lean<RosterImportDoc>();
-  if (!claimed) throw new Conflict('cohorts.importDone');
-  const rows = (claimed.rows ?? []) as unknown as PlannedRow[];
+  // A try at a time, by a claim record per try (an insert under a unique key: a double click
+  // or two tabs get one try). A try that died half-way (a crash, the store gone) may be taken
+  // up again: every step below is idempotent.
+  const resumable = batch.status === 'failed' || (batch.status === 'applying' && (!batch.applyingAt || Date.now() - batch.applyingAt.getTime() > APPLY_STALE_MS));
+  if (batch.status !== 'pending' && !resumable) throw new Conflict(batch.status === 'applying' ? 'cohorts.importRunning' : 'cohorts.importDone');
+  const attempt = (batch.attempt ?? 0) + 1;
+  try {
+    await RosterImportClaim.create({ batch: batch._id, attempt, at: new Date() });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new Conflict('cohorts.importRunning');
+    throw err;
+  }
+  await RosterImport.updateOne({ _id: batch._id }, { $set: { status: 'applying', attempt, applyingAt: new Date() } });
+  try {
+    return await applyRows(actor, cohort, batch, secret);
+  } catch (err) {
+    await RosterImport.updateOne({ _id: batch._id, attempt }, { $set: { status: 'failed' } }).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc, secret: string): Promise<ApplyResult> {
+  const rows = (batch.rows ?? []) as unknown as PlannedRow[];
 
   const unitBy = await unitsByCodes(rows.map((r) => r.unitCode));
 
@@ -183,18 +206,38 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
         unit: unit._id,
         lineage: unit.lineage,
         phone: r.phone,
+        createdByImport: batch._id,
       };
     });
   let created = newDocs.length;
   if (newDocs.length > 0) {
-    try {
-      await User.insertMany(newDocs, { ordered: false });
-    } catch (err) {
-      // Someone else created one of these usernames meanwhile: that row is not ours.
-      const inserted = (err as { insertedDocs?: unknown[] }).insertedDocs;
-      if ((err as { code?: number }).code !== 11000 && !Array.isArray(inserted)) throw err;
-      const mine = new Set((await usersByUsernames(newDocs.map((d) => d.username))).filter((u) => u.mustChangePassword).map((u) => u.username));
-      created = mine.size;
+    let clash = false;
+    for (let i = 0; i < newDocs.length; i += 1000) {
+      try {
+        await User.insertMany(newDocs.slice(i, i + 1000), { ordered: false });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000 && !Array.isArray((err as { insertedDocs?: unknown[] }).insertedDocs)) throw err;
+        clash = true;
+      }
+    }
+    if (clash) {
+      // A username taken meanwhile is not ours, unless an earlier try of this import made it:
+      // then its password was never shown, and it gets a new one now.
+      const existing = new Map((await usersByUsernames(newDocs.map((d) => d.username))).map((u) => [u.username, u]));
+      const keep = new Set<string>();
+      const reissue: { filter: { _id: Types.ObjectId }; update: { $set: Record<string, unknown> } }[] = [];
+      for (const d of newDocs) {
+        const u = existing.get(d.username);
+        if (!u) continue;
+        if (u.passwordHash === d.passwordHash) keep.add(d.username);
+        else if (String(u.createdByImport ?? '') === String(batch._id) && u.mustChangePassword) {
+          reissue.push({ filter: { _id: u._id }, update: { $set: { passwordHash: d.passwordHash } } });
+          keep.add(d.username);
+        }
+      }
+      await updateEach(User, reissue);
+      for (let i = passwords.length - 1; i >= 0; i--) if (!keep.has(passwords[i]!.username)) passwords.splice(i, 1);
+      created = keep.size;
     }
   }
 
@@ -251,13 +294,19 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
   // 3. Enrol, once each.
   const enrol = rows.filter((r) => r.enroll && byName.has(r.username)).map((r) => ({ cohort: cohort._id, user: byName.get(r.username)!._id, addedAt: new Date() }));
   let enrolled = enrol.length;
-  if (enrol.length > 0) {
+  let enrolClash = false;
+  for (let i = 0; i < enrol.length; i += 1000) {
     try {
-      await CohortMember.insertMany(enrol, { ordered: false });
+      await CohortMember.insertMany(enrol.slice(i, i + 1000), { ordered: false });
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
-      enrolled = await CohortMember.countDocuments({ cohort: cohort._id, user: mongoose.trusted({ $in: enrol.map((e) => e.user) }) });
+      enrolClash = true;
     }
+  }
+  if (enrolClash) {
+    // some were members already (added meanwhile, or by an earlier try): count those of the file now in the cohort
+    const wanted = new Set(enrol.map((e) => String(e.user)));
+    enrolled = (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).filter((m) => wanted.has(String(m.user))).length;
   }
 
   await markChanged('people');

@@ -4,6 +4,7 @@
 import zlib from 'node:zlib';
 import request from 'supertest';
 import { User } from '../../src/accounts';
+import { RosterImport } from '../../src/cohorts/cohort.model';
 import { FieldReport, currentWeek } from '../../src/fieldreports';
 import { FieldReportEdit } from '../../src/fieldreports/field-report.model';
 import { fileReport } from '../../src/fieldreports';
@@ -117,6 +118,26 @@ describe('rosters', () => {
     expect(await User.exists({ username: '__proto__' })).toBeNull();
     expect(await User.exists({ username: 'tnv.role.ctor' })).toBeNull();
     expect(await User.exists({ username: 'tnv.role.ok' })).not.toBeNull();
+  });
+
+  it('when a confirmation died half-way, should offer to finish it, and give every new account a password shown once', async () => {
+    const csv = ['username,full_name,unit_code', 'tnv.half.one,Người Nửa Một,T-HN', 'tnv.half.two,Người Nửa Hai,T-HN'].join('\n');
+    const { importId } = await upload(csv);
+    // as a crash after the first account was written would leave it
+    const batch = (await RosterImport.findById(importId).lean())!;
+    const unit = (await findUnitByCode('T-HN'))!;
+    await User.create({ username: 'tnv.half.one', fullName: 'Người Nửa Một', searchText: 'nguoi nua mot', passwordHash: 'x', mustChangePassword: true, role: 'volunteer', unit: unit._id, lineage: unit.lineage, createdByImport: batch._id });
+    await RosterImport.updateOne({ _id: batch._id }, { $set: { status: 'applying', attempt: 1, applyingAt: new Date(Date.now() - 10 * 60_000) } });
+    const page = await trainer.get(`/cohorts/${cohortId}/imports/${importId}`).expect(200);
+    expect(page.text).toContain('Lưu tiếp');
+    const [a, b] = await Promise.all([confirm(importId), confirm(importId)]); // a double click: one try
+    const done = a.status === 200 ? a : b;
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const shown = [...done.text.matchAll(/<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<\/code>/g)];
+    expect(shown).toHaveLength(2);
+    expect((await User.findOne({ username: 'tnv.half.one' }).lean())!.passwordHash).not.toBe('x');
+    expect(await User.exists({ username: 'tnv.half.two' })).not.toBeNull();
+    expect((await RosterImport.findById(importId).lean())!.status).toBe('applied');
   });
 
   it('when an XLSX inflates past what its directory declares, should refuse it as too big', async () => {
