@@ -49,6 +49,14 @@ const HEADERS: Record<string, keyof Omit<RosterRow, 'line' | 'unreadable'>> = {
   nguoi_tap_huan: 'trainerUsername',
   phone: 'phone',
   so_dien_thoai: 'phone',
+  // the headings an official types in Vietnamese
+  'tên đăng nhập': 'username',
+  'họ và tên': 'fullName',
+  'họ tên': 'fullName',
+  'mã đơn vị': 'unitCode',
+  'vai trò': 'role',
+  'người tập huấn': 'trainerUsername',
+  'số điện thoại': 'phone',
 };
 const REQUIRED: (keyof RosterRow)[] = ['username', 'fullName', 'unitCode'];
 
