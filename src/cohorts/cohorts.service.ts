@@ -145,7 +145,7 @@ export async function importOf(actor: Actor, cohortId: string, importId: string)
   return { cohort, batch };
 }
 
-/** A try of applying an import that has run this long without finishing is taken as dead. */
+/** A try of applying an import silent this long (no beat) is taken as dead. */
 export const APPLY_STALE_MS = 2 * 60 * 1000;
 
 export interface ApplyResult {
@@ -175,11 +175,15 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
     throw err;
   }
   await RosterImport.updateOne({ _id: batch._id }, { $set: { status: 'applying', attempt, applyingAt: new Date() } });
+  // a beat while this try runs (a national roster takes minutes): only a silent try is taken as dead
+  const beat = setInterval(() => void RosterImport.updateOne({ _id: batch._id, attempt }, { $set: { applyingAt: new Date() } }).catch(() => undefined), APPLY_STALE_MS / 4);
   try {
     return await applyRows(actor, cohort, batch, secret);
   } catch (err) {
     await RosterImport.updateOne({ _id: batch._id, attempt }, { $set: { status: 'failed' } }).catch(() => undefined);
     throw err;
+  } finally {
+    clearInterval(beat);
   }
 }
 
