@@ -30,7 +30,7 @@ import { currentWeek, DIFFICULTY_CATEGORIES, FieldReport, shiftWeek } from '../s
 import { QuizResult } from '../src/quizzes';
 import { generateSerial } from '../src/certificates/serial';
 import { Unit } from '../src/org';
-import { markCompletionsBucketed, rebuildRollups, reconcile } from '../src/reports';
+import { markCompletionsBucketed, rebuildRollups, reconcile, refreshRollupsIfChanged } from '../src/reports';
 import { seedScale, SCALE_DEFAULTS, SCALE_PASSWORD } from '../src/seed/scale';
 import { Client } from './client';
 import { writeSection } from './results-file';
@@ -228,6 +228,9 @@ async function main(): Promise<void> {
   const rec = only ? { ms: 0, value: { differences: [] } } : await timed(() => reconcile());
   console.log(`reconcile in ${rec.ms} ms, ${rec.value.differences.length} differences`);
   const diskMb = duMb(store.postgresDir);
+  // Earlier runs' submissions changed people: bring the roll-ups up to date here, so that the
+  // app measures its steady state, not a national rebuild it would start at once.
+  if (!only) console.log(`roll-ups up to date: ${(await refreshRollupsIfChanged()) ? 'rebuilt' : 'already'}`);
 
   // The app in its own process.
   const { child: app, port } = await startProcess(process.execPath, [
@@ -241,6 +244,8 @@ async function main(): Promise<void> {
     store.postgresUrl,
   ]);
   const base = `http://127.0.0.1:${port}`;
+  // the app reads the weekly field figures ahead at start: let it finish before measuring
+  await new Promise((r) => setTimeout(r, 20_000));
   const rows: string[] = [];
   const row = (what: string, value: string) => {
     rows.push(`| ${what} | ${value} |`);

@@ -13,7 +13,7 @@ import { Cohort, CohortMember, RosterImport, RosterImportClaim, type CohortDoc, 
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
 import { seal, unseal } from './seal';
-import { mapLimit, updateEach } from '../db/bulk';
+import { insertEach, mapLimit, updateEach } from '../db/bulk';
 
 const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
 
@@ -215,15 +215,7 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
     });
   let created = newDocs.length;
   if (newDocs.length > 0) {
-    let clash = false;
-    for (let i = 0; i < newDocs.length; i += 1000) {
-      try {
-        await User.insertMany(newDocs.slice(i, i + 1000), { ordered: false });
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000 && !Array.isArray((err as { insertedDocs?: unknown[] }).insertedDocs)) throw err;
-        clash = true;
-      }
-    }
+    const { duplicates: clash } = await insertEach(User, newDocs);
     if (clash) {
       // A username taken meanwhile is not ours, unless an earlier try of this import made it:
       // then its password was never shown, and it gets a new one now.
@@ -298,15 +290,7 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
   // 3. Enrol, once each.
   const enrol = rows.filter((r) => r.enroll && byName.has(r.username)).map((r) => ({ cohort: cohort._id, user: byName.get(r.username)!._id, addedAt: new Date() }));
   let enrolled = enrol.length;
-  let enrolClash = false;
-  for (let i = 0; i < enrol.length; i += 1000) {
-    try {
-      await CohortMember.insertMany(enrol.slice(i, i + 1000), { ordered: false });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      enrolClash = true;
-    }
-  }
+  const { duplicates: enrolClash } = await insertEach(CohortMember, enrol);
   if (enrolClash) {
     // some were members already (added meanwhile, or by an earlier try): count those of the file now in the cohort
     const wanted = new Set(enrol.map((e) => String(e.user)));

@@ -40,6 +40,33 @@ export async function updateEach(model: Updatable, ops: UpdateOp[], opts: { conc
   return { matched: results.reduce((n, r) => n + r.matchedCount, 0), modified: results.reduce((n, r) => n + r.modifiedCount, 0) };
 }
 
+/** How many documents one `insert` command carries: well below the store's message and batch limits. */
+export const INSERT_CHUNK = 1000;
+
+interface Insertable {
+  insertMany(docs: never[], options: { ordered: false }): PromiseLike<unknown>;
+}
+
+/**
+ * Inserts every document, INSERT_CHUNK per command, unordered: a duplicate key (code 11000)
+ * skips that document and the rest go on. Says whether any document was skipped so, for the
+ * caller to find out which (the store's error does not say so reliably).
+ */
+export async function insertEach(model: Insertable, docs: readonly object[]): Promise<{ duplicates: boolean }> {
+  let duplicates = false;
+  for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
+    try {
+      await model.insertMany(docs.slice(i, i + INSERT_CHUNK) as never[], { ordered: false });
+    } catch (err) {
+      const e = err as { code?: number; writeErrors?: { code?: number }[] };
+      const allDuplicates = e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => w.code === 11000));
+      if (!allDuplicates) throw err;
+      duplicates = true;
+    }
+  }
+  return { duplicates };
+}
+
 /**
  * `fn` over every item, a few at a time, results in order: for reading many documents by an
  * indexed key one by one where an `$in` would make the embedded store read a whole collection.

@@ -114,10 +114,25 @@ type Kept<T> = { at: number; value: Promise<T> };
 const weekReports = new Map<string, Kept<FieldReportDoc[]>>();
 const keptSummaries = new Map<string, Kept<WeekSummary>>();
 
-/** `map`'s value for `key` if younger than KEEP_MS, else made again by `make` (shared by callers meanwhile; a failure is not kept). */
+/**
+ * `map`'s value for `key`, made by `make` when missing. Once older than KEEP_MS it is still
+ * handed out while a fresh one is made in the background (one at a time), so that no page
+ * waits for a national read after the first. A failure is not kept.
+ */
 function keep<T>(map: Map<string, Kept<T>>, key: string, now: number, make: () => Promise<T>, forGood = false): Kept<T> {
   const kept = map.get(key);
   if (kept && (forGood || now - kept.at < summaryKeeping.KEEP_MS)) return kept;
+  if (kept && !refreshing.has(map)) {
+    // stale: hand it out, and make the next one meanwhile
+    refreshing.add(map);
+    const next = { at: now, value: make() };
+    next.value.then(
+      () => map.set(key, next),
+      () => undefined,
+    ).finally(() => refreshing.delete(map));
+    return kept;
+  }
+  if (kept) return kept;
   if (map.size > 500) map.clear();
   const made = { at: now, value: make() };
   map.set(key, made);
@@ -126,6 +141,7 @@ function keep<T>(map: Map<string, Kept<T>>, key: string, now: number, make: () =
   });
   return made;
 }
+const refreshing = new Set<Map<string, unknown>>();
 
 function everyReportOf(week: ReportWeek, now: number): Kept<FieldReportDoc[]> {
   return keep(weekReports, week.label, now, async () => {

@@ -9,7 +9,7 @@ import mongoose, { type Types } from 'mongoose';
 import { z } from 'zod';
 import { PARENT_LEVEL, Unit, UNIT_LEVELS, type UnitLevel } from './unit.model';
 import { treeChanged } from './unit-tree';
-import { updateEach } from '../db/bulk';
+import { insertEach, updateEach } from '../db/bulk';
 
 export interface ImportProblem {
   line: number;
@@ -127,7 +127,7 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
     if (fieldsChanged) toUpdate.push({ updateOne: { filter: { _id: current._id }, update: { $set: fields } } });
     if (fieldsChanged || currentParentCode !== row.parent_code) report.updated += 1;
   }
-  for (let i = 0; i < toCreate.length; i += 1000) await Unit.insertMany(toCreate.slice(i, i + 1000));
+  await insertEach(Unit, toCreate);
   await updateEach(Unit, toUpdate.map((w) => w.updateOne));
 
   const parentCodeOf = new Map<string, string>();

@@ -10,7 +10,7 @@ import { COMPLETION_BUCKETS, completionBucket, CourseCompletion } from '../cours
 import { LEARNER_ROLES } from '../shared/actor';
 import { changedAt } from '../shared/changes';
 import { LIST_MAX, Rollup, ZERO, type Figures } from './rollup.model';
-import { updateEach } from '../db/bulk';
+import { insertEach, updateEach } from '../db/bulk';
 import { allUnitIds } from '../org';
 
 const DL = 'digital-literacy';
@@ -101,11 +101,7 @@ async function store(result: Tally, builtAt: Date): Promise<void> {
   const byUsername = (a: Waiting, b: Waiting) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0);
   const docs = [...result].map(([key, f]) => ({ key, ...f, ...(f.waiting ? { waiting: f.waiting.sort(byUsername).slice(0, LIST_MAX) } : {}), builtAt }));
   docs.push({ key: GENERATION, ...ZERO, parent: null, builtAt });
-  for (let i = 0; i < docs.length; i += 2000) {
-    await Rollup.insertMany(docs.slice(i, i + 2000), { ordered: false }).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err; // two processes building the same instant: same figures
-    });
-  }
+  await insertEach(Rollup, docs); // a duplicate: two processes built the same instant, with the same figures
   for (const old of await generations()) {
     if (old < builtAt) await Rollup.deleteMany({ builtAt: old });
   }

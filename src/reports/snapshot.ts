@@ -7,6 +7,7 @@ import mongoose, { Schema } from 'mongoose';
 import type { Figures } from './rollup.model';
 import { rebuildRollups } from './rollup.service';
 import { weekOf } from '../shared/vn-time';
+import { insertEach } from '../db/bulk';
 
 export { weekOf };
 
@@ -42,11 +43,7 @@ export async function takeWeeklySnapshot(now = new Date()): Promise<boolean> {
   const docs = [...built]
     .filter(([key]) => key.startsWith('unit:') || key.startsWith('trainer:'))
     .map(([key, r]) => ({ week: label, key, people: r.people, digitalLiteracy: r.digitalLiteracy, twoLevelGovernment: r.twoLevelGovernment, compliant: r.compliant }));
-  for (let i = 0; i < docs.length; i += 1000) {
-    await Snapshot.insertMany(docs.slice(i, i + 1000), { ordered: false }).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err;
-    });
-  }
+  await insertEach(Snapshot, docs);
   return true;
 }
 
