@@ -157,8 +157,9 @@ export async function changePassword(actor: Actor, current: string, next: string
   const problem = passwordProblem(next, user.username);
   if (problem) throw new Invalid({ newPassword: problem });
   if (await verifyPassword(user.passwordHash, next)) throw new Invalid({ newPassword: 'password.sameAsOld' });
-  const validFrom = new Date();
-  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(next), mustChangePassword: false, sessionsValidFrom: validFrom } });
+  const passwordHash = await hashPassword(next);
+  const validFrom = new Date(); // after hashing: a sign-in that began before this moment used the old password
+  await User.updateOne({ _id: user._id }, { $set: { passwordHash, mustChangePassword: false, sessionsValidFrom: validFrom } });
   await recordAudit({ action: 'password.changed', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return validFrom;
 }

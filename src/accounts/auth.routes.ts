@@ -53,6 +53,7 @@ export function authRoutes(throttle: LoginThrottle): Router {
       renderLogin(res, 429, { username: input.username, next: input.next, errorKey: 'auth.throttled' });
       return;
     }
+    const checkedFrom = Date.now(); // the session counts from before the password was checked
     const result = await authenticate(input.username, input.password);
     if (!result.ok) {
       await throttle.recordFailure(ip);
@@ -72,7 +73,7 @@ export function authRoutes(throttle: LoginThrottle): Router {
     await throttle.recordSuccess(input.username, ip);
     // passport regenerates the session (no fixation); the CSRF token is issued after that.
     await new Promise<void>((resolve, reject) => req.login(user as Express.User, (err) => (err ? reject(err as Error) : resolve())));
-    req.session.signedInAt = Date.now();
+    req.session.signedInAt = checkedFrom;
     renewCsrfToken(req);
     req.log.info({ username: user.username }, 'signed in');
     await recordAudit({ action: 'login', actor: { id: user._id, username: user.username }, lineage: user.lineage, ip, userAgent: req.get('user-agent') });

@@ -165,9 +165,15 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
   // A try at a time, by a claim record per try (an insert under a unique key: a double click
   // or two tabs get one try). A try that died half-way (a crash, the store gone) may be taken
   // up again: every step below is idempotent.
-  const resumable = batch.status === 'failed' || (batch.status === 'applying' && (!batch.applyingAt || Date.now() - batch.applyingAt.getTime() > APPLY_STALE_MS));
-  if (batch.status !== 'pending' && !resumable) throw new Conflict(batch.status === 'applying' ? 'cohorts.importRunning' : 'cohorts.importDone');
-  const attempt = (batch.attempt ?? 0) + 1;
+  // The tries so far are the claims (a crash between a claim and the batch's own update must
+  // not leave the next try claiming the same number for ever); the last one is alive while it
+  // is recent or beats.
+  if (batch.status === 'applied') throw new Conflict('cohorts.importDone');
+  const claims = await RosterImportClaim.find({ batch: batch._id }).select('attempt at').lean<{ attempt: number; at: Date }[]>();
+  const last = claims.reduce<{ attempt: number; at: Date } | null>((a, c) => (!a || c.attempt > a.attempt ? c : a), null);
+  const lastSign = Math.max(last?.at.getTime() ?? 0, batch.applyingAt?.getTime() ?? 0);
+  if (last && batch.status !== 'failed' && Date.now() - lastSign <= APPLY_STALE_MS) throw new Conflict('cohorts.importRunning');
+  const attempt = Math.max(last?.attempt ?? 0, batch.attempt ?? 0) + 1;
   try {
     await RosterImportClaim.create({ batch: batch._id, attempt, at: new Date() });
   } catch (err) {
@@ -178,7 +184,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
   // a beat while this try runs (a national roster takes minutes): only a silent try is taken as dead
   const beat = setInterval(() => void RosterImport.updateOne({ _id: batch._id, attempt }, { $set: { applyingAt: new Date() } }).catch(() => undefined), APPLY_STALE_MS / 4);
   try {
-    return await applyRows(actor, cohort, batch, secret);
+    return await applyRows(actor, cohort, batch, secret, attempt);
   } catch (err) {
     await RosterImport.updateOne({ _id: batch._id, attempt }, { $set: { status: 'failed' } }).catch(() => undefined);
     throw err;
@@ -187,7 +193,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
   }
 }
 
-async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc, secret: string): Promise<ApplyResult> {
+async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc, secret: string, attempt: number): Promise<ApplyResult> {
   const rows = (batch.rows ?? []) as unknown as PlannedRow[];
 
   const unitBy = await unitsByCodes(rows.map((r) => r.unitCode));
@@ -299,7 +305,7 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
 
   await markChanged('people');
   await RosterImport.updateOne(
-    { _id: batch._id },
+    { _id: batch._id, attempt },
     {
       $set: {
         status: 'applied',

@@ -131,8 +131,16 @@ export async function settleCompletion(completion: CompletionDoc): Promise<void>
 /** Settles the completions a crash left half done (the repair job). */
 export async function settleUnsettledCompletions(max = 500): Promise<number> {
   const pending = await CourseCompletion.find({ settled: false }).limit(max).lean<CompletionDoc[]>();
-  for (const c of pending) await settleCompletion(c);
-  return pending.length;
+  let failed = 0;
+  for (const c of pending) {
+    try {
+      await settleCompletion(c);
+    } catch {
+      failed += 1; // tried again next time; the others go on
+    }
+  }
+  if (failed === pending.length && failed > 0) throw new Error(`${failed} completions could not be settled`);
+  return pending.length - failed;
 }
 
 type CompletedListener = (completion: CompletionDoc) => Promise<void>;

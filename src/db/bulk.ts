@@ -59,7 +59,7 @@ export async function insertEach(model: Insertable, docs: readonly object[]): Pr
       await model.insertMany(docs.slice(i, i + INSERT_CHUNK) as never[], { ordered: false });
     } catch (err) {
       const e = err as { code?: number; writeErrors?: { code?: number }[] };
-      const allDuplicates = e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => w.code === 11000));
+      const allDuplicates = Array.isArray(e.writeErrors) && e.writeErrors.length > 0 ? e.writeErrors.every((w) => w.code === 11000) : e.code === 11000;
       if (!allDuplicates) throw err;
       duplicates = true;
     }

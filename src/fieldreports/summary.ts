@@ -122,17 +122,28 @@ const keptSummaries = new Map<string, Kept<WeekSummary>>();
 function keep<T>(map: Map<string, Kept<T>>, key: string, now: number, make: () => Promise<T>, forGood = false): Kept<T> {
   const kept = map.get(key);
   if (kept && (forGood || now - kept.at < summaryKeeping.KEEP_MS)) return kept;
-  if (kept && !refreshing.has(map)) {
-    // stale: hand it out, and make the next one meanwhile
-    refreshing.add(map);
-    const next = { at: now, value: make() };
-    next.value.then(
-      () => map.set(key, next),
-      () => undefined,
-    ).finally(() => refreshing.delete(map));
+  if (!forGood) {
+    // weeks nobody asked for lately are let go (a process would otherwise keep every week asked for)
+    for (const [k, v] of map) if (k !== key && now - v.at > 5 * summaryKeeping.KEEP_MS) map.delete(k);
+  }
+  if (kept) {
+    // stale: hand it out, and make the next one meanwhile (once per key; a forget in between wins)
+    const token = `${mapId(map)}|${key}|${generation}`;
+    if (!refreshing.has(token)) {
+      refreshing.add(token);
+      const started = generation;
+      const next = { at: now, value: make() };
+      next.value
+        .then(
+          () => {
+            if (started === generation && map.get(key) === kept) map.set(key, next);
+          },
+          () => undefined,
+        )
+        .finally(() => refreshing.delete(token));
+    }
     return kept;
   }
-  if (kept) return kept;
   if (map.size > 500) map.clear();
   const made = { at: now, value: make() };
   map.set(key, made);
@@ -141,7 +152,15 @@ function keep<T>(map: Map<string, Kept<T>>, key: string, now: number, make: () =
   });
   return made;
 }
-const refreshing = new Set<Map<string, unknown>>();
+const refreshing = new Set<string>();
+const mapIds = new WeakMap<object, number>();
+let nextMapId = 0;
+const mapId = (map: object): number => {
+  if (!mapIds.has(map)) mapIds.set(map, nextMapId++);
+  return mapIds.get(map)!;
+};
+/** Counts forgets: a refresh begun before one is not kept. */
+let generation = 0;
 
 function everyReportOf(week: ReportWeek, now: number): Kept<FieldReportDoc[]> {
   return keep(weekReports, week.label, now, async () => {
@@ -159,6 +178,7 @@ export async function pageSummary(unit: UnitDoc, week: ReportWeek, now = new Dat
 
 /** A difficulty was taken up in this process: big units' summaries are read again. */
 export function forgetSummaries(): void {
+  generation += 1;
   weekReports.clear();
   keptSummaries.clear();
 }

@@ -132,8 +132,11 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
 
   const parentCodeOf = new Map<string, string>();
   for (const row of accepted) if (row.parent_code) parentCodeOf.set(row.code, row.parent_code);
-  await rebuildLineage(parentCodeOf);
-  await treeChanged(); // every process reloads its copy of the tree
+  try {
+    await rebuildLineage(parentCodeOf);
+  } finally {
+    await treeChanged(); // every process reloads its copy of the tree, even after a failure half-way
+  }
   report.unchanged = accepted.length - report.created - report.updated;
   report.problems.sort((a, b) => a.line - b.line);
   return report;

@@ -27,6 +27,8 @@ registerQuizGate(async (userId, course) => {
 // A withdrawn completion (revoked certificate) means the quizzes must be passed again.
 onCompletionReset(async (userId, course) => {
   await ModulePass.deleteMany({ user: userId, course });
+  // a result not yet settled must not bring the withdrawn completion back
+  await QuizResult.updateMany({ user: userId, course, settled: false }, { $set: { settled: true } });
 });
 
 export function findModule(catalog: Catalog, courseSlug: string, folder: string): { course: Course; module: Module } {
@@ -57,8 +59,8 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
     QuizAttempt.find(scope).sort({ startedAt: -1 }).limit(Math.max(5, (module.quiz.dailyLimit ?? 0) + 1)).lean<AttemptDoc[]>(),
   ]);
   // A passed result whose steps a crash cut short is settled here (the person sees it passed)
-  const unsettled = results.filter((r) => r.passed && (r.settled === false || !pass));
-  for (const r of unsettled) await settleResult(catalog, { ...r, settled: false });
+  const unsettled = results.filter((r) => r.passed && r.settled === false);
+  for (const r of unsettled) await settleResult(catalog, r);
   const resultOf = new Map(results.map((r) => [String(r.attempt), r]));
   const expired = (a: AttemptDoc) => a.deadline !== null && a.deadline !== undefined && a.deadline.getTime() + GRACE_MS <= now.getTime();
   const openAttempt = attempts.find((a) => !resultOf.has(String(a._id)) && !expired(a)) ?? null;
@@ -191,7 +193,7 @@ export async function submitAttempt(
  * repair job, so that a crash at any step ends in the same state.
  */
 export async function settleResult(catalog: Catalog, result: Pick<ResultDoc, '_id' | 'user' | 'course' | 'module' | 'passed' | 'submittedAt'> & { settled?: boolean | null }): Promise<void> {
-  if (!result.passed || result.settled === true) return;
+  if (!result.passed || result.settled !== false) return; // settled, or stored before settling existed
   try {
     await ModulePass.create({ user: result.user, course: result.course, module: result.module, result: result._id, passedAt: result.submittedAt });
   } catch (err) {
@@ -205,8 +207,16 @@ export async function settleResult(catalog: Catalog, result: Pick<ResultDoc, '_i
 /** Settles the passed results a crash left half done (the repair job). */
 export async function settleUnsettledResults(catalog: Catalog, max = 500): Promise<number> {
   const pending = await QuizResult.find({ settled: false }).limit(max).lean<ResultDoc[]>();
-  for (const r of pending) await settleResult(catalog, r);
-  return pending.length;
+  let failed = 0;
+  for (const r of pending) {
+    try {
+      await settleResult(catalog, r);
+    } catch {
+      failed += 1; // tried again next time; the others go on
+    }
+  }
+  if (failed === pending.length && failed > 0) throw new Error(`${failed} passed results could not be settled`);
+  return pending.length - failed;
 }
 
 export async function resultOf(actor: Actor, id: string): Promise<ResultDoc> {
@@ -225,8 +235,11 @@ export function startSettleJob(catalog: Catalog, log: { warn: (o: object, m: str
   const tick = () => {
     if (busy) return;
     busy = true;
-    settleUnsettledResults(catalog)
-      .then(() => settleUnsettledCompletions())
+    Promise.allSettled([settleUnsettledResults(catalog), settleUnsettledCompletions()])
+      .then((all) => {
+        const failed = all.find((r) => r.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+      })
       .catch((err: unknown) => log.warn({ err }, 'settling unfinished results failed; will try again'))
       .finally(() => (busy = false));
   };

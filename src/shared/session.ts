@@ -40,7 +40,8 @@ export function sessionMiddleware(config: Config) {
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    proxy: true,
+    // secure cookies behind a proxy follow Express's `trust proxy` (TRUST_PROXY), not any client's X-Forwarded-Proto
+    proxy: undefined,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
