@@ -124,8 +124,9 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // on, not once: a second signal during the shutdown (a process manager repeating itself) must not kill it half-way
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 void main();

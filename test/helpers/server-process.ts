@@ -38,7 +38,7 @@ export function startServer(env: Record<string, string>): ServerProcess {
     child,
     lines,
     exited,
-    waitFor(re, timeoutMs = 20000) {
+    waitFor(re, timeoutMs = 150_000) { // a limit for a hang: initdb on a loaded machine takes a while
       const found = lines.find((l) => re.test(l));
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
