@@ -15,6 +15,7 @@ import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';
 import { startExportWorker, startRollupJob, startSnapshotJob } from './reports';
 import { warmFieldSummaries } from './fieldreports';
+import { giveAuditEntriesTheirSlots } from './audit';
 import { startSettleJob } from './quizzes';
 import { lifecycle } from './shared/lifecycle';
 import path from 'node:path';
@@ -69,26 +70,13 @@ async function main(): Promise<void> {
   const stopSnapshots = startSnapshotJob(logger);
   const stopExports = startExportWorker(path.join(config.dataDir, 'exports'), logger);
   warmFieldSummaries(logger);
+  giveAuditEntriesTheirSlots()
+    .then((n) => n && logger.info({ entries: n }, 'audit log: older entries given their time slots'))
+    .catch((err: unknown) => logger.warn({ err }, 'audit log: giving older entries their time slots failed; the next start tries again'));
   const stopSettling = startSettleJob(catalog, logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  }).catch(async (err: Error) => {
-    logger.fatal({ err }, `could not listen on port ${config.port}`);
-    await db.close();
-    process.exit(1);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, embeddedStore: Boolean(db.store) }, `Tiếp sức số is serving on http://localhost:${port}`);
-  if (config.env !== 'production') {
-    const demo = await demoAccountsSummary();
-    if (demo.length > 0) console.log([`\nTiếp sức số: http://localhost:${port}`, ...demo, ''].join('\n'));
-  }
-
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -124,9 +112,27 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  // on, not once: a second signal during the shutdown (a process manager repeating itself) must not kill it half-way
+  // Before anything else is awaited: a signal that came while the server was still starting (a
+  // slow first query on a busy machine) would otherwise end the process without a shutdown.
+  // On, not once: a second signal during the shutdown (a process manager repeating itself) must not kill it half-way
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch(async (err: Error) => {
+    logger.fatal({ err }, `could not listen on port ${config.port}`);
+    await db.close();
+    process.exit(1);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, embeddedStore: Boolean(db.store) }, `Tiếp sức số is serving on http://localhost:${port}`);
+  if (config.env !== 'production') {
+    const demo = await demoAccountsSummary();
+    if (demo.length > 0) console.log([`\nTiếp sức số: http://localhost:${port}`, ...demo, ''].join('\n'));
+  }
+
 }
 
 void main();

@@ -6,6 +6,7 @@ import { Invalid } from '../shared/errors';
 import { rememberLanguage } from '../shared/i18n';
 import type { Config } from '../config';
 import { parseInput } from '../shared/validate';
+import { saveSession } from '../shared/session';
 import { changePassword, setLocale } from './accounts.service';
 import { PASSWORD_MAX, PASSWORD_MIN } from './password';
 
@@ -58,6 +59,7 @@ export function accountRoutes(config: Config): Router {
       if (input.newPassword !== input.confirmPassword) throw new Invalid({ confirmPassword: 'password.mismatch' });
       const validFrom = await changePassword(actorOf(req), input.currentPassword, input.newPassword);
       req.session.signedInAt = validFrom.getTime(); // this session goes on; the person's others end
+      await saveSession(req); // before the redirect, or the next page could still see the session as begun before the change
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
       res.status(400).render('accounts/password', {

@@ -9,6 +9,7 @@ import { allOf, isObjectId, peopleScope, type Actor, type Role } from '../shared
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged } from '../shared/changes';
 import { mapLimit } from '../db/bulk';
+import { recheckLater, updateSurely } from '../db/sure-update';
 import { foldForSearch, normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
 import { searchTextOf, User, type UserDoc } from './user.model';
@@ -159,7 +160,7 @@ export async function changePassword(actor: Actor, current: string, next: string
   if (await verifyPassword(user.passwordHash, next)) throw new Invalid({ newPassword: 'password.sameAsOld' });
   const passwordHash = await hashPassword(next);
   const validFrom = new Date(); // after hashing: a sign-in that began before this moment used the old password
-  await User.updateOne({ _id: user._id }, { $set: { passwordHash, mustChangePassword: false, sessionsValidFrom: validFrom } });
+  await updateSurely(User, user._id, { $set: { passwordHash, mustChangePassword: false, sessionsValidFrom: validFrom } }, (u: UserDoc) => u.passwordHash === passwordHash);
   await recordAudit({ action: 'password.changed', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return validFrom;
 }
@@ -188,14 +189,15 @@ async function managedPerson(actor: Actor, id: string): Promise<UserDoc> {
 export async function resetPassword(actor: Actor, id: string): Promise<{ user: UserDoc; oneTimePassword: string }> {
   const user = await managedPerson(actor, id);
   const oneTimePassword = generateOneTimePassword();
-  await User.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(oneTimePassword), mustChangePassword: true, sessionsValidFrom: new Date() } });
+  const passwordHash = await hashPassword(oneTimePassword);
+  await updateSurely(User, user._id, { $set: { passwordHash, mustChangePassword: true, sessionsValidFrom: new Date() } }, (u: UserDoc) => u.passwordHash === passwordHash);
   await recordAudit({ action: 'password.reset', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return { user, oneTimePassword };
 }
 
 export async function setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserDoc> {
   const user = await managedPerson(actor, id);
-  await User.updateOne({ _id: user._id }, { $set: { disabled } });
+  await updateSurely(User, user._id, { $set: { disabled } }, (u: UserDoc) => u.disabled === disabled);
   await markChanged('people');
   await recordAudit({
     action: disabled ? 'user.disabled' : 'user.enabled',
@@ -216,7 +218,7 @@ export async function moveUser(actor: Actor, id: string, unitCode: string): Prom
     if (err instanceof NotFound) throw new Invalid({ unitCode: 'account.unitUnknown' });
     throw err;
   }
-  await User.updateOne({ _id: user._id }, { $set: { unit: unit._id, lineage: unit.lineage } });
+  await updateSurely(User, user._id, { $set: { unit: unit._id, lineage: unit.lineage } }, (u: UserDoc) => String(u.unit) === String(unit._id));
   await peopleMoved([user._id], unit.lineage);
   await markChanged('people');
   await recordAudit({
@@ -267,6 +269,7 @@ export async function promoteToTrainer(actor: Actor, id: string): Promise<UserDo
   if (actor.role === 'trainer' && String(user.retrainedBy ?? '') !== String(actor.id)) throw new NotFound();
   if (user.role !== 'volunteer') return user;
   await User.updateOne({ _id: user._id, role: 'volunteer' }, { $set: { role: 'trainer' } });
+  recheckLater(User, user._id, { $set: { role: 'trainer' } }, (u: UserDoc) => u.role !== 'volunteer');
   await recordAudit({ action: 'user.promoted', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return { ...user, role: 'trainer' };
 }

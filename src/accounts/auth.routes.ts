@@ -4,7 +4,7 @@ import { recordAudit } from '../audit';
 import type { LoginThrottle } from '../shared/rate-limit';
 import { renewCsrfToken } from '../shared/csrf';
 import { safeLocalPath } from '../shared/page-locals';
-import { SESSION_COOKIE } from '../shared/session';
+import { saveSession, SESSION_COOKIE } from '../shared/session';
 import { parseInput } from '../shared/validate';
 import { authenticate } from './accounts.service';
 
@@ -77,6 +77,7 @@ export function authRoutes(throttle: LoginThrottle): Router {
     renewCsrfToken(req);
     req.log.info({ username: user.username }, 'signed in');
     await recordAudit({ action: 'login', actor: { id: user._id, username: user.username }, lineage: user.lineage, ip, userAgent: req.get('user-agent') });
+    await saveSession(req); // before the redirect: the next page checks when this session began
     res.redirect(303, user.mustChangePassword ? '/account/password' : safeLocalPath(input.next));
   });
 

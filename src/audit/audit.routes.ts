@@ -23,7 +23,7 @@ export function auditRoutes(): Router {
     const page = pageNumber(q.page);
     const actor = actorOf(req);
     const own = await findUnitById(actor.unitId);
-    const { entries, hasMore } = await listAudit(actor, {
+    const { entries, hasMore, stoppedAt } = await listAudit(actor, {
       action: q.action || undefined,
       username: q.username?.trim() || undefined,
       // Dates are days in Vietnam (UTC+7), inclusive.
@@ -31,7 +31,7 @@ export function auditRoutes(): Router {
       to: q.to ? new Date(`${q.to}T23:59:59.999+07:00`) : undefined,
       page,
     }, own?.level === 'central');
-    res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, hasMore, page, actions: AUDIT_ACTIONS, actionLabelKey });
+    res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, hasMore, stoppedAt, page, actions: AUDIT_ACTIONS, actionLabelKey });
   });
 
   return router;

@@ -14,6 +14,7 @@ export { pingDatabase, isDatabaseUnavailable, syncIndexes, connectMongoose } fro
 export { EmbeddedStore, findPostgresBinDir } from './embedded-store';
 export { mirrorIndexes, useStorePostgres, storePostgres, tableOf } from './store-indexes';
 export { ensureStoreBinary, StoreSetupError, storeBinaryPath } from './store-binary';
+export { recheckLater, sureUpdates, sureUpdatesDone, updateSurely } from './sure-update';
 
 export interface Database {
   uri: string;

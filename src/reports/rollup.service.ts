@@ -102,6 +102,7 @@ async function store(result: Tally, builtAt: Date): Promise<void> {
   const docs = [...result].map(([key, f]) => ({ key, ...f, ...(f.waiting ? { waiting: f.waiting.sort(byUsername).slice(0, LIST_MAX) } : {}), builtAt }));
   docs.push({ key: GENERATION, ...ZERO, parent: null, builtAt });
   await insertEach(Rollup, docs); // a duplicate: two processes built the same instant, with the same figures
+  forgetReads(); // this process sees its own build at once
   for (const old of await generations()) {
     if (old < builtAt) await Rollup.deleteMany({ builtAt: old });
   }
@@ -216,6 +217,56 @@ function pick(f: Figures): Figures {
   return { people: f.people, digitalLiteracy: f.digitalLiteracy, twoLevelGovernment: f.twoLevelGovernment, compliant: f.compliant };
 }
 
+/**
+ * Reads of roll-ups, kept in each process for as long as their generation is the newest.
+ * Roll-ups change only when a new generation is written, and nearly every staff page and every
+ * cascade reads the same few keys again and again (a province's 98 communes, with their lists,
+ * are a few hundred kilobytes to decode each time). Each process checks the newest generation
+ * at most every CHECK_MS (one equality query on a few marker documents) and drops its reads when
+ * it changed; a build in this process drops them at once. A read is so at most CHECK_MS older
+ * than the newest generation, and the page says when its figures were made.
+ */
+export const rollupCache = { CHECK_MS: 3_000, MAX_ENTRIES: 5_000 };
+
+type KeyRead = { figures: Figures; builtAt: Date; waiting: Waiting[] } | null;
+let reads: { db: unknown; generation: number | null; checkedAt: number; keys: Map<string, Promise<KeyRead>>; under: Map<string, Promise<Map<string, Figures>>> } | null = null;
+let checkingGeneration: Promise<void> | null = null;
+
+function forgetReads(): void {
+  reads = null;
+}
+
+async function currentReads() {
+  const db = mongoose.connection.db;
+  if (!reads || reads.db !== db) {
+    const generation = (await generations())[0]?.getTime() ?? null;
+    if (!reads || reads.db !== db) reads = { db, generation, checkedAt: Date.now(), keys: new Map(), under: new Map() };
+    return reads;
+  }
+  if (Date.now() - reads.checkedAt >= rollupCache.CHECK_MS) {
+    const mine = reads;
+    checkingGeneration ??= generations()
+      .then((all) => {
+        mine.checkedAt = Date.now();
+        if ((all[0]?.getTime() ?? null) !== mine.generation && reads === mine) forgetReads();
+      })
+      .finally(() => (checkingGeneration = null));
+    await checkingGeneration.catch(() => undefined);
+    if (!reads) return currentReads();
+  }
+  return reads;
+}
+
+function remember<T>(map: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  const known = map.get(key);
+  if (known) return known;
+  if (map.size >= rollupCache.MAX_ENTRIES) map.clear(); // bounded memory: the next reads fill it again
+  const value = read();
+  map.set(key, value);
+  value.catch(() => map.get(key) === value && map.delete(key)); // a failed read is not kept
+  return value;
+}
+
 /** Figures for these keys (one equality query each: for a few keys); missing keys are zeros. */
 export async function figuresFor(keys: string[]): Promise<Map<string, Figures>> {
   const found = await Promise.all(keys.map((key) => rollupOf(key)));
@@ -223,16 +274,22 @@ export async function figuresFor(keys: string[]): Promise<Map<string, Figures>> 
 }
 
 /** One key's figures, the time they were made, and (a commune's or team's) people not started; null before any build. */
-export async function rollupOf(key: string): Promise<{ figures: Figures; builtAt: Date; waiting: Waiting[] } | null> {
-  const doc = newest(await Rollup.find({ key }).lean()).get(key);
-  if (!doc) return null;
-  return { figures: pick(doc as unknown as Figures), builtAt: doc.builtAt, waiting: (doc.waiting ?? []).map((w) => ({ username: w.username ?? '', fullName: w.fullName ?? '' })) };
+export async function rollupOf(key: string): Promise<KeyRead> {
+  const cache = await currentReads();
+  return remember(cache.keys, key, async () => {
+    const doc = newest(await Rollup.find({ key }).lean()).get(key);
+    if (!doc) return null;
+    return { figures: pick(doc as unknown as Figures), builtAt: doc.builtAt, waiting: (doc.waiting ?? []).map((w) => ({ username: w.username ?? '', fullName: w.fullName ?? '' })) };
+  });
 }
 
 /** The figures of every key whose parent is `parent` (one query): a unit's children, a cascade's branches or levels. */
 export async function figuresUnder(parent: string): Promise<Map<string, Figures>> {
-  const docs = newest(await Rollup.find({ parent }).lean());
-  return new Map([...docs].map(([k, d]) => [k, pick(d as unknown as Figures)]));
+  const cache = await currentReads();
+  return remember(cache.under, parent, async () => {
+    const docs = newest(await Rollup.find({ parent }).lean());
+    return new Map([...docs].map(([k, d]) => [k, pick(d as unknown as Figures)]));
+  });
 }
 
 export function startRollupJob(log: { warn: (o: object, m: string) => void }, everyMs = 20_000): () => void {

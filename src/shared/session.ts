@@ -51,6 +51,16 @@ export function sessionMiddleware(config: Config) {
   });
 }
 
+/**
+ * Saves the session now. express-session saves a changed session only as the response ends,
+ * after it has sent the headers: a browser follows a redirect on its headers, so the next
+ * request could read the session as it was. A route that changes what the next request
+ * checks (when the person signed in) saves first, then redirects.
+ */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err as Error) : resolve())));
+}
+
 /** Ends a signed-in session older than the absolute timeout, or begun before the person's password last changed. */
 export function absoluteTimeout() {
   return (req: Request, res: Response, next: NextFunction) => {

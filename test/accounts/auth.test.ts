@@ -1,5 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { User } from '../../src/accounts';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { ABSOLUTE_TIMEOUT_MS } from '../../src/shared/session';
 import { testApp } from '../helpers/app';
@@ -182,5 +185,48 @@ describe('one-time passwords', () => {
     await agent.get('/account').expect(200);
     const again = await login(request.agent(app), { username: user.username, password: 'Hoa sen nở giữa hồ 2025' });
     expect(again.headers.location).toBe('/');
+  });
+});
+
+describe('a redirect after a change to the session', () => {
+  /** POSTs a form over plain http and, the moment the response's headers arrive (what a browser follows), reads the stored session. */
+  async function atHeaders(base: string, path: string, cookie: string, form: Record<string, string>): Promise<{ status: number; cookie: string; stored: Record<string, unknown> | null }> {
+    const body = new URLSearchParams(form).toString();
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(`${base}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+    const sid = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('tss.sid='))?.split(';')[0] ?? cookie;
+    const id = decodeURIComponent(sid.slice('tss.sid='.length)).replace(/^s:/, '').replace(/\.[^.]*$/, '');
+    const stored = (await mongoose.connection.db!.collection<{ _id: string; session: Record<string, unknown> }>('sessions').findOne({ _id: id }))?.session ?? null;
+    res.resume();
+    await new Promise((r) => res.on('end', r));
+    return { status: res.statusCode ?? 0, cookie: sid, stored };
+  }
+
+  it('the session should be stored as the next page will check it before the redirect is sent, at sign-in and at a password change', async () => {
+    const server = app.listen(0);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (let i = 0; i < 5; i++) {
+        const { user, password } = await createUser('volunteer', 'T-HN', { oneTime: true });
+        const agent = request.agent(app);
+        const loginPage = await agent.get('/login');
+        const first = sessionCookie(loginPage)!;
+        const signedIn = await atHeaders(base, '/login', first, { _csrf: /name="_csrf" value="([^"]+)"/.exec(loginPage.text)![1]!, username: user.username, password });
+        expect(signedIn.status).toBe(303);
+        expect(signedIn.stored?.signedInAt).toEqual(expect.any(Number));
+        const form = await request(app).get('/account/password').set('Cookie', signedIn.cookie).expect(200);
+        const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+        const changed = await atHeaders(base, '/account/password', signedIn.cookie, { _csrf, currentPassword: password, newPassword: 'Hoa sen nở giữa hồ 2025', confirmPassword: 'Hoa sen nở giữa hồ 2025' });
+        expect(changed.status).toBe(303);
+        const validFrom = (await User.findById(user._id).lean())!.sessionsValidFrom!;
+        expect(changed.stored?.signedInAt).toBeGreaterThanOrEqual(validFrom.getTime());
+        await request(app).get('/account').set('Cookie', changed.cookie).expect(200);
+      }
+    } finally {
+      server.close();
+    }
   });
 });

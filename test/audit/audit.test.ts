@@ -1,5 +1,9 @@
+import mongoose from 'mongoose';
 import request from 'supertest';
-import { actionLabelKey, AUDIT_ACTIONS } from '../../src/audit/audit.model';
+import { actionLabelKey, AUDIT_ACTIONS, AuditEntry, slotsOf } from '../../src/audit/audit.model';
+import { AUDIT_PAGE_SIZE, auditLimits, giveAuditEntriesTheirSlots, listAudit } from '../../src/audit/audit.service';
+import { findUnitByCode } from '../../src/org';
+import type { Actor } from '../../src/shared/actor';
 import { translate } from '../../src/shared/i18n';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
@@ -66,5 +70,80 @@ describe('audit action names', () => {
     for (const locale of ['vi', 'en'] as const) {
       for (const action of AUDIT_ACTIONS) expect(translate(locale, actionLabelKey(action))).not.toBe(actionLabelKey(action));
     }
+  });
+});
+
+describe('reading the log a time slot at a time', () => {
+  const now = new Date('2026-11-20T10:15:30+07:00');
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const MIN = 60_000;
+  const DAY = 86_400_000;
+  let actor: Actor;
+
+  beforeAll(async () => {
+    const unit = (await findUnitByCode('C-CB'))!;
+    actor = { id: new mongoose.Types.ObjectId(), username: 'cb.admin', role: 'admin', unitId: unit._id };
+    const entry = (at: Date, details: string) => ({ at, ...slotsOf(at), action: 'login', actorUsername: 'cb.someone', lineage: unit.lineage, details });
+    // 60 in the newest minute (a page and more), then older ones spread over hours, days, months and years
+    const docs = Array.from({ length: 60 }, (_, i) => entry(new Date(now.getTime() - 20_000 + i * 100), `same-minute-${String(i).padStart(2, '0')}`));
+    docs.push(entry(ago(3 * 3600_000), 'three-hours'), entry(ago(2 * DAY), 'two-days'), entry(ago(40 * DAY), 'forty-days'), entry(ago(400 * DAY), 'four-hundred-days'), entry(ago(800 * DAY), 'eight-hundred-days'));
+    docs.push(entry(ago(5 * MIN), 'five-minutes'));
+    await AuditEntry.insertMany(docs);
+  });
+
+  it('should give the newest first, a page at a time, across minutes, hours, days, months and years', async () => {
+    const page1 = await listAudit(actor, { page: 1 }, false, now);
+    expect(page1.entries).toHaveLength(AUDIT_PAGE_SIZE);
+    expect(page1.hasMore).toBe(true);
+    expect(page1.entries[0]!.details).toBe('same-minute-59');
+    expect(page1.entries[49]!.details).toBe('same-minute-10');
+    const page2 = await listAudit(actor, { page: 2 }, false, now);
+    expect(page2.entries.map((e) => e.details)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `same-minute-${String(9 - i).padStart(2, '0')}`),
+      'five-minutes',
+      'three-hours',
+      'two-days',
+      'forty-days',
+      'four-hundred-days',
+    ]);
+    expect(page2.hasMore).toBe(false); // older than 24 months is left to a chosen start date
+    expect(page2.stoppedAt).toBeNull();
+  });
+
+  it('with dates, should keep to them, and reach entries older than the default span', async () => {
+    const old = await listAudit(actor, { page: 1, from: ago(900 * DAY), to: ago(300 * DAY) }, false, now);
+    expect(old.entries.map((e) => e.details)).toEqual(['four-hundred-days', 'eight-hundred-days']);
+    const narrow = await listAudit(actor, { page: 1, from: ago(4 * 3600_000), to: ago(2 * MIN) }, false, now);
+    expect(narrow.entries.map((e) => e.details)).toEqual(['five-minutes', 'three-hours']);
+  });
+
+  it('with an action that is not there, should find nothing and say so', async () => {
+    const none = await listAudit(actor, { page: 1, action: 'user.promoted' }, false, now);
+    expect(none.entries).toEqual([]);
+    expect(none.hasMore).toBe(false);
+  });
+
+  it('when a filter matches little in a long log, should stop after so many slots and say where', async () => {
+    auditLimits.maxSlots = 8;
+    try {
+      const res = await listAudit(actor, { page: 1, username: 'nobody.like.this' }, false, now);
+      expect(res.entries).toEqual([]);
+      expect(res.stoppedAt).not.toBeNull();
+      expect(res.stoppedAt!.getTime()).toBeLessThan(now.getTime());
+      auditLimits.maxSlots = 2;
+      const page = await admin.get('/admin/audit?username=nobody.like.this').set('Accept-Language', 'en').expect(200);
+      expect(page.text).toContain('The search stopped at entries before');
+    } finally {
+      auditLimits.maxSlots = 600;
+    }
+  });
+
+  it('entries written before the log had slots should get them once, and then be listed', async () => {
+    const at = ago(10 * DAY);
+    await AuditEntry.collection.insertOne({ at, action: 'logout', actor: null, actorUsername: 'cb.before', targetUser: null, targetUsername: null, lineage: (await findUnitByCode('C-CB'))!.lineage, ip: null, userAgent: null, details: 'before-slots' });
+    expect((await listAudit(actor, { page: 1, action: 'logout' }, false, now)).entries).toEqual([]);
+    expect(await giveAuditEntriesTheirSlots()).toBeGreaterThanOrEqual(1);
+    expect((await listAudit(actor, { page: 1, action: 'logout' }, false, now)).entries.map((e) => e.details)).toEqual(['before-slots']);
+    expect(await giveAuditEntriesTheirSlots()).toBe(0); // once
   });
 });

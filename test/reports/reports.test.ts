@@ -12,7 +12,7 @@ import { CohortMember, createCohort } from '../../src/cohorts';
 import { completeIfDone, LessonRead } from '../../src/courses';
 import { findUnitByCode } from '../../src/org';
 import { ModulePass } from '../../src/quizzes';
-import { figuresFor, rebuildRollups, reconcile, refreshRollupsIfChanged, Rollup } from '../../src/reports';
+import { figuresFor, figuresUnder, rebuildRollups, reconcile, refreshRollupsIfChanged, Rollup, rollupCache } from '../../src/reports';
 import { testApp } from '../helpers/app';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
@@ -97,6 +97,29 @@ describe('roll-ups', () => {
     expect(first.differences.find((d) => d.key === `unit:${hn!._id}`)).toMatchObject({ stored: { people: 99 }, actual: { people: 3 } });
     expect((await reconcile()).differences).toEqual([]);
     expect(await unitFigures('T-HN')).toMatchObject({ people: 3 });
+  });
+
+  it('a process should keep its reads of a generation, and see another process\'s new generation within CHECK_MS', async () => {
+    const hn = (await findUnitByCode('T-HN'))!;
+    const key = `unit:${hn._id}`;
+    await rebuildRollups();
+    const before = await unitFigures('T-HN');
+    // another process writes a newer generation: its roll-up first, its marker last
+    const builtAt = new Date(Date.now() + 1000);
+    const saved = rollupCache.CHECK_MS;
+    rollupCache.CHECK_MS = 60_000;
+    try {
+      await Rollup.collection.insertOne({ key, parent: `unit:${hn.parent}`, people: 42, digitalLiteracy: 0, twoLevelGovernment: 0, compliant: 0, builtAt });
+      await Rollup.collection.insertOne({ key: 'generation', parent: null, people: 0, digitalLiteracy: 0, twoLevelGovernment: 0, compliant: 0, builtAt });
+      expect(await unitFigures('T-HN')).toEqual(before); // kept: not read again before the check is due
+      rollupCache.CHECK_MS = 0;
+      expect(await unitFigures('T-HN')).toMatchObject({ people: 42 });
+      expect((await figuresUnder(`unit:${hn.parent}`)).get(key)).toMatchObject({ people: 42 });
+    } finally {
+      rollupCache.CHECK_MS = saved;
+    }
+    await rebuildRollups(new Date(Date.now() + 2000)); // this process's own build is seen at once
+    expect(await unitFigures('T-HN')).toEqual(before);
   });
 });
 

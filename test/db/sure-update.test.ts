@@ -1,0 +1,59 @@
+/**
+ * An update lost to a concurrent whole-document write (what the embedded store does with two
+ * updates of one document at once) is made again; one that holds is left alone.
+ */
+import { User, type UserDoc } from '../../src/accounts';
+import { CourseCompletion } from '../../src/courses/progress.model';
+import { settleCompletion } from '../../src/courses/progress.service';
+import { sureUpdates, sureUpdatesDone, updateSurely } from '../../src/db';
+import { useTestDatabase } from '../helpers/db';
+import { createTree, createUser } from '../helpers/factories';
+
+useTestDatabase(__filename);
+const saved = sureUpdates.RECHECK_MS;
+
+beforeAll(async () => {
+  await createTree();
+  sureUpdates.RECHECK_MS = 50;
+});
+afterAll(() => {
+  sureUpdates.RECHECK_MS = saved;
+});
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
+}
+
+it('when a concurrent write of the whole document lost the update, should make it again', async () => {
+  const { user } = await createUser('volunteer', 'T-HN');
+  const stale = (await User.findById(user._id).lean())!;
+  await updateSurely(User, user._id, { $set: { disabled: true } }, (u: UserDoc) => u.disabled === true);
+  await User.replaceOne({ _id: user._id }, { ...stale, lastLoginAt: new Date() }); // a sign-in that read the person before
+  expect((await User.findById(user._id).lean())!.disabled).toBe(false);
+  await until(async () => (await User.findById(user._id).lean())!.disabled === true);
+  await sureUpdatesDone();
+  expect((await User.findById(user._id).lean())!).toMatchObject({ disabled: true, lastLoginAt: expect.any(Date) });
+});
+
+it('a completion\'s copy on the person, lost to a sign-in written at the same moment, should come back', async () => {
+  const { user } = await createUser('volunteer', 'T-HN');
+  const stale = (await User.findById(user._id).lean())!;
+  const completion = (await CourseCompletion.create({ user: user._id, course: 'digital-literacy', completedAt: new Date(), contentVersion: 'v', settled: false })).toObject();
+  await settleCompletion(completion as never);
+  await User.replaceOne({ _id: user._id }, { ...stale, lastLoginAt: new Date() });
+  await until(async () => ((await User.findById(user._id).lean())!.completed ?? []).includes('digital-literacy'));
+  expect((await User.findById(user._id).lean())!.completed).toEqual(['digital-literacy']);
+});
+
+it('when the update holds, should write nothing more', async () => {
+  const { user } = await createUser('volunteer', 'T-HN');
+  const spy = jest.spyOn(User, 'updateOne');
+  try {
+    await updateSurely(User, user._id, { $set: { locale: 'en' } }, (u: UserDoc) => u.locale === 'en');
+    await new Promise((r) => setTimeout(r, 200)); // past the check
+    await sureUpdatesDone();
+    expect(spy).toHaveBeenCalledTimes(1);
+  } finally {
+    spy.mockRestore();
+  }
+});
