@@ -160,7 +160,7 @@ export async function changePassword(actor: Actor, current: string, next: string
   if (await verifyPassword(user.passwordHash, next)) throw new Invalid({ newPassword: 'password.sameAsOld' });
   const passwordHash = await hashPassword(next);
   const validFrom = new Date(); // after hashing: a sign-in that began before this moment used the old password
-  await updateSurely(User, user._id, { $set: { passwordHash, mustChangePassword: false, sessionsValidFrom: validFrom } }, (u: UserDoc) => u.passwordHash === passwordHash);
+  await updateSurely(User, user._id, 'password', { $set: { passwordHash, mustChangePassword: false, sessionsValidFrom: validFrom } }, (u: UserDoc) => u.passwordHash === passwordHash);
   await recordAudit({ action: 'password.changed', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return validFrom;
 }
@@ -190,14 +190,14 @@ export async function resetPassword(actor: Actor, id: string): Promise<{ user: U
   const user = await managedPerson(actor, id);
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
-  await updateSurely(User, user._id, { $set: { passwordHash, mustChangePassword: true, sessionsValidFrom: new Date() } }, (u: UserDoc) => u.passwordHash === passwordHash);
+  await updateSurely(User, user._id, 'password', { $set: { passwordHash, mustChangePassword: true, sessionsValidFrom: new Date() } }, (u: UserDoc) => u.passwordHash === passwordHash);
   await recordAudit({ action: 'password.reset', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return { user, oneTimePassword };
 }
 
 export async function setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserDoc> {
   const user = await managedPerson(actor, id);
-  await updateSurely(User, user._id, { $set: { disabled } }, (u: UserDoc) => u.disabled === disabled);
+  await updateSurely(User, user._id, 'disabled', { $set: { disabled } }, (u: UserDoc) => u.disabled === disabled);
   await markChanged('people');
   await recordAudit({
     action: disabled ? 'user.disabled' : 'user.enabled',
@@ -218,7 +218,7 @@ export async function moveUser(actor: Actor, id: string, unitCode: string): Prom
     if (err instanceof NotFound) throw new Invalid({ unitCode: 'account.unitUnknown' });
     throw err;
   }
-  await updateSurely(User, user._id, { $set: { unit: unit._id, lineage: unit.lineage } }, (u: UserDoc) => String(u.unit) === String(unit._id));
+  await updateSurely(User, user._id, 'unit', { $set: { unit: unit._id, lineage: unit.lineage } }, (u: UserDoc) => String(u.unit) === String(unit._id));
   await peopleMoved([user._id], unit.lineage);
   await markChanged('people');
   await recordAudit({
@@ -269,7 +269,7 @@ export async function promoteToTrainer(actor: Actor, id: string): Promise<UserDo
   if (actor.role === 'trainer' && String(user.retrainedBy ?? '') !== String(actor.id)) throw new NotFound();
   if (user.role !== 'volunteer') return user;
   await User.updateOne({ _id: user._id, role: 'volunteer' }, { $set: { role: 'trainer' } });
-  recheckLater(User, user._id, { $set: { role: 'trainer' } }, (u: UserDoc) => u.role !== 'volunteer');
+  recheckLater(User, user._id, 'role', { $set: { role: 'trainer' } }, (u: UserDoc) => u.role !== 'volunteer');
   await recordAudit({ action: 'user.promoted', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip });
   return { ...user, role: 'trainer' };
 }

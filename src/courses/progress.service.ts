@@ -85,7 +85,7 @@ export async function markLessonRead(actor: Actor, catalog: Catalog, course: str
   // Also after a read recorded before a crash: the person has started the course.
   const started = await User.updateOne({ _id: actor.id, started: mongoose.trusted({ $ne: course }) }, { $addToSet: { started: course } });
   if (started.modifiedCount > 0) {
-    recheckLater(User, actor.id, { $addToSet: { started: course } }, (u: UserDoc) => (u.started ?? []).includes(course));
+    recheckLater(User, actor.id, `started:${course}`, { $addToSet: { started: course } }, (u: UserDoc) => (u.started ?? []).includes(course));
     await markChanged('people'); // off the roll-ups' list of people not started
   }
   await completeIfDone(actor.id, ref.course);
@@ -127,7 +127,7 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
 /** What follows a completion, each step idempotent: the person's copy, the roll-ups' mark, the listeners (the certificate); then marked settled. */
 export async function settleCompletion(completion: CompletionDoc): Promise<void> {
   // checked again a moment later: a concurrent update of the person (a sign-in) could have lost it
-  await updateSurely(User, completion.user, { $addToSet: { completed: completion.course }, $set: { [`completedAt.${completion.course}`]: completion.completedAt } }, (u: UserDoc) =>
+  await updateSurely(User, completion.user, `completed:${completion.course}`, { $addToSet: { completed: completion.course }, $set: { [`completedAt.${completion.course}`]: completion.completedAt } }, (u: UserDoc) =>
     (u.completed ?? []).includes(completion.course) && new Date((u.completedAt as unknown as Record<string, Date> | undefined)?.[completion.course] ?? 0).getTime() === completion.completedAt.getTime());
   await markChanged('people');
   for (const listener of completedListeners) await listener(completion);
@@ -166,7 +166,7 @@ export function onCompletionReset(listener: ResetListener): void {
 /** Withdraws a completion so that the person must complete the course again. */
 export async function resetCompletion(userId: Types.ObjectId, course: string): Promise<void> {
   await CourseCompletion.deleteOne({ user: userId, course });
-  await updateSurely(User, userId, { $pull: { completed: course }, $unset: { [`completedAt.${course}`]: 1 } }, (u: UserDoc) => !(u.completed ?? []).includes(course));
+  await updateSurely(User, userId, `completed:${course}`, { $pull: { completed: course }, $unset: { [`completedAt.${course}`]: 1 } }, (u: UserDoc) => !(u.completed ?? []).includes(course));
   await markChanged('people');
   for (const listener of resetListeners) await listener(userId, course);
 }

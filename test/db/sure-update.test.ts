@@ -4,7 +4,7 @@
  */
 import { User, type UserDoc } from '../../src/accounts';
 import { CourseCompletion } from '../../src/courses/progress.model';
-import { settleCompletion } from '../../src/courses/progress.service';
+import { onCourseCompleted, settleCompletion } from '../../src/courses/progress.service';
 import { sureUpdates, sureUpdatesDone, updateSurely } from '../../src/db';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser } from '../helpers/factories';
@@ -14,7 +14,7 @@ const saved = sureUpdates.RECHECK_MS;
 
 beforeAll(async () => {
   await createTree();
-  sureUpdates.RECHECK_MS = 50;
+  sureUpdates.RECHECK_MS = 1000; // long enough for the "concurrent" writes below to come first, even on a busy machine
 });
 afterAll(() => {
   sureUpdates.RECHECK_MS = saved;
@@ -27,7 +27,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 it('when a concurrent write of the whole document lost the update, should make it again', async () => {
   const { user } = await createUser('volunteer', 'T-HN');
   const stale = (await User.findById(user._id).lean())!;
-  await updateSurely(User, user._id, { $set: { disabled: true } }, (u: UserDoc) => u.disabled === true);
+  await updateSurely(User, user._id, 'disabled', { $set: { disabled: true } }, (u: UserDoc) => u.disabled === true);
   await User.replaceOne({ _id: user._id }, { ...stale, lastLoginAt: new Date() }); // a sign-in that read the person before
   expect((await User.findById(user._id).lean())!.disabled).toBe(false);
   await until(async () => (await User.findById(user._id).lean())!.disabled === true);
@@ -38,19 +38,33 @@ it('when a concurrent write of the whole document lost the update, should make i
 it('a completion\'s copy on the person, lost to a sign-in written at the same moment, should come back', async () => {
   const { user } = await createUser('volunteer', 'T-HN');
   const stale = (await User.findById(user._id).lean())!;
+  // a sign-in that read the person before writes it back right after the copy was made
+  let signIn: Promise<unknown> | null = null;
+  onCourseCompleted(async (c) => {
+    if (String(c.user) === String(user._id)) signIn ??= User.replaceOne({ _id: user._id }, { ...stale, lastLoginAt: new Date() });
+    await signIn;
+  });
   const completion = (await CourseCompletion.create({ user: user._id, course: 'digital-literacy', completedAt: new Date(), contentVersion: 'v', settled: false })).toObject();
   await settleCompletion(completion as never);
-  await User.replaceOne({ _id: user._id }, { ...stale, lastLoginAt: new Date() });
+  expect(signIn).not.toBeNull();
   await until(async () => ((await User.findById(user._id).lean())!.completed ?? []).includes('digital-literacy'));
   expect((await User.findById(user._id).lean())!.completed).toEqual(['digital-literacy']);
+});
+
+it('when a later update of the same thing came meanwhile, should not bring the earlier one back', async () => {
+  const { user } = await createUser('volunteer', 'T-HN');
+  await updateSurely(User, user._id, 'disabled', { $set: { disabled: true } }, (u: UserDoc) => u.disabled === true);
+  await updateSurely(User, user._id, 'disabled', { $set: { disabled: false } }, (u: UserDoc) => u.disabled === false);
+  await sureUpdatesDone();
+  expect((await User.findById(user._id).lean())!.disabled).toBe(false);
 });
 
 it('when the update holds, should write nothing more', async () => {
   const { user } = await createUser('volunteer', 'T-HN');
   const spy = jest.spyOn(User, 'updateOne');
   try {
-    await updateSurely(User, user._id, { $set: { locale: 'en' } }, (u: UserDoc) => u.locale === 'en');
-    await new Promise((r) => setTimeout(r, 200)); // past the check
+    await updateSurely(User, user._id, 'locale', { $set: { locale: 'en' } }, (u: UserDoc) => u.locale === 'en');
+    await new Promise((r) => setTimeout(r, 1200)); // past the check
     await sureUpdatesDone();
     expect(spy).toHaveBeenCalledTimes(1);
   } finally {
