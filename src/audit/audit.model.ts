@@ -21,9 +21,9 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The slot fields, coarse to fine, and the length of each label (a prefix of the minute's). */
-export const SLOT_FIELDS = ['month', 'day', 'hour', 'tenMinutes', 'minute'] as const;
+export const SLOT_FIELDS = ['year', 'month', 'day', 'hour', 'tenMinutes', 'minute'] as const;
 export type SlotField = (typeof SLOT_FIELDS)[number];
-export const SLOT_LENGTH: Record<SlotField, number> = { month: 7, day: 10, hour: 13, tenMinutes: 15, minute: 16 };
+export const SLOT_LENGTH: Record<SlotField, number> = { year: 4, month: 7, day: 10, hour: 13, tenMinutes: 15, minute: 16 };
 
 /** The slots of a moment, in Vietnam's time (UTC+7). */
 export function slotsOf(at: Date): Record<SlotField, string> {
@@ -50,25 +50,49 @@ const auditSchema = new Schema(
     userAgent: { type: String, default: null },
     details: { type: String, default: null },
     /**
-     * The time slots of `at` in Vietnam, coarse to fine (YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH,
+     * The time slots of `at` in Vietnam, coarse to fine (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH,
      * YYYY-MM-DDTHH:M, YYYY-MM-DDTHH:MM): the log is read newest first a slot at a time, each
      * slot one equality query (audit.service.ts, listAudit).
      */
+    year: { type: String },
     month: { type: String },
     day: { type: String },
     hour: { type: String },
     tenMinutes: { type: String },
     minute: { type: String },
+    /** Its slots are marked (AuditSlotMark): set on every entry written since the markers exist. */
+    marks: { type: Number },
   },
   { strict: true },
 );
 auditSchema.index({ at: -1 });
 auditSchema.index({ lineage: 1, at: -1 });
-for (const slot of SLOT_FIELDS) {
-  auditSchema.index({ [slot]: 1 });
-  auditSchema.index({ lineage: 1, [slot]: 1 });
-  auditSchema.index({ action: 1, [slot]: 1 });
-}
+auditSchema.index({ minute: 1 });
+auditSchema.index({ lineage: 1, minute: 1 });
+auditSchema.index({ action: 1, minute: 1 });
 
 export type AuditDoc = InferSchemaType<typeof auditSchema> & { _id: Types.ObjectId };
 export const AuditEntry = mongoose.model('AuditEntry', auditSchema);
+
+/**
+ * "The log of this scope has entries in this slot": one marker per scope (`all`, or a unit of
+ * the entries' lineage) and slot (a year down to a minute), written before the entry, keyed
+ * `scope|label` and pointing at the marker of the slot around it (`parent`). The slots of a
+ * scope that have entries inside one slot are then one equality query that returns only them
+ * (at most 31), where asking the log itself about a busy month would make the store gather
+ * every entry of it.
+ */
+const slotMarkSchema = new Schema({ key: { type: String, required: true }, parent: { type: String, required: true } }, { strict: true });
+slotMarkSchema.index({ key: 1 }, { unique: true });
+slotMarkSchema.index({ parent: 1 });
+export const AuditSlotMark = mongoose.model('AuditSlotMark', slotMarkSchema);
+
+export function slotMarkKey(scope: string, label: string): string {
+  return `${scope}|${label}`;
+}
+
+/** The label of the slot around `label` ('' around a year). */
+export function parentLabel(label: string): string {
+  const i = SLOT_FIELDS.findIndex((f) => SLOT_LENGTH[f] === label.length);
+  return i <= 0 ? '' : label.slice(0, SLOT_LENGTH[SLOT_FIELDS[i - 1]!]);
+}

@@ -6,7 +6,8 @@ import mongoose, { type Types } from 'mongoose';
 import type { Actor } from '../shared/actor';
 import { changedAt, markChanged } from '../shared/changes';
 import { updateEach } from '../db/bulk';
-import { AuditEntry, SLOT_FIELDS, SLOT_LENGTH, slotsOf, type AuditAction, type AuditDoc, type SlotField } from './audit.model';
+import { insertEach } from '../db/bulk';
+import { AuditEntry, AuditSlotMark, parentLabel, SLOT_FIELDS, SLOT_LENGTH, slotMarkKey, slotsOf, type AuditAction, type AuditDoc, type SlotField } from './audit.model';
 
 export interface AuditInput {
   action: AuditAction;
@@ -18,11 +19,33 @@ export interface AuditInput {
   details?: string | null;
 }
 
+/** Markers this process has written (most entries fall in slots already marked: no write for them). */
+const marked = new Set<string>();
+const MARKED_MAX = 50_000;
+
+/** Writes the markers of an entry's slots, before the entry, so that no entry is ever unmarked. */
+async function markSlots(at: Date, lineage: readonly Types.ObjectId[]): Promise<void> {
+  const slots = slotsOf(at);
+  const marks: { key: string; parent: string }[] = [];
+  for (const scope of ['all', ...lineage.map(String)]) {
+    for (const f of SLOT_FIELDS) {
+      const key = slotMarkKey(scope, slots[f]);
+      if (!marked.has(key)) marks.push({ key, parent: slotMarkKey(scope, parentLabel(slots[f])) });
+    }
+  }
+  if (marks.length === 0) return;
+  await insertEach(AuditSlotMark, marks); // a duplicate: marked already
+  if (marked.size + marks.length > MARKED_MAX) marked.clear();
+  for (const m of marks) marked.add(m.key);
+}
+
 export async function recordAudit(input: AuditInput): Promise<void> {
   const at = new Date();
+  await markSlots(at, input.lineage ?? []);
   await AuditEntry.create({
     at,
     ...slotsOf(at),
+    marks: 2,
     action: input.action,
     actor: input.actor?.id ?? null,
     actorUsername: input.actor?.username ?? null,
@@ -50,50 +73,18 @@ export const AUDIT_DEFAULT_MONTHS = 24;
 /** The most slots one page looks into (a rare filter over a long, busy log stops there and says so). */
 export const auditLimits = { maxSlots: 600 };
 
-const DAYS_IN = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
-
-/** The slots one finer inside `label` (of `field`), newest first. */
-function finer(field: SlotField, label: string): string[] {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const down = (from: number, to: number, f: (i: number) => string) => Array.from({ length: from - to + 1 }, (_, i) => f(from - i));
-  switch (field) {
-    case 'month':
-      return down(DAYS_IN(label), 1, (d) => `${label}-${pad(d)}`);
-    case 'day':
-      return down(23, 0, (h) => `${label}T${pad(h)}`);
-    case 'hour':
-      return down(5, 0, (m) => `${label}:${m}`);
-    case 'tenMinutes':
-      return down(9, 0, (m) => `${label}${m}`);
-    default:
-      return [];
-  }
-}
-
-/** The months from `to` back to `from` (YYYY-MM), newest first. */
-function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let y = Number(to.slice(0, 4));
-  let m = Number(to.slice(5, 7));
-  for (;;) {
-    const label = `${y}-${String(m).padStart(2, '0')}`;
-    if (label < from.slice(0, 7)) return out;
-    out.push(label);
-    if (--m === 0) [y, m] = [y - 1, 12];
-  }
-}
-
 /**
  * Entries inside the admin's subtree (events carry the person's unit), newest first. An
  * admin of the central unit also sees events tied to no unit (sign-ins of unknown usernames).
  *
- * The log is read a time slot at a time, newest first: a month, a day, an hour, ten minutes
- * are each asked "any entry here?" (an equality query the store answers from its indexes and
- * stops at the first row), and only the minutes that have entries are read. A page so reads a
- * few minutes' entries, however long the log is; no query sorts or skips over the log.
+ * The log is read a time slot at a time, newest first: for a year, a month, a day, an hour, ten
+ * minutes, the marker that says the scope has entries there is looked up by its key (one row),
+ * and only the minutes inside marked slots are read. A page so reads a few minutes' entries and
+ * markers, however long the log is; no query sorts or skips over the log.
  */
 export async function listAudit(actor: Actor, q: AuditQuery, centralAdmin = false, now = new Date()): Promise<{ entries: AuditDoc[]; hasMore: boolean; stoppedAt: Date | null }> {
   const base: Record<string, unknown> = centralAdmin ? {} : { lineage: actor.unitId };
+  const scope = centralAdmin ? 'all' : String(actor.unitId);
   if (q.action) base.action = q.action;
   const username = q.username?.toLowerCase();
   const matches = (e: AuditDoc) =>
@@ -110,26 +101,35 @@ export async function listAudit(actor: Actor, q: AuditQuery, centralAdmin = fals
   const found: AuditDoc[] = [];
   let asked = 0;
   let stoppedAt: Date | null = null;
-  const walk = async (field: SlotField, labels: string[]): Promise<boolean> => {
-    for (const label of labels) {
+  let searchedBackTo: Date = q.to && q.to < now ? q.to : now;
+  /** The marked slots inside `around`, newest first (one query: only the slots that have entries). */
+  const inside = async (around: string): Promise<string[]> => {
+    const marks = await AuditSlotMark.find({ parent: slotMarkKey(scope, around) }).select('key').lean();
+    return marks.map((m) => m.key.slice(scope.length + 1)).sort().reverse();
+  };
+  const walk = async (field: SlotField, around: string): Promise<boolean> => {
+    if (++asked > auditLimits.maxSlots) {
+      stoppedAt = searchedBackTo; // what is older than that was not looked at
+      return true;
+    }
+    for (const label of await inside(around)) {
       if (found.length >= wanted) return true;
       if (!inRange(field, label)) continue;
-      if (++asked > auditLimits.maxSlots) {
-        stoppedAt = slotStart(label, field);
-        return true;
-      }
       if (field === 'minute') {
+        if (++asked > auditLimits.maxSlots) {
+          stoppedAt = searchedBackTo;
+          return true;
+        }
         const entries = await AuditEntry.find({ ...base, minute: label }).lean<AuditDoc[]>();
+        searchedBackTo = slotStart(label, 'minute');
         found.push(...entries.filter(matches).sort((a, b) => b.at.getTime() - a.at.getTime() || (String(b._id) < String(a._id) ? -1 : 1)));
         continue;
       }
-      if (!(await AuditEntry.exists({ ...base, [field]: label }))) continue;
-      const next = SLOT_FIELDS[SLOT_FIELDS.indexOf(field) + 1]!;
-      if (await walk(next, finer(field, label))) return true;
+      if (await walk(SLOT_FIELDS[SLOT_FIELDS.indexOf(field) + 1]!, label)) return true;
     }
     return false;
   };
-  await walk('month', monthsBetween(from, to));
+  await walk('year', '');
   const start = (q.page - 1) * AUDIT_PAGE_SIZE;
   return { entries: found.slice(start, start + AUDIT_PAGE_SIZE), hasMore: found.length > start + AUDIT_PAGE_SIZE, stoppedAt };
 }
@@ -140,20 +140,22 @@ function slotStart(label: string, field: SlotField): Date {
   return new Date(`${full}:00+07:00`);
 }
 
-const SLOTS_DONE = 'migration:audit-slots';
+const SLOTS_DONE = 'migration:audit-slot-marks-2';
 
 /**
- * Entries written before the log had time slots get theirs, once (a mark says it is done, so
- * that later starts do not read the log to find none). Run in the background at start.
+ * Entries written before the log had time slots get theirs and their markers, once (a mark
+ * says it is done, so that later starts do not read the log to find none). Run in the
+ * background at start.
  */
 export async function giveAuditEntriesTheirSlots(): Promise<number> {
   if (await changedAt(SLOTS_DONE)) return 0;
   let done = 0;
   // short queries of a thousand each (one long cursor would outlast the store's statement timeout)
   for (;;) {
-    const batch = await AuditEntry.find({ minute: mongoose.trusted({ $exists: false }) }).select('at').limit(1000).lean();
+    const batch = await AuditEntry.find({ marks: mongoose.trusted({ $exists: false }) }).select('at lineage').limit(1000).lean();
     if (batch.length === 0) break;
-    await updateEach(AuditEntry, batch.map((e) => ({ filter: { _id: e._id }, update: { $set: slotsOf(e.at) } })));
+    for (const e of batch) await markSlots(e.at, e.lineage ?? []);
+    await updateEach(AuditEntry, batch.map((e) => ({ filter: { _id: e._id }, update: { $set: { ...slotsOf(e.at), marks: 2 } } })));
     done += batch.length;
   }
   await markChanged(SLOTS_DONE);

@@ -41,14 +41,18 @@ async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
   return user;
 }
 
-/** Above this many people, a cascade is shown from its roll-ups rather than from the people. */
-export const LIVE_CASCADE_MAX = 1500;
+/**
+ * Above this many people, a cascade is shown from its roll-ups rather than from the people: a
+ * team leader's own volunteers are read live (a few dozen), a commune trainer's hundreds and a
+ * province's thousands come from the roll-ups (a few documents, kept by each process).
+ */
+export const cascadeLimits = { liveMax: 60 };
 
 export async function cascadeOf(actor: Actor, userId: string | null): Promise<CascadeView> {
   if (actor.role === 'volunteer') throw new NotFound();
   const root = await rootFor(actor, userId);
   const rolled = (await figuresFor([`trainer:${root._id}`])).get(`trainer:${root._id}`)!;
-  if (rolled.people > LIVE_CASCADE_MAX) return cascadeFromRollups(root, rolled);
+  if (rolled.people > cascadeLimits.liveMax) return cascadeFromRollups(root, rolled);
   // Counted as the reports count: learners whose accounts are in use.
   const members = (
     await User.find({ cascadePath: root._id, disabled: false }).select('username fullName role retrainedBy cascadePath unit completed').lean<UserDoc[]>()
