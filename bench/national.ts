@@ -333,6 +333,7 @@ async function main(): Promise<void> {
       ['staff: weekly field summary, centre', admin, `/field-reports/summary?week=${week}`],
     ];
     const concurrent: string[] = [];
+    const pageRows: string[] = [];
     const measurePages = async (list: [string, Client, string][]) => {
       for (const [what, c, url] of list) {
         if (only && !only.test(what)) continue;
@@ -343,6 +344,7 @@ async function main(): Promise<void> {
           const served = Math.max(1, r.rps * 6);
           const per = (k: keyof typeof cpu0) => `${(((cpu1[k] - cpu0[k]) * 1000) / served).toFixed(1)} ms`;
           console.log(`${what}: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps}/s; CPU per request: app ${per('app')}, FerretDB ${per('ferretdb')}, PostgreSQL ${per('postgres')}`);
+          pageRows.push(`| ${what} (\`${url}\`) | ${r.p50} ms | ${r.p95} ms | ${r.rps}/s | ${per('app')} | ${per('ferretdb')} | ${per('postgres')} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`);
           continue;
         }
         const done = r.rps > 0;
@@ -355,6 +357,17 @@ async function main(): Promise<void> {
     await measurePages(pages);
     if (only) {
       await measurePages(lastPages);
+      // its own section: a run of some pages does not replace the whole national run's figures
+      writeSection('national-pages', [
+        '## Signed-in pages at 20 concurrent users, with the CPU each request costs (`BENCH_PAGES`)',
+        '',
+        `Last run: ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim()}), Node ${process.version}; the national data (${seed.people.toLocaleString('en')} people), ` +
+          `the app in its own process, 6 s of autocannon per page; pages matching \`${only.source}\`. p95 is autocannon's p97.5.`,
+        '',
+        '| page | p50 | p95 | throughput | app CPU | FerretDB CPU | PostgreSQL CPU |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        ...pageRows,
+      ]);
       return;
     }
 

@@ -133,4 +133,4 @@ it.each(moments)('killing the server once the first %s of submissions are stored
     server.child.kill('SIGKILL');
     await server.exited;
   }
-});
+}, 420_000); // a limit for a hang: two starts of the server and the wait for the repair on a loaded machine
