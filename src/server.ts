@@ -135,4 +135,10 @@ async function main(): Promise<void> {
 
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A signal during the start (the demo summary's query, say) closes the database under the
+  // steps still running: they fail, and the shutdown already under way ends the process with 0.
+  if (lifecycle.draining) return;
+  console.error(err);
+  process.exit(1);
+});
