@@ -132,7 +132,6 @@ async function main(): Promise<void> {
     const demo = await demoAccountsSummary();
     if (demo.length > 0) console.log([`\nTiếp sức số: http://localhost:${port}`, ...demo, ''].join('\n'));
   }
-
 }
 
 main().catch((err: unknown) => {

@@ -49,18 +49,9 @@ const auditSchema = new Schema(
     ip: { type: String, default: null },
     userAgent: { type: String, default: null },
     details: { type: String, default: null },
-    /**
-     * The time slots of `at` in Vietnam, coarse to fine (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH,
-     * YYYY-MM-DDTHH:M, YYYY-MM-DDTHH:MM): the log is read newest first a slot at a time, each
-     * slot one equality query (audit.service.ts, listAudit).
-     */
-    year: { type: String },
-    month: { type: String },
-    day: { type: String },
-    hour: { type: String },
-    tenMinutes: { type: String },
+    /** The minute of `at` in Vietnam (YYYY-MM-DDTHH:MM): the log is read a marked minute at a time (audit.service.ts, listAudit). */
     minute: { type: String },
-    /** Its slots are marked (AuditSlotMark): set on every entry written since the markers exist. */
+    /** Its slots are marked (AuditSlotMark, MARKS_VERSION): set on every entry written since the markers exist. */
     marks: { type: Number },
   },
   { strict: true },
@@ -86,6 +77,9 @@ const slotMarkSchema = new Schema({ key: { type: String, required: true }, paren
 slotMarkSchema.index({ key: 1 }, { unique: true });
 slotMarkSchema.index({ parent: 1 });
 export const AuditSlotMark = mongoose.model('AuditSlotMark', slotMarkSchema);
+
+/** Set on entries whose slots are marked; entries without it are marked once at start. */
+export const MARKS_VERSION = 2;
 
 export function slotMarkKey(scope: string, label: string): string {
   return `${scope}|${label}`;

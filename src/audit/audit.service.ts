@@ -5,9 +5,8 @@
 import mongoose, { type Types } from 'mongoose';
 import type { Actor } from '../shared/actor';
 import { changedAt, markChanged } from '../shared/changes';
-import { updateEach } from '../db/bulk';
-import { insertEach } from '../db/bulk';
-import { AuditEntry, AuditSlotMark, parentLabel, SLOT_FIELDS, SLOT_LENGTH, slotMarkKey, slotsOf, type AuditAction, type AuditDoc, type SlotField } from './audit.model';
+import { insertEach, updateEach } from '../db/bulk';
+import { AuditEntry, AuditSlotMark, MARKS_VERSION, parentLabel, SLOT_FIELDS, SLOT_LENGTH, slotMarkKey, slotsOf, type AuditAction, type AuditDoc, type SlotField } from './audit.model';
 
 export interface AuditInput {
   action: AuditAction;
@@ -44,8 +43,8 @@ export async function recordAudit(input: AuditInput): Promise<void> {
   await markSlots(at, input.lineage ?? []);
   await AuditEntry.create({
     at,
-    ...slotsOf(at),
-    marks: 2,
+    minute: slotsOf(at).minute,
+    marks: MARKS_VERSION,
     action: input.action,
     actor: input.actor?.id ?? null,
     actorUsername: input.actor?.username ?? null,
@@ -155,7 +154,7 @@ export async function giveAuditEntriesTheirSlots(): Promise<number> {
     const batch = await AuditEntry.find({ marks: mongoose.trusted({ $exists: false }) }).select('at lineage').limit(1000).lean();
     if (batch.length === 0) break;
     for (const e of batch) await markSlots(e.at, e.lineage ?? []);
-    await updateEach(AuditEntry, batch.map((e) => ({ filter: { _id: e._id }, update: { $set: { ...slotsOf(e.at), marks: 2 } } })));
+    await updateEach(AuditEntry, batch.map((e) => ({ filter: { _id: e._id }, update: { $set: { minute: slotsOf(e.at).minute, marks: MARKS_VERSION } } })));
     done += batch.length;
   }
   await markChanged(SLOTS_DONE);
