@@ -7,7 +7,7 @@ import { recordAudit } from '../audit';
 import { findUnitByCode, onLineageChanged, unitInScope, type UnitDoc } from '../org';
 import { allOf, isObjectId, peopleScope, type Actor, type Role } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
-import { markChanged } from '../shared/changes';
+import { markChanged, markFiguresChanged } from '../shared/changes';
 import { mapLimit } from '../db/bulk';
 import { recheckLater, updateSurely } from '../db/sure-update';
 import { foldForSearch, normalizeName } from '../shared/text';
@@ -112,7 +112,7 @@ export async function createAccount(actor: Actor | null, input: NewAccount): Pro
       lineage: unit.lineage,
       phone: input.phone ?? null,
     });
-    await markChanged('people');
+    await markFiguresChanged({ people: [created._id] });
     await recordAudit({
       action: 'user.created',
       actor,
@@ -198,7 +198,7 @@ export async function resetPassword(actor: Actor, id: string): Promise<{ user: U
 export async function setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserDoc> {
   const user = await managedPerson(actor, id);
   await updateSurely(User, user._id, 'disabled', { $set: { disabled } }, (u: UserDoc) => u.disabled === disabled);
-  await markChanged('people');
+  await markFiguresChanged({ people: [user._id] });
   await recordAudit({
     action: disabled ? 'user.disabled' : 'user.enabled',
     actor,
@@ -220,7 +220,7 @@ export async function moveUser(actor: Actor, id: string, unitCode: string): Prom
   }
   await updateSurely(User, user._id, 'unit', { $set: { unit: unit._id, lineage: unit.lineage } }, (u: UserDoc) => String(u.unit) === String(unit._id));
   await peopleMoved([user._id], unit.lineage);
-  await markChanged('people');
+  await markFiguresChanged({ people: [user._id], lineages: [user.lineage] }); // counted again where they are and where they were
   await recordAudit({
     action: 'user.moved',
     actor,

@@ -8,7 +8,7 @@ import { COURSE_SLUGS, LessonRead, type Catalog } from '../courses';
 import { unitInScope, unitsByCodes, type UnitDoc } from '../org';
 import { allOf, isObjectId, peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
-import { markChanged } from '../shared/changes';
+import { markFiguresChanged } from '../shared/changes';
 import { Cohort, CohortMember, RosterImport, RosterImportClaim, type CohortDoc, type RosterImportDoc } from './cohort.model';
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
@@ -303,7 +303,12 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
     enrolled = (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).filter((m) => wanted.has(String(m.user))).length;
   }
 
-  await markChanged('people');
+  // the figures of every unit and cascade the file touched: where its people are now, and where they were
+  const touched = rows.filter((r) => r.action !== 'unchanged' && byName.has(r.username));
+  await markFiguresChanged({
+    lineages: [...touched.map((r) => unitBy.get(r.unitCode)!.lineage), ...touched.map((r) => byName.get(r.username)!.lineage ?? [])],
+    paths: [...touched.map((r) => cascadePath(r.username)), ...touched.map((r) => (byName.get(r.username)!.cascadePath ?? []) as Types.ObjectId[])],
+  });
   await RosterImport.updateOne(
     { _id: batch._id, attempt },
     {

@@ -5,6 +5,7 @@ export {
   completeIfDone,
   settleUnsettledCompletions,
   completionsOf,
+  markLessonRead,
   onCompletionReset,
   onCourseCompleted,
   registerQuizGate,

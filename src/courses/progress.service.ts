@@ -5,7 +5,7 @@
  */
 import mongoose, { type Types } from 'mongoose';
 import { User, type UserDoc } from '../accounts';
-import { markChanged } from '../shared/changes';
+import { markFiguresChanged } from '../shared/changes';
 import { recheckLater, updateSurely } from '../db/sure-update';
 import type { Actor } from '../shared/actor';
 import type { Catalog, Course } from './content-loader';
@@ -86,7 +86,7 @@ export async function markLessonRead(actor: Actor, catalog: Catalog, course: str
   const started = await User.updateOne({ _id: actor.id, started: mongoose.trusted({ $ne: course }) }, { $addToSet: { started: course } });
   if (started.modifiedCount > 0) {
     recheckLater(User, actor.id, `started:${course}`, { $addToSet: { started: course } }, (u: UserDoc) => (u.started ?? []).includes(course));
-    await markChanged('people'); // off the roll-ups' list of people not started
+    await markFiguresChanged({ people: [actor.id] }); // off the roll-ups' list of people not started
   }
   await completeIfDone(actor.id, ref.course);
 }
@@ -129,7 +129,7 @@ export async function settleCompletion(completion: CompletionDoc): Promise<void>
   // checked again a moment later: a concurrent update of the person (a sign-in) could have lost it
   await updateSurely(User, completion.user, `completed:${completion.course}`, { $addToSet: { completed: completion.course }, $set: { [`completedAt.${completion.course}`]: completion.completedAt } }, (u: UserDoc) =>
     (u.completed ?? []).includes(completion.course) && new Date((u.completedAt as unknown as Record<string, Date> | undefined)?.[completion.course] ?? 0).getTime() === completion.completedAt.getTime());
-  await markChanged('people');
+  await markFiguresChanged({ people: [completion.user] });
   for (const listener of completedListeners) await listener(completion);
   await CourseCompletion.updateOne({ _id: completion._id }, { $set: { settled: true } });
 }
@@ -167,7 +167,7 @@ export function onCompletionReset(listener: ResetListener): void {
 export async function resetCompletion(userId: Types.ObjectId, course: string): Promise<void> {
   await CourseCompletion.deleteOne({ user: userId, course });
   await updateSurely(User, userId, `completed:${course}`, { $pull: { completed: course }, $unset: { [`completedAt.${course}`]: 1 } }, (u: UserDoc) => !(u.completed ?? []).includes(course));
-  await markChanged('people');
+  await markFiguresChanged({ people: [userId] });
   for (const listener of resetListeners) await listener(userId, course);
 }
 

@@ -18,6 +18,8 @@ const rollupSchema = new Schema(
     builtAt: { type: Date, required: true },
     /** A commune's or a team's people who have not started either course (the first LIST_MAX, by username). */
     waiting: { type: [{ _id: false, username: String, fullName: String }], default: undefined },
+    /** Written by the incremental pass (one key brought up to date), not as part of a generation. */
+    incremental: { type: Boolean, default: undefined },
   },
   { strict: true },
 );
@@ -27,6 +29,7 @@ const rollupSchema = new Schema(
 rollupSchema.index({ key: 1, builtAt: -1 }, { unique: true });
 rollupSchema.index({ builtAt: 1 });
 rollupSchema.index({ parent: 1 });
+rollupSchema.index({ incremental: 1 });
 
 export type RollupDoc = InferSchemaType<typeof rollupSchema> & { _id: Types.ObjectId };
 export const Rollup = mongoose.model('Rollup', rollupSchema);

@@ -8,9 +8,9 @@ import mongoose, { type Types } from 'mongoose';
 import { User } from '../accounts';
 import { COMPLETION_BUCKETS, completionBucket, CourseCompletion } from '../courses';
 import { LEARNER_ROLES } from '../shared/actor';
-import { changedAt } from '../shared/changes';
+import { changedAt, clearDirtyMarks, dirtyMarks, type DirtyMark } from '../shared/changes';
 import { LIST_MAX, Rollup, ZERO, type Figures } from './rollup.model';
-import { insertEach, updateEach } from '../db/bulk';
+import { insertEach, mapLimit, updateEach } from '../db/bulk';
 import { allUnitIds } from '../org';
 
 const DL = 'digital-literacy';
@@ -72,8 +72,9 @@ async function tally(completedOf: (person: TallyPerson) => string[]): Promise<Ta
     if (done.length === 0 && (p.started ?? []).length === 0) {
       for (const unit of lineage.slice(LISTED_FROM_DEPTH)) {
         const f = result.get(`unit:${unit}`)!;
-        // the first LIST_MAX met (units in code order): memory stays bounded at national scale
-        if ((f.waiting ??= []).length < LIST_MAX) f.waiting.push({ username: p.username, fullName: p.fullName });
+        // the LIST_MAX first by username (as the incremental pass keeps them); memory stays bounded
+        (f.waiting ??= []).push({ username: p.username, fullName: p.fullName });
+        if (f.waiting.length >= 2 * LIST_MAX) f.waiting = firstByUsername(f.waiting);
       }
     }
     path.forEach((trainer, i) => {
@@ -82,6 +83,14 @@ async function tally(completedOf: (person: TallyPerson) => string[]): Promise<Ta
     });
   }
   return result;
+}
+
+function byUsername(a: Waiting, b: Waiting): number {
+  return a.username < b.username ? -1 : a.username > b.username ? 1 : 0;
+}
+
+function firstByUsername(list: Waiting[]): Waiting[] {
+  return [...list].sort(byUsername).slice(0, LIST_MAX);
 }
 
 /** The marker written last in each generation: listing generations is one equality query. */
@@ -98,14 +107,15 @@ async function generations(): Promise<Date[]> {
  * each by equality on its `builtAt` (readers take the newest per key meanwhile).
  */
 async function store(result: Tally, builtAt: Date): Promise<void> {
-  const byUsername = (a: Waiting, b: Waiting) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0);
-  const docs = [...result].map(([key, f]) => ({ key, ...f, ...(f.waiting ? { waiting: f.waiting.sort(byUsername).slice(0, LIST_MAX) } : {}), builtAt }));
+  const docs = [...result].map(([key, f]) => ({ key, ...f, ...(f.waiting ? { waiting: firstByUsername(f.waiting) } : {}), builtAt }));
   docs.push({ key: GENERATION, ...ZERO, parent: null, builtAt });
   await insertEach(Rollup, docs); // a duplicate: two processes built the same instant, with the same figures
   forgetReads(); // this process sees its own build at once
   for (const old of await generations()) {
     if (old < builtAt) await Rollup.deleteMany({ builtAt: old });
   }
+  // roll-ups the incremental pass wrote before this build began are older than it
+  await Rollup.deleteMany({ incremental: true, builtAt: mongoose.trusted({ $lt: builtAt }) });
 }
 
 /** The newest generation of each roll-up key among `docs`. */
@@ -128,15 +138,143 @@ export async function rebuildRollups(now = new Date()): Promise<Map<string, Figu
   return result;
 }
 
-/** Rebuilds only when people or completions changed since the last build. */
+/**
+ * Brings the roll-ups up to date: a whole rebuild when people changed in a way only a rebuild
+ * follows (a roster import, a re-organised tree) or when none was ever built; otherwise only the
+ * units and cascades marked changed (`markFiguresChanged`). True when anything was written.
+ */
 export async function refreshRollupsIfChanged(now = new Date()): Promise<boolean> {
   // A process that just started compares with the newest stored generation, not with nothing:
   // at national scale a rebuild takes minutes, and each start of an app process must not cause one.
   lastBuilt ??= (await generations())[0] ?? null;
   const changed = await changedAt('people');
-  if (lastBuilt && (!changed || changed <= lastBuilt)) return false;
-  await rebuildRollups(now);
+  const marks = await dirtyMarks(incrementalLimits.MAX_MARKS);
+  if (!lastBuilt || (changed && changed > lastBuilt)) {
+    await rebuildRollups(now);
+    await clearDirtyMarks(marks); // the rebuild read those people after they were marked
+    return true;
+  }
+  if (marks.length === 0) return false;
+  await updateMarked(marks);
+  await clearDirtyMarks(marks);
   return true;
+}
+
+/** How many marks one incremental pass takes (the rest wait for the next tick). */
+export const incrementalLimits = { MAX_MARKS: 2_000 };
+
+type Learner = { role: string; username: string; fullName: string; completed?: string[]; started?: string[]; cascadePath?: Types.ObjectId[] };
+const LEARNER_FIELDS = 'role username fullName completed started cascadePath';
+
+function sumLearners(people: Learner[]): Figures & { notStarted: Waiting[] } {
+  const f = { ...ZERO, notStarted: [] as Waiting[] };
+  for (const p of people) {
+    if (!(LEARNER_ROLES as readonly string[]).includes(p.role)) continue;
+    const done = p.completed ?? [];
+    const dl = done.includes(DL);
+    const tlg = done.includes(TLG);
+    f.people += 1;
+    if (dl) f.digitalLiteracy += 1;
+    if (tlg) f.twoLevelGovernment += 1;
+    if (dl && tlg) f.compliant += 1;
+    if (done.length === 0 && (p.started ?? []).length === 0) f.notStarted.push({ username: p.username, fullName: p.fullName });
+  }
+  return f;
+}
+
+function plus(a: Figures, b: Figures): Figures {
+  return { people: a.people + b.people, digitalLiteracy: a.digitalLiteracy + b.digitalLiteracy, twoLevelGovernment: a.twoLevelGovernment + b.twoLevelGovernment, compliant: a.compliant + b.compliant };
+}
+
+/** The newest stored roll-up of every key under `parent`, read now (not from this process's reads). */
+async function storedUnder(parent: string) {
+  return newest(await Rollup.find({ parent }).lean());
+}
+
+/**
+ * The incremental pass: each unit of the marked people (their own and every unit above) is
+ * counted again from its own people and its children's roll-ups, deepest first; each trainer of
+ * their cascades likewise from the people they retrained and their trainees' cascades. Every
+ * read is an equality on an indexed key and returns one unit's people or one key's children.
+ */
+async function updateMarked(marks: DirtyMark[]): Promise<void> {
+  const units = new Map<string, { depth: number; parent: string | null }>();
+  const trainers = new Map<string, { depth: number; parent: string | null }>();
+  const people = new Set<string>();
+  for (const m of marks) {
+    for (const u of m.units ?? []) units.set(u.id, u);
+    for (const t of m.trainers ?? []) trainers.set(t.id, t);
+    for (const p of m.people ?? []) people.add(String(p));
+  }
+  const chains = (list: readonly Types.ObjectId[] | undefined, into: typeof units) => (list ?? []).forEach((id, i, all) => into.set(String(id), { depth: i, parent: i ? String(all[i - 1]) : null }));
+  await mapLimit([...people], async (id) => {
+    const p = await User.findById(id).select('lineage cascadePath').lean<{ lineage?: Types.ObjectId[]; cascadePath?: Types.ObjectId[] }>();
+    chains(p?.lineage, units);
+    chains(p?.cascadePath, trainers);
+  }, 4);
+  const deepestFirst = <T extends { depth: number }>(m: Map<string, T>) => [...m].sort((a, b) => b[1].depth - a[1].depth);
+  const written: { key: string; parent: string | null; figures: Figures; waiting?: Waiting[] }[] = [];
+  const write = async (doc: (typeof written)[number]) => {
+    await writeIncremental(doc.key, doc.parent, doc.figures, doc.waiting);
+    written.push(doc);
+  };
+  for (const [id, { depth, parent }] of deepestFirst(units)) {
+    const [own, children] = await Promise.all([User.find({ unit: id, disabled: false }).select(LEARNER_FIELDS).lean<Learner[]>(), storedUnder(`unit:${id}`)]);
+    const direct = sumLearners(own);
+    let figures: Figures = pick(direct);
+    const waiting = [...direct.notStarted];
+    for (const c of children.values()) {
+      figures = plus(figures, pick(c as unknown as Figures));
+      for (const w of c.waiting ?? []) waiting.push({ username: w.username ?? '', fullName: w.fullName ?? '' });
+    }
+    await write({ key: `unit:${id}`, parent: parent ? `unit:${parent}` : null, figures, ...(depth >= LISTED_FROM_DEPTH ? { waiting: firstByUsername(waiting) } : {}) });
+  }
+  for (const [id, { parent }] of deepestFirst(trainers)) {
+    const [retrained, branches, levelsBefore] = await Promise.all([
+      User.find({ retrainedBy: id, disabled: false }).select(LEARNER_FIELDS).lean<Learner[]>(),
+      storedUnder(`trainer:${id}`),
+      storedUnder(`levels:${id}`),
+    ]);
+    // the people this trainer retrained (their cascade ends with this trainer), then each trainee's own cascade
+    const direct = pick(sumLearners(retrained.filter((p) => String((p.cascadePath ?? []).at(-1)) === id)));
+    let figures: Figures = direct;
+    const levels = new Map<number, Figures>([[1, direct]]);
+    for (const [key, branch] of branches) {
+      figures = plus(figures, pick(branch as unknown as Figures));
+      const trainee = key.slice('trainer:'.length);
+      for (const [levelKey, l] of await storedUnder(`levels:${trainee}`)) {
+        const n = Number(levelKey.split(':').at(-1)) + 1;
+        levels.set(n, plus(levels.get(n) ?? ZERO, pick(l as unknown as Figures)));
+      }
+    }
+    await write({ key: `trainer:${id}`, parent: parent ? `trainer:${parent}` : null, figures });
+    for (const key of levelsBefore.keys()) {
+      const n = Number(key.split(':').at(-1));
+      if (!levels.has(n)) levels.set(n, ZERO); // a level that is empty now
+    }
+    for (const [n, f] of levels) await write({ key: `level:${id}:${n}`, parent: `levels:${id}`, figures: f });
+  }
+  await writeIncremental(INCREMENTAL_PASS, null, ZERO);
+  forgetReads(); // this process sees its own pass at once
+}
+
+/** The marker every incremental pass writes last: processes drop their reads when it changes. */
+const INCREMENTAL_PASS = 'incremental-pass';
+
+/**
+ * One key's new roll-up, newer than any stored one of that key, then the key's older
+ * incremental roll-ups removed (those of a generation go with their generation).
+ */
+async function writeIncremental(key: string, parent: string | null, figures: Figures, waiting?: Waiting[]): Promise<void> {
+  const stored = await Rollup.find({ key }).select('builtAt incremental').lean();
+  const latest = Math.max(0, ...stored.map((d) => d.builtAt.getTime()));
+  const builtAt = new Date(Math.max(Date.now(), latest + 1));
+  try {
+    await Rollup.create({ key, parent, ...pick(figures), ...(waiting ? { waiting } : {}), builtAt, incremental: true });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err; // another process wrote this key at the same instant
+  }
+  for (const old of stored) if (old.incremental && old.builtAt < builtAt) await Rollup.deleteOne({ key, builtAt: old.builtAt });
 }
 
 export interface Difference {
@@ -180,7 +318,8 @@ export async function reconcile(now = new Date()): Promise<{ differences: Differ
   // The newest complete generation (one equality query on its builtAt).
   const [latest] = await generations();
   const stored = new Map<string, Figures>();
-  if (latest) for (const r of await Rollup.find({ builtAt: latest }).lean()) if (r.key !== GENERATION) stored.set(r.key, r as unknown as Figures);
+  const current = newest([...(latest ? await Rollup.find({ builtAt: latest }).lean() : []), ...(await Rollup.find({ incremental: true }).lean())]);
+  for (const [key, r] of current) if (key !== GENERATION && key !== INCREMENTAL_PASS) stored.set(key, r as unknown as Figures);
   const differences: Difference[] = [];
   const same = (a: Figures, b: Figures) => a.people === b.people && a.digitalLiteracy === b.digitalLiteracy && a.twoLevelGovernment === b.twoLevelGovernment && a.compliant === b.compliant;
   for (const key of new Set([...actual.keys(), ...stored.keys()])) {
@@ -218,40 +357,46 @@ function pick(f: Figures): Figures {
 }
 
 /**
- * Reads of roll-ups, kept in each process for as long as their generation is the newest.
- * Roll-ups change only when a new generation is written, and nearly every staff page and every
+ * Reads of roll-ups, kept in each process for as long as the stored roll-ups are unchanged.
+ * Roll-ups change only when a generation or an incremental pass is written, and nearly every staff page and every
  * cascade reads the same few keys again and again (a province's 98 communes, with their lists,
- * are a few hundred kilobytes to decode each time). Each process checks the newest generation
- * at most every CHECK_MS (one equality query on a few marker documents) and drops its reads when
- * it changed; a build in this process drops them at once. A read is so at most CHECK_MS older
+ * are a few hundred kilobytes to decode each time). Each process checks the newest generation and
+ * incremental pass at most every CHECK_MS (equality queries on a few marker documents) and drops its
+ * reads when either changed; a build or pass in this process drops them at once. A read is so at most CHECK_MS older
  * than the newest generation, and the page says when its figures were made.
  */
 export const rollupCache = { CHECK_MS: 3_000, MAX_ENTRIES: 5_000 };
 
 type KeyRead = { figures: Figures; builtAt: Date; waiting: Waiting[] } | null;
-let reads: { db: unknown; generation: number | null; checkedAt: number; keys: Map<string, Promise<KeyRead>>; under: Map<string, Promise<Map<string, Figures>>> } | null = null;
-let checkingGeneration: Promise<void> | null = null;
+let reads: { db: unknown; version: string; checkedAt: number; keys: Map<string, Promise<KeyRead>>; under: Map<string, Promise<Map<string, Figures>>> } | null = null;
+let checkingVersion: Promise<void> | null = null;
 
 function forgetReads(): void {
   reads = null;
 }
 
+/** What the stored roll-ups are at: the newest generation and the last incremental pass (two equality queries on markers). */
+async function storedVersion(): Promise<string> {
+  const [all, passes] = await Promise.all([generations(), Rollup.find({ key: INCREMENTAL_PASS }).select('builtAt').lean()]);
+  return `${all[0]?.getTime() ?? ''}|${Math.max(0, ...passes.map((p) => p.builtAt.getTime()))}`;
+}
+
 async function currentReads() {
   const db = mongoose.connection.db;
   if (!reads || reads.db !== db) {
-    const generation = (await generations())[0]?.getTime() ?? null;
-    if (!reads || reads.db !== db) reads = { db, generation, checkedAt: Date.now(), keys: new Map(), under: new Map() };
+    const version = await storedVersion();
+    if (!reads || reads.db !== db) reads = { db, version, checkedAt: Date.now(), keys: new Map(), under: new Map() };
     return reads;
   }
   if (Date.now() - reads.checkedAt >= rollupCache.CHECK_MS) {
     const mine = reads;
-    checkingGeneration ??= generations()
-      .then((all) => {
+    checkingVersion ??= storedVersion()
+      .then((version) => {
         mine.checkedAt = Date.now();
-        if ((all[0]?.getTime() ?? null) !== mine.generation && reads === mine) forgetReads();
+        if (version !== mine.version && reads === mine) forgetReads();
       })
-      .finally(() => (checkingGeneration = null));
-    await checkingGeneration.catch(() => undefined);
+      .finally(() => (checkingVersion = null));
+    await checkingVersion.catch(() => undefined);
     if (!reads) return currentReads();
   }
   return reads;
@@ -292,7 +437,7 @@ export async function figuresUnder(parent: string): Promise<Map<string, Figures>
   });
 }
 
-export function startRollupJob(log: { warn: (o: object, m: string) => void }, everyMs = 20_000): () => void {
+export function startRollupJob(log: { warn: (o: object, m: string) => void }, everyMs = 5_000): () => void {
   // At national scale a rebuild takes longer than the interval: never start one while one runs.
   let busy = false;
   const tick = () => {

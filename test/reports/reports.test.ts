@@ -5,11 +5,11 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import mongoose, { type Types } from 'mongoose';
 import request from 'supertest';
-import { moveUser, toActor, User } from '../../src/accounts';
+import { moveUser, setDisabled, toActor, User, type UserDoc } from '../../src/accounts';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { Certificate, revokeCertificate } from '../../src/certificates';
 import { CohortMember, createCohort } from '../../src/cohorts';
-import { completeIfDone, LessonRead } from '../../src/courses';
+import { completeIfDone, LessonRead, markLessonRead, resetCompletion } from '../../src/courses';
 import { findUnitByCode } from '../../src/org';
 import { ModulePass } from '../../src/quizzes';
 import { figuresFor, figuresUnder, rebuildRollups, reconcile, refreshRollupsIfChanged, Rollup, rollupCache } from '../../src/reports';
@@ -87,6 +87,56 @@ describe('roll-ups', () => {
     expect(await refreshRollupsIfChanged()).toBe(true);
     expect(await unitFigures('T-CB')).toMatchObject({ digitalLiteracy: 1 });
     expect(await refreshRollupsIfChanged()).toBe(false);
+  });
+
+  it('when people complete, start, move, leave or join, the job should update just their units and cascades, to what a rebuild gives', async () => {
+    // a cascade: trainer t (in T-HN) retrained a and d, and d retrained e
+    const t = (await createUser('trainer', 'T-HN')).user;
+    await User.updateOne({ _id: people.a }, { $set: { retrainedBy: t._id, cascadePath: [t._id] } });
+    await User.updateOne({ _id: people.d }, { $set: { retrainedBy: t._id, cascadePath: [t._id] } });
+    await User.updateOne({ _id: people.e }, { $set: { retrainedBy: people.d, cascadePath: [t._id, people.d] } });
+    await rebuildRollups();
+    const generationsBefore = (await Rollup.find({ key: 'generation' }).lean()).length;
+    const admin = toActor((await createUser('admin', 'TW')).user);
+    const current = async () => {
+      const docs = new Map<string, { people: number; digitalLiteracy: number; twoLevelGovernment: number; compliant: number; waiting: string[] }>();
+      for (const d of (await Rollup.find({}).lean()).sort((x, y) => x.builtAt.getTime() - y.builtAt.getTime())) {
+        if (['generation', 'incremental-pass'].includes(d.key) || d.key.startsWith('migration:')) continue;
+        docs.set(d.key, { people: d.people, digitalLiteracy: d.digitalLiteracy, twoLevelGovernment: d.twoLevelGovernment, compliant: d.compliant, waiting: (d.waiting ?? []).map((w) => w.username ?? '') });
+      }
+      return new Map([...docs].filter(([, f]) => f.people > 0 || f.waiting.length > 0));
+    };
+
+    await complete(people.e!, 'digital-literacy'); // deep in t's cascade
+    // c starts a course (off the list of people not started)
+    const tlg = fixtureCatalog().courses.find((c) => c.slug === 'two-level-government')!;
+    const c = toActor((await User.findById(people.c).lean<UserDoc>())!);
+    await markLessonRead(c, fixtureCatalog(), tlg.slug, tlg.modules[0]!.folder, tlg.modules[0]!.lessons[0]!.slug);
+    await moveUser(admin, String(people.b), 'T-CB');
+    const joined = (await createUser('volunteer', 'T-CB', { fullName: 'Người mới' })).user;
+    expect(await refreshRollupsIfChanged()).toBe(true);
+    expect((await Rollup.find({ key: 'generation' }).lean()).length).toBe(generationsBefore); // no rebuild
+    expect(await unitFigures('T-CB')).toMatchObject({ people: 4, digitalLiteracy: 2 });
+    expect(await unitFigures('T-HN')).toMatchObject({ people: 3 }); // a, c and the trainer t
+    expect((await figuresFor([`trainer:${t._id}`])).get(`trainer:${t._id}`)).toMatchObject({ people: 3, digitalLiteracy: 2 });
+    expect((await figuresFor([`level:${t._id}:2`])).get(`level:${t._id}:2`)).toMatchObject({ people: 1, digitalLiteracy: 1 });
+    const incremental = await current();
+    const { differences } = await reconcile(); // rebuilds from the raw records, after comparing
+    expect(differences).toEqual([]);
+    expect(await current()).toEqual(incremental); // the lists of people not started too
+
+    // put things back for the other tests
+    await moveUser(admin, String(people.b), 'T-HN');
+    await setDisabled(admin, String(joined._id), true);
+    await resetCompletion(people.e!, 'digital-literacy');
+    expect(await refreshRollupsIfChanged()).toBe(true);
+    expect(await unitFigures('T-CB')).toMatchObject({ people: 2, digitalLiteracy: 0 });
+    expect((await reconcile()).differences).toEqual([]);
+    await User.updateMany({ _id: mongoose.trusted({ $in: [people.a, people.d, people.e] }) }, { $set: { retrainedBy: null, cascadePath: [] } });
+    await User.updateOne({ _id: people.c }, { $pull: { started: 'two-level-government' } });
+    await LessonRead.deleteMany({ user: people.c });
+    await User.deleteOne({ _id: t._id });
+    await rebuildRollups();
   });
 
   it('reconcile should find and repair a broken roll-up and a wrong copy on a person', async () => {
