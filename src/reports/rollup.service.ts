@@ -263,10 +263,10 @@ const INCREMENTAL_PASS = 'incremental-pass';
 
 /**
  * One key's new roll-up, newer than any stored one of that key, then the key's older
- * incremental roll-ups removed (those of a generation go with their generation).
+ * incremental roll-ups removed (those of a generation go with their generation, unless under another parent).
  */
 async function writeIncremental(key: string, parent: string | null, figures: Figures, waiting?: Waiting[]): Promise<void> {
-  const stored = await Rollup.find({ key }).select('builtAt incremental').lean();
+  const stored = await Rollup.find({ key }).select('builtAt incremental parent').lean();
   const latest = Math.max(0, ...stored.map((d) => d.builtAt.getTime()));
   const builtAt = new Date(Math.max(Date.now(), latest + 1));
   try {
@@ -274,7 +274,9 @@ async function writeIncremental(key: string, parent: string | null, figures: Fig
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err; // another process wrote this key at the same instant
   }
-  for (const old of stored) if (old.incremental && old.builtAt < builtAt) await Rollup.deleteOne({ key, builtAt: old.builtAt });
+  // An older one under another parent goes too, even a generation's (a trainer whose own trainer changed):
+  // reads by parent must not find it there.
+  for (const old of stored) if ((old.incremental || (old.parent ?? null) !== parent) && old.builtAt < builtAt) await Rollup.deleteOne({ key, builtAt: old.builtAt });
 }
 
 export interface Difference {

@@ -14,6 +14,7 @@ import { findUnitByCode } from '../../src/org';
 import { ModulePass } from '../../src/quizzes';
 import { figuresFor, figuresUnder, rebuildRollups, reconcile, refreshRollupsIfChanged, Rollup, rollupCache } from '../../src/reports';
 import { sureUpdatesDone } from '../../src/db';
+import { markFiguresChanged } from '../../src/shared/changes';
 import { testApp } from '../helpers/app';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
@@ -120,22 +121,34 @@ describe('roll-ups', () => {
     expect(await unitFigures('T-HN')).toMatchObject({ people: 3 }); // a, c and the trainer t
     expect((await figuresFor([`trainer:${t._id}`])).get(`trainer:${t._id}`)).toMatchObject({ people: 3, digitalLiteracy: 2 });
     expect((await figuresFor([`level:${t._id}:2`])).get(`level:${t._id}:2`)).toMatchObject({ people: 1, digitalLiteracy: 1 });
-    const incremental = await current();
+    let incremental = await current();
     const { differences } = await reconcile(); // rebuilds from the raw records, after comparing
     expect(differences).toEqual([]);
     expect(await current()).toEqual(incremental); // the lists of people not started too
+
+    // d (who retrained e) is now retrained by another trainer, t2: t's cascade loses d's branch
+    const t2 = (await createUser('trainer', 'T-CB')).user;
+    await User.updateOne({ _id: people.d }, { $set: { retrainedBy: t2._id, cascadePath: [t2._id] } });
+    await User.updateOne({ _id: people.e }, { $set: { cascadePath: [t2._id, people.d] } });
+    await markFiguresChanged({ people: [people.d!, people.e!], paths: [[t._id, people.d!]] });
+    expect(await refreshRollupsIfChanged()).toBe(true);
+    expect((await figuresFor([`trainer:${t._id}`])).get(`trainer:${t._id}`)).toMatchObject({ people: 1 });
+    expect((await figuresFor([`trainer:${t2._id}`])).get(`trainer:${t2._id}`)).toMatchObject({ people: 2, digitalLiteracy: 1 });
+    incremental = await current();
+    expect((await reconcile()).differences).toEqual([]);
+    expect(await current()).toEqual(incremental);
 
     // put things back for the other tests
     await moveUser(admin, String(people.b), 'T-HN');
     await setDisabled(admin, String(joined._id), true);
     await resetCompletion(people.e!, 'digital-literacy');
     expect(await refreshRollupsIfChanged()).toBe(true);
-    expect(await unitFigures('T-CB')).toMatchObject({ people: 2, digitalLiteracy: 0 });
+    expect(await unitFigures('T-CB')).toMatchObject({ people: 3, digitalLiteracy: 0 }); // d, e and the trainer t2
     expect((await reconcile()).differences).toEqual([]);
     await User.updateMany({ _id: mongoose.trusted({ $in: [people.a, people.d, people.e] }) }, { $set: { retrainedBy: null, cascadePath: [] } });
     await User.updateOne({ _id: people.c }, { $pull: { started: 'two-level-government' } });
     await LessonRead.deleteMany({ user: people.c });
-    await User.deleteOne({ _id: t._id });
+    await User.deleteMany({ _id: mongoose.trusted({ $in: [t._id, t2._id] }) });
     await rebuildRollups();
   });
 
