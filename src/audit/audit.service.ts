@@ -106,19 +106,19 @@ export async function listAudit(actor: Actor, q: AuditQuery, centralAdmin = fals
     const marks = await AuditSlotMark.find({ parent: slotMarkKey(scope, around) }).select('key').lean();
     return marks.map((m) => m.key.slice(scope.length + 1)).sort().reverse();
   };
+  /** One more query; false once the page has asked its share (what is older was not looked at). */
+  const mayAsk = (): boolean => {
+    if (++asked <= auditLimits.maxSlots) return true;
+    stoppedAt = searchedBackTo;
+    return false;
+  };
   const walk = async (field: SlotField, around: string): Promise<boolean> => {
-    if (++asked > auditLimits.maxSlots) {
-      stoppedAt = searchedBackTo; // what is older than that was not looked at
-      return true;
-    }
+    if (!mayAsk()) return true;
     for (const label of await inside(around)) {
       if (found.length >= wanted) return true;
       if (!inRange(field, label)) continue;
       if (field === 'minute') {
-        if (++asked > auditLimits.maxSlots) {
-          stoppedAt = searchedBackTo;
-          return true;
-        }
+        if (!mayAsk()) return true;
         const entries = await AuditEntry.find({ ...base, minute: label }).lean<AuditDoc[]>();
         searchedBackTo = slotStart(label, 'minute');
         found.push(...entries.filter(matches).sort((a, b) => b.at.getTime() - a.at.getTime() || (String(b._id) < String(a._id) ? -1 : 1)));

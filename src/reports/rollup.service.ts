@@ -8,7 +8,7 @@ import mongoose, { type Types } from 'mongoose';
 import { User } from '../accounts';
 import { COMPLETION_BUCKETS, completionBucket, CourseCompletion } from '../courses';
 import { LEARNER_ROLES } from '../shared/actor';
-import { changedAt, clearDirtyMarks, dirtyMarks, type DirtyMark } from '../shared/changes';
+import { changedAt, clearDirtyMarks, dirtyMarks, places, type DirtyMark } from '../shared/changes';
 import { LIST_MAX, Rollup, ZERO, type Figures } from './rollup.model';
 import { insertEach, mapLimit, updateEach } from '../db/bulk';
 import { allUnitIds } from '../org';
@@ -19,13 +19,18 @@ const TLG = 'two-level-government';
 type Waiting = { username: string; fullName: string };
 type Tally = Map<string, Figures & { parent: string | null; waiting?: Waiting[] }>;
 
-function add(tally: Tally, key: string, parent: string | null, dl: boolean, tlg: boolean): void {
-  let f = tally.get(key);
-  if (!f) tally.set(key, (f = { ...ZERO, parent }));
+/** Counts one person into `f`. */
+function countOne(f: Figures, dl: boolean, tlg: boolean): void {
   f.people += 1;
   if (dl) f.digitalLiteracy += 1;
   if (tlg) f.twoLevelGovernment += 1;
   if (dl && tlg) f.compliant += 1;
+}
+
+function add(tally: Tally, key: string, parent: string | null, dl: boolean, tlg: boolean): void {
+  let f = tally.get(key);
+  if (!f) tally.set(key, (f = { ...ZERO, parent }));
+  countOne(f, dl, tlg);
 }
 
 type TallyPerson = {
@@ -161,7 +166,7 @@ export async function refreshRollupsIfChanged(now = new Date()): Promise<boolean
 }
 
 /** How many marks one incremental pass takes (the rest wait for the next tick). */
-export const incrementalLimits = { MAX_MARKS: 2_000 };
+const incrementalLimits = { MAX_MARKS: 2_000 };
 
 type Learner = { role: string; username: string; fullName: string; completed?: string[]; started?: string[]; cascadePath?: Types.ObjectId[] };
 const LEARNER_FIELDS = 'role username fullName completed started cascadePath';
@@ -171,12 +176,7 @@ function sumLearners(people: Learner[]): Figures & { notStarted: Waiting[] } {
   for (const p of people) {
     if (!(LEARNER_ROLES as readonly string[]).includes(p.role)) continue;
     const done = p.completed ?? [];
-    const dl = done.includes(DL);
-    const tlg = done.includes(TLG);
-    f.people += 1;
-    if (dl) f.digitalLiteracy += 1;
-    if (tlg) f.twoLevelGovernment += 1;
-    if (dl && tlg) f.compliant += 1;
+    countOne(f, done.includes(DL), done.includes(TLG));
     if (done.length === 0 && (p.started ?? []).length === 0) f.notStarted.push({ username: p.username, fullName: p.fullName });
   }
   return f;
@@ -206,18 +206,12 @@ async function updateMarked(marks: DirtyMark[]): Promise<void> {
     for (const t of m.trainers ?? []) trainers.set(t.id, t);
     for (const p of m.people ?? []) people.add(String(p));
   }
-  const chains = (list: readonly Types.ObjectId[] | undefined, into: typeof units) => (list ?? []).forEach((id, i, all) => into.set(String(id), { depth: i, parent: i ? String(all[i - 1]) : null }));
   await mapLimit([...people], async (id) => {
     const p = await User.findById(id).select('lineage cascadePath').lean<{ lineage?: Types.ObjectId[]; cascadePath?: Types.ObjectId[] }>();
-    chains(p?.lineage, units);
-    chains(p?.cascadePath, trainers);
+    for (const u of places([p?.lineage ?? []])) units.set(u.id, u);
+    for (const t of places([p?.cascadePath ?? []])) trainers.set(t.id, t);
   }, 4);
   const deepestFirst = <T extends { depth: number }>(m: Map<string, T>) => [...m].sort((a, b) => b[1].depth - a[1].depth);
-  const written: { key: string; parent: string | null; figures: Figures; waiting?: Waiting[] }[] = [];
-  const write = async (doc: (typeof written)[number]) => {
-    await writeIncremental(doc.key, doc.parent, doc.figures, doc.waiting);
-    written.push(doc);
-  };
   for (const [id, { depth, parent }] of deepestFirst(units)) {
     const [own, children] = await Promise.all([User.find({ unit: id, disabled: false }).select(LEARNER_FIELDS).lean<Learner[]>(), storedUnder(`unit:${id}`)]);
     const direct = sumLearners(own);
@@ -227,7 +221,7 @@ async function updateMarked(marks: DirtyMark[]): Promise<void> {
       figures = plus(figures, pick(c as unknown as Figures));
       for (const w of c.waiting ?? []) waiting.push({ username: w.username ?? '', fullName: w.fullName ?? '' });
     }
-    await write({ key: `unit:${id}`, parent: parent ? `unit:${parent}` : null, figures, ...(depth >= LISTED_FROM_DEPTH ? { waiting: firstByUsername(waiting) } : {}) });
+    await writeIncremental(`unit:${id}`, parent ? `unit:${parent}` : null, figures, depth >= LISTED_FROM_DEPTH ? firstByUsername(waiting) : undefined);
   }
   for (const [id, { parent }] of deepestFirst(trainers)) {
     const [retrained, branches, levelsBefore] = await Promise.all([
@@ -239,20 +233,18 @@ async function updateMarked(marks: DirtyMark[]): Promise<void> {
     const direct = pick(sumLearners(retrained.filter((p) => String((p.cascadePath ?? []).at(-1)) === id)));
     let figures: Figures = direct;
     const levels = new Map<number, Figures>([[1, direct]]);
-    for (const [key, branch] of branches) {
-      figures = plus(figures, pick(branch as unknown as Figures));
-      const trainee = key.slice('trainer:'.length);
-      for (const [levelKey, l] of await storedUnder(`levels:${trainee}`)) {
-        const n = Number(levelKey.split(':').at(-1)) + 1;
-        levels.set(n, plus(levels.get(n) ?? ZERO, pick(l as unknown as Figures)));
-      }
+    const branchLevels = await mapLimit([...branches.keys()], (key) => storedUnder(`levels:${key.slice('trainer:'.length)}`), 4);
+    for (const branch of branches.values()) figures = plus(figures, pick(branch as unknown as Figures));
+    for (const [levelKey, l] of branchLevels.flatMap((m) => [...m])) {
+      const n = Number(levelKey.split(':').at(-1)) + 1; // a trainee's n-th level is this trainer's (n+1)-th
+      levels.set(n, plus(levels.get(n) ?? ZERO, pick(l as unknown as Figures)));
     }
-    await write({ key: `trainer:${id}`, parent: parent ? `trainer:${parent}` : null, figures });
+    await writeIncremental(`trainer:${id}`, parent ? `trainer:${parent}` : null, figures);
     for (const key of levelsBefore.keys()) {
       const n = Number(key.split(':').at(-1));
       if (!levels.has(n)) levels.set(n, ZERO); // a level that is empty now
     }
-    for (const [n, f] of levels) await write({ key: `level:${id}:${n}`, parent: `levels:${id}`, figures: f });
+    for (const [n, f] of levels) await writeIncremental(`level:${id}:${n}`, `levels:${id}`, f);
   }
   await writeIncremental(INCREMENTAL_PASS, null, ZERO);
   forgetReads(); // this process sees its own pass at once

@@ -45,7 +45,8 @@ export interface DirtyMark {
   trainers: Place[];
 }
 
-function places(chains: readonly (readonly Types.ObjectId[])[]): Place[] {
+/** The places of each chain (a lineage or a cascade path, root first), each once. */
+export function places(chains: readonly (readonly Types.ObjectId[])[]): Place[] {
   const out = new Map<string, Place>();
   for (const chain of chains) chain.forEach((id, i) => out.set(String(id), { id: String(id), depth: i, parent: i ? String(chain[i - 1]) : null }));
   return [...out.values()];
