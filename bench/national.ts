@@ -72,6 +72,8 @@ interface Load {
   rps: number;
   errors: number;
   non2xx: number;
+  /** The answers other than 2xx by status code, e.g. "429×812". */
+  codes: string;
 }
 
 async function load(url: string, cookie: string, opts: { connections: number; amount?: number; duration?: number }): Promise<Load> {
@@ -83,7 +85,11 @@ async function load(url: string, cookie: string, opts: { connections: number; am
     timeout: 30,
   });
   // autocannon reports p90 and p97.5, not p95: p97.5 stands for it (on the safe side).
-  return { p50: r.latency.p50, p95: r.latency.p97_5, p99: r.latency.p99, rps: Math.round(r.requests.average), errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  const codes = Object.entries(r.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, s]) => `${code}×${s.count}`)
+    .join(', ');
+  return { p50: r.latency.p50, p95: r.latency.p97_5, p99: r.latency.p99, rps: Math.round(r.requests.average), errors: r.errors + r.timeouts, non2xx: r.non2xx, codes };
 }
 
 function startProcess(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
@@ -235,6 +241,8 @@ async function main(): Promise<void> {
 
   // The app in its own process.
   const { child: app, port } = await startProcess(process.execPath, [
+    // the heap limit `npm start` gives the app (package.json "config.heapMb")
+    `--max-old-space-size=${(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { config: { heapMb: number } }).config.heapMb}`,
     // BENCH_APP_NODE_ARGS: flags for the app's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     ...(process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     '--import',
@@ -344,12 +352,12 @@ async function main(): Promise<void> {
           const cpu1 = cpuByProcess(app.pid!);
           const served = Math.max(1, r.rps * 6);
           const per = (k: keyof typeof cpu0) => `${(((cpu1[k] - cpu0[k]) * 1000) / served).toFixed(1)} ms`;
-          console.log(`${what}: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps}/s; CPU per request: app ${per('app')}, FerretDB ${per('ferretdb')}, PostgreSQL ${per('postgres')}`);
-          pageRows.push(`| ${what} (\`${url}\`) | ${r.p50} ms | ${r.p95} ms | ${r.rps}/s | ${per('app')} | ${per('ferretdb')} | ${per('postgres')} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`);
+          console.log(`${what}: p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.rps}/s${r.non2xx ? ` (${r.codes})` : ''}; CPU per request: app ${per('app')}, FerretDB ${per('ferretdb')}, PostgreSQL ${per('postgres')}`);
+          pageRows.push(`| ${what} (\`${url}\`) | ${r.p50} ms | ${r.p95} ms | ${r.rps}/s | ${per('app')} | ${per('ferretdb')} | ${per('postgres')} |${r.non2xx ? ` ${r.non2xx} non-2xx (${r.codes})` : ''}`);
           continue;
         }
         const done = r.rps > 0;
-        concurrent.push(`| ${what} (\`${url}\`) | ${done ? `${r.p50} ms` : '—'} | ${done ? `${r.p95} ms` : '—'} | ${done ? `${r.rps}/s` : '< 1/s: no answer within 6 s'} | ${r.non2xx ? `${r.non2xx} non-2xx` : ''}${r.errors ? ` ${r.errors} errors` : ''} |`);
+        concurrent.push(`| ${what} (\`${url}\`) | ${done ? `${r.p50} ms` : '—'} | ${done ? `${r.p95} ms` : '—'} | ${done ? `${r.rps}/s` : '< 1/s: no answer within 6 s'} | ${r.non2xx ? `${r.non2xx} non-2xx (${r.codes})` : ''}${r.errors ? ` ${r.errors} errors` : ''} |`);
         console.log(what, r);
         await new Promise((res) => setTimeout(res, 1000));
       }

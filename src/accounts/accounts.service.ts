@@ -251,7 +251,8 @@ export async function findPeople(
     return { people: exact ? [exact] : [], hasMore: false, tooMany: true };
   }
   const needle = q.text ? foldForSearch(q.text) : '';
-  const all = (await User.find(allOf({ lineage: q.unit._id }, scope)).lean<UserDoc[]>())
+  // one batch (a commune's few hundred people) rather than the driver's 101 and a getMore
+  const all = (await User.find(allOf({ lineage: q.unit._id }, scope)).batchSize(2000).lean<UserDoc[]>())
     .filter((p) => !needle || p.searchText.includes(needle))
     .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   const from = (q.page - 1) * PEOPLE_PAGE_SIZE;

@@ -24,9 +24,13 @@ export interface CascadeView {
   total: LevelCounts;
 }
 
-/** The root must be the actor, someone in the actor's cascade, or (staff) a trainer in their scope. */
-async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
+/**
+ * The root must be the actor, someone in the actor's cascade, or (staff) a trainer in their scope.
+ * The actor's own document, when the request has already read it (`self`), is not read again.
+ */
+async function rootFor(actor: Actor, userId: string | null, self?: UserDoc): Promise<UserDoc> {
   if (!userId || userId === String(actor.id)) {
+    if (self && String(self._id) === String(actor.id)) return self;
     const me = await User.findById(actor.id).lean<UserDoc>();
     if (!me) throw new NotFound();
     return me;
@@ -48,9 +52,9 @@ async function rootFor(actor: Actor, userId: string | null): Promise<UserDoc> {
  */
 export const cascadeLimits = { liveMax: 60 };
 
-export async function cascadeOf(actor: Actor, userId: string | null): Promise<CascadeView> {
+export async function cascadeOf(actor: Actor, userId: string | null, self?: UserDoc): Promise<CascadeView> {
   if (actor.role === 'volunteer') throw new NotFound();
-  const root = await rootFor(actor, userId);
+  const root = await rootFor(actor, userId, self);
   const rolled = (await figuresFor([`trainer:${root._id}`])).get(`trainer:${root._id}`)!;
   if (rolled.people > cascadeLimits.liveMax) return cascadeFromRollups(root, rolled);
   // Counted as the reports count: learners whose accounts are in use.

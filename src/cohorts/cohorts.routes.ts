@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { promoteToTrainer } from '../accounts';
+import { promoteToTrainer, type UserDoc } from '../accounts';
 import { writeCertificatesOfPeopleZip } from '../certificates';
 import type { Config } from '../config';
 import type { Catalog } from '../courses';
@@ -179,7 +179,8 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
   // GET /cascade — my cascade; GET /cascade/:userId — a branch of it (or, for staff, a trainer's)
   router.get(['/cascade', '/cascade/:userId'], async (req, res) => {
     const actor = actorOf(req);
-    const view = await cascadeOf(actor, typeof req.params.userId === 'string' ? req.params.userId : null);
+    // the signed-in person's document, as this request read it (no second read of the same person)
+    const view = await cascadeOf(actor, typeof req.params.userId === 'string' ? req.params.userId : null, req.user as unknown as UserDoc);
     res.render('cohorts/cascade', { title: res.locals.t('cascade.title'), view, isMine: String(view.root._id) === String(actor.id) });
   });
 

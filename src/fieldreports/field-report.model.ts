@@ -96,14 +96,15 @@ export type FieldReportDoc = Omit<InferSchemaType<typeof fieldReportSchema>, 'di
 
 /**
  * Puts each difficulty's take-up (if any) on the reports. Only reports with difficulties can
- * have one: a few are looked up one by one (by `report`); a unit's many (a week's summary) in
- * one query by the unit (`within`), each an equality the store serves from an index.
+ * have one: a single report's by `report`; several reports of one unit (a team's weeks, a
+ * week's summary) in one query by that unit (`within`: take-ups carry the report's lineage),
+ * each an equality the store serves from an index.
  */
 export async function withTakeUps<R extends FieldReportDoc>(reports: R[], within?: Types.ObjectId): Promise<R[]> {
   const withDifficulties = reports.filter((r) => r.difficulties.length > 0);
   if (withDifficulties.length === 0) return reports;
   const takeUps =
-    within && withDifficulties.length > 12
+    within && withDifficulties.length > 1
       ? await DifficultyTakeUp.find({ lineage: within }).lean()
       : (await Promise.all(withDifficulties.map((r) => DifficultyTakeUp.find({ report: r._id }).lean()))).flat();
   const byDifficulty = new Map(takeUps.map((t) => [String(t.difficulty), t]));

@@ -53,7 +53,8 @@ export function fieldReportsRoutes(): Router {
       res.render('fieldreports/not-team', { title: res.locals.t('fieldReports.title'), unit: own });
       return;
     }
-    const [open, reports] = await Promise.all([openWeeks(team), teamReports(team._id)]);
+    const reports = await teamReports(team._id);
+    const open = await openWeeks(team, new Date(), reports);
     const past = reports.filter((r) => !open.some((o) => o.week.label === r.week)).map((report) => ({ report, week: parseWeek(report.week)! }));
     const saved = parseWeek(req.query.saved);
     res.render('fieldreports/team', { title: res.locals.t('fieldReports.title'), team, open, past, saved: saved?.label ?? null, totalOf });

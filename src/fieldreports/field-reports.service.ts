@@ -48,14 +48,20 @@ export async function findReport(teamId: Types.ObjectId, week: string): Promise<
 
 /** The team's reports, newest week first. */
 export async function teamReports(teamId: Types.ObjectId, limit = 12): Promise<FieldReportDoc[]> {
-  return withTakeUps(await FieldReport.find({ team: teamId }).sort({ week: -1 }).limit(limit).lean<FieldReportDoc[]>());
+  return withTakeUps(await FieldReport.find({ team: teamId }).sort({ week: -1 }).limit(limit).lean<FieldReportDoc[]>(), teamId);
 }
 
-/** The weeks a team can file for now, newest first (this week, and last week until it closes on Monday), with their reports. */
-export async function openWeeks(team: UnitDoc, now = new Date()): Promise<{ week: ReportWeek; report: FieldReportDoc | null }[]> {
+/**
+ * The weeks a team can file for now, newest first (this week, and last week until it closes on
+ * Monday), with their reports: read now (one equality per week), or taken from `known`, the
+ * team's newest reports as `teamReports` gives them (which hold every open week's).
+ */
+export async function openWeeks(team: UnitDoc, now = new Date(), known?: FieldReportDoc[]): Promise<{ week: ReportWeek; report: FieldReportDoc | null }[]> {
   const thisWeek = currentWeek(now);
   const weeks = [thisWeek, shiftWeek(thisWeek, -1)].filter((w) => isOpen(w, now));
-  const reports = await withTakeUps(await FieldReport.find({ team: team._id, week: mongoose.trusted({ $in: weeks.map((w) => w.label) }) }).lean<FieldReportDoc[]>());
+  const reports =
+    known ??
+    (await withTakeUps((await Promise.all(weeks.map((w) => FieldReport.findOne({ team: team._id, week: w.label }).lean<FieldReportDoc>()))).filter((r): r is FieldReportDoc => r !== null), team._id));
   return weeks.map((week) => ({ week, report: reports.find((r) => r.week === week.label) ?? null }));
 }
 

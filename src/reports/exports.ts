@@ -69,6 +69,8 @@ export async function* peopleRows(unit: UnitDoc, opts: { onUnit?: (done: number,
       .lean<ExportPerson[]>())
       .filter((p) => (LEARNER_ROLES as readonly string[]).includes(p.role))
       .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+    // a team's leader is usually one of its own people: known without a read
+    for (const p of people) if (p.role === 'trainer' && !trainers.has(String(p._id))) trainers.set(String(p._id), p.username);
     for (const p of people) {
       const codeAt = (level: string) => p.lineage.map((id) => units.get(String(id))).find((x) => x?.level === level)?.code ?? '';
       const status = (course: string) => ((p.completed ?? []).includes(course) ? 'completed' : (p.started ?? []).includes(course) ? 'in_progress' : 'not_started');

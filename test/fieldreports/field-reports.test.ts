@@ -316,3 +316,27 @@ describe('a big unit\'s summary', () => {
     }
   });
 });
+
+describe("a team's list of weeks", () => {
+  it("when staff took up a difficulty of one of several past reports, should show it on that week only (the team's take-ups read at once)", async () => {
+    const team2 = (await findUnitByCode('T-HN2'))!;
+    const older = [shiftWeek(week(), -5).label, shiftWeek(week(), -6).label];
+    const reports = [];
+    for (const label of older) {
+      const r = await oldReport(team2, label, leaderHn2);
+      await FieldReport.updateOne({ _id: r._id }, { $push: { difficulties: { category: 'devices', description: `Thiếu máy ${label}`, helpNeeded: true } } });
+      reports.push((await FieldReport.findById(r._id).lean())!);
+    }
+    const staffActor = { id: leaderHn2._id, username: 'staff.someone', role: 'staff' as const, unitId: team2.lineage[1]! };
+    await takeUpDifficulty(staffActor, String(reports[1]!._id), String(reports[1]!.difficulties[0]!._id), 'Đã chuyển máy');
+    const agent = await signedInAgent(app, leaderHn2.username);
+    const page = await agent.get('/field-reports');
+    expect(page.status).toBe(200);
+    expect(page.text.split('1 khó khăn đã được Đoàn tiếp nhận')).toHaveLength(2);
+    const items = page.text.split('<li').filter((li) => li.includes('khó khăn'));
+    const takenItem = items.find((li) => li.includes('đã được Đoàn tiếp nhận'))!;
+    expect(takenItem).toContain(`/field-reports/week/${older[1]}`);
+    expect((await findReport(team2._id, older[0]!))!.difficulties[0]!.takenUpNote ?? null).toBeNull();
+    expect((await findReport(team2._id, older[1]!))!.difficulties[0]!.takenUpNote).toBe('Đã chuyển máy');
+  });
+});
