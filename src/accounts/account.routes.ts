@@ -55,6 +55,7 @@ export function accountRoutes(config: Config): Router {
   // POST /account/password — check the current one, apply the rules, save
   router.post('/account/password', async (req, res) => {
     const input = parseInput(passwordForm, req.body);
+    const firstPassword = req.user!.mustChangePassword;
     try {
       if (input.newPassword !== input.confirmPassword) throw new Invalid({ confirmPassword: 'password.mismatch' });
       const validFrom = await changePassword(actorOf(req), input.currentPassword, input.newPassword);
@@ -71,7 +72,10 @@ export function accountRoutes(config: Config): Router {
       });
       return;
     }
-    res.redirect(303, '/account?saved=1');
+    // Someone who has just chosen their first password goes on to what they came for: a
+    // learner to their courses, staff to the home page; a change later stays on My account.
+    if (!firstPassword) res.redirect(303, '/account?saved=1');
+    else res.redirect(303, req.user!.role === 'volunteer' || req.user!.role === 'trainer' ? '/courses?password=set' : '/?password=set');
   });
 
   return router;

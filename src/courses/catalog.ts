@@ -55,3 +55,34 @@ export function findLesson(catalog: Catalog, courseSlug: string, moduleFolder: s
   };
   return { course, module, lesson, index, previous: split(keys[index - 1]), next: split(keys[index + 1]) };
 }
+
+/** Whether a module ends with a quiz (a module without a question bank has none). */
+export function hasQuiz(module: Module): boolean {
+  return module.bank.length > 0;
+}
+
+/** Whether this lesson is the last of its module. */
+export function isLastOfModule(ref: LessonRef): boolean {
+  return ref.module.lessons[ref.module.lessons.length - 1]?.slug === ref.lesson.slug;
+}
+
+export type NextStep = { kind: 'lesson'; module: Module; lesson: Lesson } | { kind: 'quiz'; module: Module };
+
+/** Whether a module's quiz is a step of the course's path: it has one, and the course's completion needs it. */
+export function quizIsStep(course: Course, module: Module): boolean {
+  return course.completion.allQuizzesPassed && hasQuiz(module);
+}
+
+/**
+ * What a learner does next in a course, in teaching order: a module's first unread lesson,
+ * else its quiz if the course needs it and it is not passed yet, then the next module. Null
+ * when nothing is left.
+ */
+export function nextStep(course: Course, read: Set<string>, passed: Set<string>): NextStep | null {
+  for (const module of course.modules) {
+    const lesson = module.lessons.find((l) => !read.has(`${module.folder}/${l.slug}`));
+    if (lesson) return { kind: 'lesson', module, lesson };
+    if (quizIsStep(course, module) && !passed.has(module.folder)) return { kind: 'quiz', module };
+  }
+  return null;
+}

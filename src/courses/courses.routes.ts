@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { actorOf, requireUser } from '../shared/auth';
 import { NotFound } from '../shared/errors';
-import { findCourse, findLesson } from './catalog';
+import { findCourse, findLesson, isLastOfModule, nextStep, quizIsStep, type LessonRef } from './catalog';
 import type { Catalog } from './content-loader';
 import { markLessonRead, modulesPassed, progressFor } from './progress.service';
 
@@ -23,7 +23,7 @@ export function coursesRoutes(catalog: Catalog): Router {
   // GET /courses — my courses with progress
   router.get('/courses', async (req, res) => {
     const progress = await progressFor(actorOf(req), catalog);
-    res.render('courses/index', { title: res.locals.t('courses.title'), progress });
+    res.render('courses/index', { title: res.locals.t('courses.title'), progress, passwordSet: req.query.password === 'set' });
   });
 
   // GET /courses/:course — the modules of a course and where I stand in each
@@ -32,28 +32,38 @@ export function coursesRoutes(catalog: Catalog): Router {
     const actor = actorOf(req);
     const [all, passed] = await Promise.all([progressFor(actor, catalog), modulesPassed(actor.id, course)]);
     const progress = all.find((p) => p.course.slug === course.slug)!;
-    res.render('courses/course', { title: course.title[req.locale], course, progress, passed, finished: req.query.finished === '1' });
+    res.render('courses/course', { title: course.title[req.locale], course, progress, passed, next: nextStep(course, progress.read, passed) });
   });
+
+  /** After a module's last lesson comes its quiz (when the course needs it), unless it is passed already. */
+  async function quizAfter(req: Request, ref: LessonRef): Promise<boolean> {
+    if (!isLastOfModule(ref) || !quizIsStep(ref.course, ref.module)) return false;
+    return !(await modulesPassed(actorOf(req).id, ref.course)).has(ref.module.folder);
+  }
 
   // GET /courses/:course/:module/:lesson — one lesson, with previous/next
   router.get('/courses/:course/:module/:lesson', async (req, res) => {
     const ref = findLesson(catalog, req.params.course, req.params.module, req.params.lesson);
-    const progress = (await progressFor(actorOf(req), catalog)).find((p) => p.course.slug === ref.course.slug)!;
+    const [all, toQuiz] = await Promise.all([progressFor(actorOf(req), catalog), quizAfter(req, ref)]);
+    const progress = all.find((p) => p.course.slug === ref.course.slug)!;
     res.render('courses/lesson', {
       title: ref.lesson.title[req.locale],
       ref,
       isRead: progress.read.has(`${ref.module.folder}/${ref.lesson.slug}`),
       position: ref.index + 1,
       total: progress.total,
+      toQuiz,
     });
   });
 
-  // POST /courses/:course/:module/:lesson/read — record the lesson as read, go on to the next
+  // POST /courses/:course/:module/:lesson/read — record the lesson as read, go on: the next
+  // lesson, the module's quiz after its last lesson, or the course page after the last one
   router.post('/courses/:course/:module/:lesson/read', async (req, res) => {
     const ref = findLesson(catalog, req.params.course, req.params.module, req.params.lesson);
     await markLessonRead(actorOf(req), catalog, ref.course.slug, ref.module.folder, ref.lesson.slug);
-    const next = ref.next;
-    res.redirect(303, next ? `/courses/${ref.course.slug}/${next.module}/${next.lesson}` : `/courses/${ref.course.slug}?finished=1`);
+    const base = `/courses/${ref.course.slug}`;
+    if (await quizAfter(req, ref)) res.redirect(303, `${base}/${ref.module.folder}/quiz`);
+    else res.redirect(303, ref.next ? `${base}/${ref.next.module}/${ref.next.lesson}` : base);
   });
 
   return router;

@@ -17,7 +17,7 @@ export function homeRoutes(config: Config): Router {
   // GET / — what the platform is, and the way in
   router.get('/', async (req, res) => {
     // Team leaders see whether this week's report is due.
-    res.render('home/index', { weekly: await weeklyReminder(req.user), totalOf });
+    res.render('home/index', { weekly: await weeklyReminder(req.user), totalOf, passwordSet: Boolean(req.user) && req.query.password === 'set' });
   });
 
   // POST /lang — remember the user's language and go back where they were

@@ -42,6 +42,8 @@ export interface QuizOverview {
   course: Course;
   module: Module;
   results: ResultDoc[];
+  /** Recent attempts whose time ran out before they were sent (no result, no cooldown). */
+  expired: AttemptDoc[];
   passed: boolean;
   openAttempt: AttemptDoc | null;
   /** When the next attempt may start, if a cooldown or the daily limit holds it back. */
@@ -64,17 +66,16 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
   const resultOf = new Map(results.map((r) => [String(r.attempt), r]));
   const expired = (a: AttemptDoc) => a.deadline !== null && a.deadline !== undefined && a.deadline.getTime() + GRACE_MS <= now.getTime();
   const openAttempt = attempts.find((a) => !resultOf.has(String(a._id)) && !expired(a)) ?? null;
-  // How each attempt ended, newest first. One left to run out of time counts as failed:
-  // otherwise starting and abandoning would draw fresh questions past the cooldown and the daily limit.
-  const ended = attempts.flatMap((a) => {
-    const r = resultOf.get(String(a._id));
-    if (r) return [{ at: r.submittedAt, passed: r.passed }];
-    return expired(a) ? [{ at: a.deadline!, passed: false }] : [];
-  });
+  // Submitted attempts, newest first, start the cooldown; one whose time ran out before it was
+  // sent is recorded as expired, not as a fail: it starts no cooldown, but it was drawn, so it
+  // counts toward the daily limit (starting and abandoning cannot draw questions without end).
+  const submitted = results.map((r) => ({ at: r.submittedAt, passed: r.passed }));
+  const expiredAttempts = attempts.filter((a) => !resultOf.has(String(a._id)) && expired(a));
+  const ended = [...submitted, ...expiredAttempts.map((a) => ({ at: a.deadline!, passed: false }))];
 
   let waitUntil: Date | null = null;
   let reason: QuizOverview['reason'] = null;
-  const last = ended[0];
+  const last = submitted[0];
   if (!pass && !unsettled.length && last && !last.passed && module.quiz.cooldownMinutes > 0) {
     const until = new Date(last.at.getTime() + module.quiz.cooldownMinutes * 60_000);
     if (until > now) {
@@ -90,7 +91,7 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
       reason = 'dailyLimit';
     }
   }
-  return { course, module, results, passed: Boolean(pass) || unsettled.length > 0, openAttempt, waitUntil, reason };
+  return { course, module, results, expired: expiredAttempts, passed: Boolean(pass) || unsettled.length > 0, openAttempt, waitUntil, reason };
 }
 
 /** Starts (or resumes) an attempt: N questions drawn at random, options shuffled, stored server-side. */

@@ -75,7 +75,9 @@ export function quizzesRoutes(catalog: Catalog): Router {
     const { course, module } = findModule(catalog, result.course, result.module);
     const items = attemptQuestions(catalog, attempt);
     const showCorrect = result.passed || module.quiz.showCorrectAfterFail;
-    res.render('quizzes/result', { title: module.title[req.locale], course, module, result, items, showCorrect });
+    // after a fail: when the next attempt may start (now, after the cooldown, or tomorrow)
+    const retry = result.passed ? null : await quizOverview(actor, catalog, course.slug, module.folder);
+    res.render('quizzes/result', { title: module.title[req.locale], course, module, result, items, showCorrect, retry });
   });
 
   return router;

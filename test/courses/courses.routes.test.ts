@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { CourseCompletion, LessonRead } from '../../src/courses';
+import { ModulePass } from '../../src/quizzes';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, csrfToken, postForm, signedInAgent } from '../helpers/factories';
@@ -77,7 +78,7 @@ describe('learning flow', () => {
     const { user, agent } = await volunteer();
     for (const key of ['01-first/one', '01-first/two', '02-second/one', '02-second/two']) await postForm(agent, `${L}/${key}/read`, {}, `${L}/${key}`);
     const last = await postForm(agent, `${L}/02-second/two/read`, {}, `${L}/02-second/two`);
-    expect(last.headers.location).toBe(`${L}?finished=1`);
+    expect(last.headers.location).toBe(L); // a course whose quizzes are not needed: back to the course page
     const completions = await CourseCompletion.find({ user: user._id }).lean();
     expect(completions).toHaveLength(1);
     expect(completions[0]).toMatchObject({ course: 'digital-literacy', contentVersion: expect.stringMatching(/^[a-f0-9]{16}$/) });
@@ -108,5 +109,32 @@ describe('learning flow', () => {
     expect(res.headers['content-type']).toMatch(/image\/svg\+xml/);
     await request(app).get('/content/digital-literacy/01-first/images/../../course.yaml').expect(404);
     await request(app).get('/content/digital-literacy/01-first/images/other.svg').expect(404);
+  });
+});
+
+describe('the learning path of a course that needs its quizzes', () => {
+  const T = '/courses/two-level-government';
+
+  it("after a module's last lesson should come that module's quiz, and the course page's one next step should lead there", async () => {
+    const { user, agent } = await volunteer();
+    const course = await agent.get(T).expect(200);
+    expect(course.text.match(/class="button"/g)).toHaveLength(1);
+    expect(course.text).toContain(`href="${T}/01-first/one"`);
+    const first = await postForm(agent, `${T}/01-first/one/read`, {}, `${T}/01-first/one`);
+    expect(first.headers.location).toBe(`${T}/01-first/two`);
+    const lastPage = await agent.get(`${T}/01-first/two`).expect(200);
+    expect(lastPage.text).toContain('Đã đọc xong, làm bài kiểm tra');
+    const last = await postForm(agent, `${T}/01-first/two/read`, {}, `${T}/01-first/two`);
+    expect(last.headers.location).toBe(`${T}/01-first/quiz`);
+    const next = await agent.get(T).expect(200);
+    expect(next.text.match(/class="button"/g)).toHaveLength(1);
+    expect(next.text).toContain(`href="${T}/01-first/quiz"`);
+    expect(next.text).toContain('Làm bài kiểm tra');
+    // once the quiz is passed, the module's last lesson goes on to the next module
+    await ModulePass.create({ user: user._id, course: 'two-level-government', module: '01-first', result: user._id, passedAt: new Date() });
+    expect((await agent.get(`${T}/01-first/two`)).text).toContain('Đã đọc xong, sang bài tiếp');
+    const onward = await postForm(agent, `${T}/01-first/two/read`, {}, `${T}/01-first/two`);
+    expect(onward.headers.location).toBe(`${T}/02-second/one`);
+    expect((await agent.get(T)).text).toContain(`href="${T}/02-second/one"`);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The volunteer's journey in a real browser at phone width: first sign-in with a one-time
- * password, choosing a password, switching language, reading every lesson, failing then
- * passing the quizzes, completing the course, downloading the certificate and opening
+ * password, choosing a password (then on to the courses), switching language, following the
+ * course's one next step through each module's lessons to its quiz, failing then passing, completing the course, downloading the certificate and opening
  * its verification page. Once with JavaScript and once without.
  */
 import type { Page } from 'playwright-core';
@@ -40,7 +40,9 @@ describe.each([
     await page.fill('#newPassword', 'Hoa sen nở giữa hồ 2025');
     await page.fill('#confirmPassword', 'Hoa sen nở giữa hồ 2025');
     await page.click('form.stack button.primary');
-    expect(new URL(page.url()).pathname).toBe('/account');
+    // a new volunteer goes on to their courses, told that the password is saved
+    expect(new URL(page.url()).pathname).toBe('/courses');
+    expect(await page.textContent('.alert')).toContain('Đã lưu mật khẩu mới');
 
     // Switch to English and back.
     await page.click('button[name=lang][value=en]');
@@ -48,34 +50,48 @@ describe.each([
     await page.click('button[name=lang][value=vi]');
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
 
-    // Read every lesson of the course that needs its quizzes.
+    // The course page offers one next step; the path leads through each module's lessons, then its quiz.
     await page.goto(`${env.base}/courses/two-level-government`);
-    await page.click('a.button');
-    for (let i = 0; i < 4; i++) {
-      await shot(`3-lesson-${i + 1}`);
-      await page.click('.lesson-nav button');
-    }
-    expect(await page.textContent('.alert')).toContain('đọc đến bài cuối');
-
-    // First module: fail once, wait out the cooldown (its result moved back in time), then pass.
-    await page.goto(`${env.base}/courses/two-level-government/02-second/quiz`);
+    expect(await page.locator('main a.button').count()).toBe(1);
+    await page.click('main a.button');
+    const readModule = async (module: string, n: number) => {
+      for (let i = 1; i <= 2; i++) {
+        expect(new URL(page.url()).pathname).toBe(`/courses/two-level-government/${module}/${i === 1 ? 'one' : 'two'}`);
+        await shot(`3-lesson-${n}-${i}`);
+        if (i === 2) expect(await page.textContent('.lesson-nav button')).toContain('làm bài kiểm tra');
+        await page.click('.lesson-nav button');
+      }
+      expect(new URL(page.url()).pathname).toBe(`/courses/two-level-government/${module}/quiz`);
+    };
+    await readModule('01-first', 1);
     await page.click('form button.primary');
     await shot('4-quiz');
+    await answerAll(page, 'a');
+    expect(await page.textContent('.alert')).toContain('Chúc mừng, bạn đã đạt!');
+    expect(await page.textContent('ol.review')).toContain('Chính xác');
+    await shot('5-result');
+
+    // Back on the course page, its one button goes on to the next module.
+    await page.click('text=Về khóa học');
+    expect(await page.locator('main a.button').count()).toBe(1);
+    expect(await page.textContent('main a.button')).toContain('Học tiếp');
+    await page.click('main a.button');
+    await readModule('02-second', 2);
+    // Fail once: the result says when a retry is allowed; wait out the cooldown (the result moved back in time), then pass.
+    await page.click('form button.primary');
     await answerAll(page, 'b');
     expect(await page.textContent('.alert')).toContain('Bạn chưa đạt lần này.');
-    await page.goto(`${env.base}/courses/two-level-government/02-second/quiz`);
-    expect(await page.textContent('.alert')).toContain('Bạn có thể làm lại từ');
+    expect(await page.textContent('main')).toContain('Bạn có thể làm lại từ');
+    expect(await page.textContent('ol.review')).toContain('Chưa chính xác');
+    await shot('5-result-failed');
     await QuizResult.updateMany({ user: user._id }, { $set: { submittedAt: new Date(Date.now() - 10 * 60_000) } });
-    await page.reload();
+    await page.goto(`${env.base}/courses/two-level-government/02-second/quiz`);
     await page.click('form button.primary');
     await answerAll(page, 'a');
     expect(await page.textContent('.alert')).toContain('Chúc mừng, bạn đã đạt!');
-    await page.goto(`${env.base}/courses/two-level-government/01-first/quiz`);
-    await page.click('form button.primary');
-    await answerAll(page, 'a');
-    await shot('5-result');
 
     await page.goto(`${env.base}/courses/two-level-government`);
+    expect(await page.locator('main .alert').count()).toBe(1); // one completion notice
     expect(await page.textContent('.alert')).toContain('Đã hoàn thành ngày');
 
     // The certificate: download it, then open its verification page as anyone would.

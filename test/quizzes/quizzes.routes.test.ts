@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { CourseCompletion } from '../../src/courses';
+import { CourseCompletion, loadCatalog } from '../../src/courses';
 import { ModulePass, QuizAttempt, QuizResult } from '../../src/quizzes';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
@@ -123,6 +123,9 @@ describe('taking a quiz', () => {
     const res = await postForm(agent, `/quiz/attempts/${id}/submit`, answers(qids, 'b'), `/quiz/attempts/${id}`);
     const result = await agent.get(res.headers.location!);
     expect(result.text).toContain('Bạn chưa đạt lần này.');
+    // the result says when a retry is allowed, and its badges are not the true/false options' words
+    expect(result.text).toMatch(/Bạn có thể làm lại từ \d{2}:\d{2}/);
+    expect(result.text).toContain('Chưa chính xác');
     expect(result.text).toContain('Đáp án đúng sẽ hiện sau khi bạn đạt');
     expect(result.text).not.toContain('— <strong>đáp án đúng</strong>');
     const blocked = await postForm(agent, `${DL}/02-second/quiz/start`, {}, `${DL}/02-second/quiz`);
@@ -133,17 +136,28 @@ describe('taking a quiz', () => {
     expect(again.status).toBe(303);
   });
 
-  it('when an attempt is left to run out of time, should count it as failed: no fresh questions before the cooldown', async () => {
-    const { agent } = await learner();
+  it('when an attempt is left to run out of time, should record it as expired (no fail, no cooldown) and show it in the history', async () => {
+    const { user, agent } = await learner();
     const { id } = await start(agent, DL, '02-second');
     await QuizAttempt.updateOne({ _id: id }, { $set: { deadline: new Date(Date.now() - 60_000) } });
-    const blocked = await postForm(agent, `${DL}/02-second/quiz/start`, {}, `${DL}/02-second/quiz`);
-    expect(blocked.status).toBe(429);
-    expect(blocked.text).toContain('Bạn có thể làm lại từ');
-    await QuizAttempt.updateOne({ _id: id }, { $set: { deadline: new Date(Date.now() - 6 * 60_000) } });
+    const page = await agent.get(`${DL}/02-second/quiz`).expect(200);
+    expect(page.text).toContain('Hết giờ khi chưa nộp bài');
+    expect(page.text).toContain('không tính là chưa đạt');
+    expect(page.text).not.toContain('Bạn có thể làm lại từ');
+    expect(await QuizResult.countDocuments({ user: user._id })).toBe(0);
+    // a fresh attempt at once, with its own questions
     const again = await postForm(agent, `${DL}/02-second/quiz/start`, {}, `${DL}/02-second/quiz`);
     expect(again.status).toBe(303);
     expect(again.headers.location).not.toContain(id);
+  });
+
+  it('after a fail with no cooldown, the result should say a retry is allowed now', async () => {
+    const { agent } = await learner();
+    const { id, qids } = await start(agent, DL, '01-first');
+    const res = await postForm(agent, `/quiz/attempts/${id}/submit`, answers(qids, 'b'), `/quiz/attempts/${id}`);
+    const result = await agent.get(res.headers.location!).expect(200);
+    expect(result.text).toContain('Bạn có thể làm lại ngay');
+    expect(result.text).toContain(`href="${DL}/01-first/quiz"`);
   });
 
   it('when out of time with questions unanswered, should say the time is up rather than ask for the rest', async () => {
@@ -184,3 +198,41 @@ describe('taking a quiz', () => {
     expect(page.text).toContain('Bạn đã đạt bài kiểm tra của học phần này.');
   });
 });
+
+describe('a result on the real course content', () => {
+  it('a multiple-answer question half answered should show which right options were missed, once the rules show answers', async () => {
+    const catalog = loadCatalog();
+    const real = testApp({ catalog });
+    const course = catalog.courses.find((c) => c.modules.some((m) => m.bank.some((q) => q.type === 'multiple') && m.bank.filter((q) => q.type !== 'multiple').length >= 4))!;
+    const module = course.modules.find((m) => m.bank.some((q) => q.type === 'multiple') && m.bank.filter((q) => q.type !== 'multiple').length >= 4)!;
+    const multiple = module.bank.find((q) => q.type === 'multiple' && q.correct.length >= 2)!;
+    const others = module.bank.filter((q) => q.type !== 'multiple').slice(0, 4);
+    const { user } = await createUser('volunteer', 'T-HN');
+    const agent = await signedInAgent(real, user.username);
+    const base = `/courses/${course.slug}/${module.folder}`;
+    const started = await postForm(agent, `${base}/quiz/start`, {}, `${base}/quiz`);
+    const id = /\/quiz\/attempts\/([a-f0-9]{24})/.exec(started.headers.location!)![1]!;
+    // this attempt's questions: four single answers and the multiple-answer one
+    const drawn = [...others, multiple];
+    await QuizAttempt.updateOne({ _id: id }, { $set: { questions: drawn.map((q) => ({ id: q.id, options: q.options.map((o) => o.id) })) } });
+    const form: Record<string, string> = Object.fromEntries(others.map((q) => [`q_${q.id}`, q.correct[0]!]));
+    form[`q_${multiple.id}`] = multiple.correct[0]!; // one box ticked of the several right ones
+    const res = await postForm(agent, `/quiz/attempts/${id}/submit`, form, `/quiz/attempts/${id}`);
+    expect(res.status).toBe(303);
+    const result = await agent.get(res.headers.location!).expect(200);
+    expect(result.text).toContain('Chúc mừng, bạn đã đạt!'); // 4 of 5
+    const item = result.text.split('<li class="wrong">')[1]!.split('</ul>')[0]!;
+    expect(item).toContain('Chưa chính xác');
+    for (const missed of multiple.correct.slice(1)) {
+      const label = multiple.options.find((o) => o.id === missed)!.vi;
+      const line = item.split('<li>').find((l) => l.includes(escapeHtml(label)))!;
+      expect(line).toContain('bạn bỏ sót');
+    }
+    // a true/false option keeps its words "Đúng"/"Sai"; the badge says "Chính xác"
+    expect(result.text).not.toMatch(/<p class="tag tag-ok">[^<]*<span aria-hidden="true">✓<\/span> Đúng/);
+  });
+});
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+}
