@@ -59,9 +59,11 @@ export async function teamReports(teamId: Types.ObjectId, limit = 12): Promise<F
 export async function openWeeks(team: UnitDoc, now = new Date(), known?: FieldReportDoc[]): Promise<{ week: ReportWeek; report: FieldReportDoc | null }[]> {
   const thisWeek = currentWeek(now);
   const weeks = [thisWeek, shiftWeek(thisWeek, -1)].filter((w) => isOpen(w, now));
-  const reports =
-    known ??
-    (await withTakeUps((await Promise.all(weeks.map((w) => FieldReport.findOne({ team: team._id, week: w.label }).lean<FieldReportDoc>()))).filter((r): r is FieldReportDoc => r !== null), team._id));
+  let reports = known;
+  if (!reports) {
+    const found = await Promise.all(weeks.map((w) => FieldReport.findOne({ team: team._id, week: w.label }).lean<FieldReportDoc>()));
+    reports = await withTakeUps(found.filter((r): r is FieldReportDoc => r !== null), team._id);
+  }
   return weeks.map((week) => ({ week, report: reports.find((r) => r.week === week.label) ?? null }));
 }
 

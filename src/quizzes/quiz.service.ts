@@ -44,6 +44,8 @@ export interface QuizOverview {
   results: ResultDoc[];
   /** Recent attempts whose time ran out before they were sent (no result, no cooldown). */
   expired: AttemptDoc[];
+  /** Results and expired attempts together, newest first: the quiz page's history. */
+  history: ({ at: Date; result: ResultDoc } | { at: Date; expired: AttemptDoc })[];
   passed: boolean;
   openAttempt: AttemptDoc | null;
   /** When the next attempt may start, if a cooldown or the daily limit holds it back. */
@@ -91,7 +93,8 @@ export async function quizOverview(actor: Actor, catalog: Catalog, courseSlug: s
       reason = 'dailyLimit';
     }
   }
-  return { course, module, results, expired: expiredAttempts, passed: Boolean(pass) || unsettled.length > 0, openAttempt, waitUntil, reason };
+  const history = [...results.map((result) => ({ at: result.submittedAt, result })), ...expiredAttempts.map((a) => ({ at: a.deadline!, expired: a }))].sort((x, y) => y.at.getTime() - x.at.getTime());
+  return { course, module, results, expired: expiredAttempts, history, passed: Boolean(pass) || unsettled.length > 0, openAttempt, waitUntil, reason };
 }
 
 /** Starts (or resumes) an attempt: N questions drawn at random, options shuffled, stored server-side. */

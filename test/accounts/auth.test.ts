@@ -182,9 +182,24 @@ describe('one-time passwords', () => {
 
     const ok = await postForm(agent, '/account/password', { currentPassword: password, newPassword: 'Hoa sen nở giữa hồ 2025', confirmPassword: 'Hoa sen nở giữa hồ 2025' }, '/account/password');
     expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe('/courses?password=set');
+    expect((await agent.get(ok.headers.location!)).text).toContain('Đã lưu mật khẩu mới');
     await agent.get('/account').expect(200);
     const again = await login(request.agent(app), { username: user.username, password: 'Hoa sen nở giữa hồ 2025' });
     expect(again.headers.location).toBe('/');
+  });
+});
+
+describe('a first password chosen by staff', () => {
+  it('should lead to the home page, told it is saved; a later change stays on My account', async () => {
+    const { user, password } = await createUser('staff', '01', { oneTime: true });
+    const agent = request.agent(app);
+    await login(agent, { username: user.username, password });
+    const first = await postForm(agent, '/account/password', { currentPassword: password, newPassword: 'Cầu Long Biên mùa thu 2025', confirmPassword: 'Cầu Long Biên mùa thu 2025' }, '/account/password');
+    expect(first.headers.location).toBe('/?password=set');
+    expect((await agent.get('/?password=set')).text).toContain('Đã lưu mật khẩu mới');
+    const later = await postForm(agent, '/account/password', { currentPassword: 'Cầu Long Biên mùa thu 2025', newPassword: 'Hồ Tây lộng gió chiều 2026', confirmPassword: 'Hồ Tây lộng gió chiều 2026' }, '/account/password');
+    expect(later.headers.location).toBe('/account?saved=1');
   });
 });
 

@@ -53,7 +53,13 @@ describe('indexes the embedded store uses', () => {
     await mongoose.connection.db!.collection('sessions').insertOne({ _id: 'explain-session' as never, expires: new Date(), session: {} });
     expect(await mirrorIndexes(db.name, process.env.TEST_POSTGRES_URL)).toContain('sessions._id');
     expect(await mirrorIndexes(db.name, process.env.TEST_POSTGRES_URL)).toEqual([]);
-    const idx = await client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE '%USING gin%'`, [db.name]);
+    // this database's indexes first, then their definitions: pg_indexes may compute the definition of an
+    // index in another schema that a test running beside this one is dropping ("could not open relation")
+    const idx = await client.query(
+      `WITH mine AS MATERIALIZED (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'i')
+       SELECT d.indexdef FROM (SELECT pg_get_indexdef(oid) AS indexdef FROM mine) d WHERE d.indexdef LIKE '%USING gin%'`,
+      [db.name],
+    );
     const defs = idx.rows.map((r: { indexdef: string }) => r.indexdef).join('\n');
     for (const field of ['username', 'lineage', 'cascadePath', 'unit', '_id']) expect(defs).toContain(`(_jsonb -> '${field}'::text)`);
   });
