@@ -10,6 +10,7 @@ import { allOf, isObjectId, peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markFiguresChanged } from '../shared/changes';
 import { Cohort, CohortMember, RosterImport, RosterImportClaim, type CohortDoc, type RosterImportDoc } from './cohort.model';
+import { needsAttention, paceOf, shareDone, type PaceStatus } from './behind';
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
 import { seal, unseal } from './seal';
@@ -92,12 +93,18 @@ export async function closeCohort(actor: Actor, cohortId: string): Promise<void>
 export interface MemberProgress {
   user: UserDoc;
   courses: { slug: string; read: number; total: number; completed: boolean }[];
+  /** Share of the cohort's work done, 0..1. */
+  done: number;
+  pace: PaceStatus;
+  /** Behind or overdue (./behind says the rule). */
   behind: boolean;
 }
 
 /** Members with their progress in the cohort's courses; people behind first. */
 export async function cohortProgress(catalog: Catalog, cohort: CohortDoc, now = new Date()): Promise<MemberProgress[]> {
-  const ids = (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).map((m) => m.user);
+  const memberships = await CohortMember.find({ cohort: cohort._id }).select('user addedAt').lean();
+  const ids = memberships.map((m) => m.user);
+  const joined = new Map(memberships.map((m) => [String(m.user), m.addedAt ?? cohort.createdAt]));
   if (ids.length === 0) return [];
   // each member and their lesson reads by `_id` / `user`, a few at a time (an `$in` would read everyone)
   const found = await mapLimit(ids, async (id) => {
@@ -108,18 +115,17 @@ export async function cohortProgress(catalog: Catalog, cohort: CohortDoc, now = 
   const reads = found.flatMap((f) => f.userReads);
   const readCount = new Map<string, number>();
   for (const r of reads) readCount.set(`${r.user}|${r.course}`, (readCount.get(`${r.user}|${r.course}`) ?? 0) + 1);
-  const done = new Set(users.flatMap((u) => (u.completed ?? []).map((c) => `${u._id}|${c}`)));
-  const overdue = Boolean(cohort.dueDate && cohort.dueDate < now);
+  const finished = new Set(users.flatMap((u) => (u.completed ?? []).map((c) => `${u._id}|${c}`)));
   const rows = users.map((user) => {
     const courses = cohort.courses.map((slug) => {
       const total = catalog.courses.find((c) => c.slug === slug)?.modules.reduce((n, m) => n + m.lessons.length, 0) ?? 0;
-      return { slug, read: readCount.get(`${user._id}|${slug}`) ?? 0, total, completed: done.has(`${user._id}|${slug}`) };
+      return { slug, read: readCount.get(`${user._id}|${slug}`) ?? 0, total, completed: finished.has(`${user._id}|${slug}`) };
     });
-    const complete = courses.every((c) => c.completed);
-    return { user, courses, behind: !complete && (overdue || courses.every((c) => c.read === 0)) };
+    const done = shareDone(courses);
+    const pace = paceOf({ done, complete: courses.every((c) => c.completed), since: joined.get(String(user._id)) ?? now, dueDate: cohort.dueDate ?? null, now });
+    return { user, courses, done, pace, behind: needsAttention(pace) };
   });
-  const progress = (m: MemberProgress) => m.courses.reduce((n, c) => n + (c.completed ? 1 : c.read / Math.max(1, c.total)), 0);
-  return rows.sort((a, b) => progress(a) - progress(b) || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
+  return rows.sort((a, b) => Number(b.behind) - Number(a.behind) || a.done - b.done || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
 }
 
 /** Step 1 of an import: check every row and keep the plan for confirmation. */

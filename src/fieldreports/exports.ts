@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { unitName } from '../org';
+import { formatWeek } from '../shared/i18n';
 import { openPdf } from '../reports';
 import { WORK_KINDS } from './field-report.model';
 import type { Figures, WeekSummary } from './summary';
@@ -54,7 +55,7 @@ export function missingRows(s: WeekSummary, locale: 'vi' | 'en'): Row[] {
  * difficulties needing help first, and the teams that did not report.
  */
 export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, locale: 'vi' | 'en', subtitle: string): Promise<void> {
-  const { doc, features, cell, finish } = openPdf(out, t('fieldReports.pdfTitle', { week: s.week.label, unit: unitName(s.unit, locale) }), subtitle);
+  const { doc, features, cell, finish } = openPdf(out, t('fieldReports.pdfTitle', { week: formatWeek(locale, s.week), unit: unitName(s.unit, locale) }), subtitle);
   const bottom = doc.page.height - 36;
   const text = (str: string, x: number, y: number, width: number, bold = false, size = 9) => cell(str, x, y, width, { bold, size });
   let y = doc.y + 8;

@@ -6,6 +6,7 @@ import { barChartSvg, writeXlsxSheets } from '../reports';
 import { writeCsv } from '../shared/csv';
 import { actorOf, requireRole, requireUser } from '../shared/auth';
 import { Forbidden, NotFound, Refused } from '../shared/errors';
+import { formatWeek } from '../shared/i18n';
 import { parseInput } from '../shared/validate';
 import { DIFFICULTY_CATEGORIES, MAX_DIFFICULTIES, totalOf, WORK_KINDS, type FieldReportDoc } from './field-report.model';
 import { fileReport, findReport, openWeeks, takeUpDifficulty, teamOf, teamReports } from './field-reports.service';
@@ -62,7 +63,7 @@ export function fieldReportsRoutes(): Router {
 
   function renderForm(req: Request, res: Response, o: { team: UnitDoc; week: ReportWeek; report: FieldReportDoc | null; values: FormValues; errors: Record<string, string>; refusal?: Refused | null; status?: number }) {
     res.status(o.status ?? 200).render('fieldreports/form', {
-      title: res.locals.t('fieldReports.formTitle', { week: o.week.label }),
+      title: res.locals.t('fieldReports.formTitle', { week: formatWeek(req.locale, o.week) }),
       team: o.team,
       week: o.week,
       report: o.report,
@@ -127,7 +128,7 @@ export function fieldReportsRoutes(): Router {
     );
     const thisWeek = currentWeek(now);
     res.status(takeUp ? 400 : 200).render('fieldreports/summary', {
-      title: t('fieldReports.summaryTitle', { week: week.label }),
+      title: t('fieldReports.summaryTitle', { week: formatWeek(req.locale, week) }),
       s: summary,
       asOf,
       shownPerCategory: 50,

@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Locale } from '../config';
+import { dateTimeText, dayText, daysUntil, weekNumber, weekRangeText } from './dates';
 import vi from './locales/vi.json';
 import en from './locales/en.json';
 
@@ -69,34 +70,36 @@ export function negotiateLocale(req: Request, defaultLocale: Locale): Locale {
   return defaultLocale;
 }
 
-/** Number and date formats, built once per language (Vietnam time). */
-const FORMATS: Record<Locale, { number: Intl.NumberFormat; dateTime: Intl.DateTimeFormat; day: Intl.DateTimeFormat }> = {
-  vi: {
-    number: new Intl.NumberFormat('vi-VN'),
-    dateTime: new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }),
-    // Vietnamese readers expect 25/11/2026; English ones 25 Nov 2026.
-    day: new Intl.DateTimeFormat('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }),
-  },
-  en: {
-    number: new Intl.NumberFormat('en-GB'),
-    dateTime: new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }),
-    day: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' }),
-  },
-};
+/** Numbers as each language writes them; dates are written one way in both (./dates). */
+const NUMBERS: Record<Locale, Intl.NumberFormat> = { vi: new Intl.NumberFormat('vi-VN'), en: new Intl.NumberFormat('en-GB') };
 
-/** A day as its readers write it (Vietnam time). */
-export function formatDay(locale: Locale, d: Date): string {
-  return FORMATS[locale].day.format(d);
+/** A day as its readers write it: dd/mm/yyyy in Vietnam time. */
+export function formatDay(_locale: Locale, d: Date): string {
+  return dayText(d);
+}
+
+/** A report week as its readers say it: "Tuần 49 (01/12–07/12/2026)". */
+export function formatWeek(locale: Locale, week: { label: string; start: Date }): string {
+  return translate(locale, 'dates.week', { n: weekNumber(week.label) ?? week.label, range: weekRangeText(week.start) });
+}
+
+/** "còn 5 ngày", "hạn là hôm nay", "quá hạn 2 ngày" (Vietnam calendar days). */
+export function formatDaysLeft(locale: Locale, due: Date, now = new Date()): string {
+  const n = daysUntil(due, now);
+  if (n === 0) return translate(locale, 'dates.dueToday');
+  return n > 0 ? translate(locale, 'dates.daysLeft', { n }) : translate(locale, 'dates.daysOverdue', { n: -n });
 }
 
 function applyLocale(req: Request, res: Response, locale: Locale): void {
-  const f = FORMATS[locale];
+  const numbers = NUMBERS[locale];
   req.locale = locale;
   res.locals.locale = locale;
   res.locals.t = translator(locale);
-  res.locals.formatNumber = (n: number) => f.number.format(n);
-  res.locals.formatDateTime = (d: Date | null | undefined) => (d ? f.dateTime.format(d) : '');
-  res.locals.formatDate = (d: Date | null | undefined) => (d ? f.day.format(d) : '');
+  res.locals.formatNumber = (n: number) => numbers.format(n);
+  res.locals.formatDateTime = (d: Date | null | undefined) => dateTimeText(d);
+  res.locals.formatDate = (d: Date | null | undefined) => dayText(d);
+  res.locals.formatWeek = (w: { label: string; start: Date }) => formatWeek(locale, w);
+  res.locals.formatDaysLeft = (due: Date, now?: Date) => formatDaysLeft(locale, due, now);
   // Records named in both languages (units): the name in this language.
   res.locals.nameOf = (x: { nameVi: string; nameEn: string } | null | undefined) => (x ? (locale === 'en' ? x.nameEn : x.nameVi) : '');
 }
