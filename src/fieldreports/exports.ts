@@ -1,16 +1,18 @@
 /**
  * The week's summary as files for the weekly briefing: CSV (the unit and its children),
  * CSV of the difficulties, XLSX with both and the teams that did not report, and a
- * one-page PDF. Column names follow the compliance exports' style (snake_case).
+ * one-page PDF. Like the compliance exports, a file reads in its reader's words by default
+ * (headers and values in their language, weeks as "Tuần 49 (…)", times in Vietnam time) and
+ * keeps the snake_case codes with `?format=codes`.
  */
 import type { Writable } from 'node:stream';
 import { unitName } from '../org';
 import { formatWeek } from '../shared/i18n';
-import { openPdf } from '../reports';
+import { fileDate, fileWord, fileYesNo, headerOf, openPdf, sheetName, type FileRow, type FileStyle } from '../reports';
 import { WORK_KINDS } from './field-report.model';
 import type { Figures, WeekSummary } from './summary';
 
-type Row = (string | number | boolean)[];
+type Row = FileRow;
 type T = (key: string, params?: Record<string, string | number>) => string;
 
 export const SUMMARY_COLUMNS = ['week', 'unit_code', 'unit_name', 'level', 'teams', 'teams_reported', 'vneid', 'online_service', 'dossier', 'digitise', 'other', 'people_helped', 'difficulties', 'help_needed'] as const;
@@ -19,35 +21,64 @@ export const MISSING_COLUMNS = ['week', 'province_code', 'commune_code', 'team_c
 
 const figureCells = (f: Figures): Row => [f.teams, f.reported, ...WORK_KINDS.map((k) => f.counts[k]), f.helped, f.difficulties, f.helpNeeded];
 
+/** The week: its ISO label (codes), or "Tuần 49 (30/11–06/12/2026)" (readable). */
+const weekCell = (s: WeekSummary, style: FileStyle) => (style.form === 'codes' ? s.week.label : formatWeek(style.locale, s.week));
+
 /** The unit's own total first, then each child unit. */
-export function summaryRows(s: WeekSummary, locale: 'vi' | 'en'): Row[] {
+export function summaryRows(s: WeekSummary, style: FileStyle): Row[] {
+  const week = weekCell(s, style);
+  const level = (l: string) => fileWord(l, 'org.levels', style);
   return [
-    [s.week.label, s.unit.code, unitName(s.unit, locale), s.unit.level, ...figureCells(s.total)],
-    ...s.children.map((c) => [s.week.label, c.unit.code, unitName(c.unit, locale), c.unit.level, ...figureCells(c.figures)]),
+    [week, s.unit.code, unitName(s.unit, style.locale), level(s.unit.level), ...figureCells(s.total)],
+    ...s.children.map((c) => [week, c.unit.code, unitName(c.unit, style.locale), level(c.unit.level), ...figureCells(c.figures)]),
   ];
 }
 
-export function difficultyRows(s: WeekSummary, locale: 'vi' | 'en'): Row[] {
+export function difficultyRows(s: WeekSummary, style: FileStyle): Row[] {
+  const week = weekCell(s, style);
   return s.byCategory.flatMap((g) =>
     g.rows.map((r) => [
-      s.week.label,
+      week,
       r.province?.code ?? '',
       r.commune?.code ?? '',
       r.team.code,
-      unitName(r.team, locale),
-      g.category,
+      unitName(r.team, style.locale),
+      fileWord(g.category, 'fieldReports.categories', style),
       r.difficulty.description,
-      Boolean(r.difficulty.helpNeeded),
-      Boolean(r.difficulty.takenUpAt),
+      fileYesNo(Boolean(r.difficulty.helpNeeded), style),
+      fileYesNo(Boolean(r.difficulty.takenUpAt), style),
       r.difficulty.takenUpByUsername ?? '',
-      r.difficulty.takenUpAt?.toISOString() ?? '',
+      fileDate(r.difficulty.takenUpAt, style),
       r.difficulty.takenUpNote ?? '',
     ]),
   );
 }
 
-export function missingRows(s: WeekSummary, locale: 'vi' | 'en'): Row[] {
-  return s.missing.map((m) => [s.week.label, m.province?.code ?? '', m.commune?.code ?? '', m.team.code, unitName(m.team, locale)]);
+export function missingRows(s: WeekSummary, style: FileStyle): Row[] {
+  const week = weekCell(s, style);
+  return s.missing.map((m) => [week, m.province?.code ?? '', m.commune?.code ?? '', m.team.code, unitName(m.team, style.locale)]);
+}
+
+/** Readable workbooks' column widths (characters), per sheet. */
+const WIDTHS = {
+  summary: [26, 12, 30, 16, 8, 10, 10, 12, 10, 10, 10, 12, 10, 12],
+  difficulties: [26, 10, 12, 12, 26, 20, 40, 10, 10, 18, 17, 30],
+  not_reported: [26, 10, 12, 12, 30],
+};
+
+/** The week's workbook: the summary, the difficulties and the teams that did not report. */
+export function summarySheets(s: WeekSummary, style: FileStyle) {
+  const sheet = (code: keyof typeof WIDTHS, table: string, columns: readonly string[], rows: Row[]) => ({
+    name: sheetName(code, style),
+    header: headerOf(columns, table, style),
+    rows,
+    widths: style.form === 'readable' ? WIDTHS[code] : undefined,
+  });
+  return [
+    sheet('summary', 'fieldSummary', SUMMARY_COLUMNS, summaryRows(s, style)),
+    sheet('difficulties', 'difficulties', DIFFICULTY_COLUMNS, difficultyRows(s, style)),
+    sheet('not_reported', 'missing', MISSING_COLUMNS, missingRows(s, style)),
+  ];
 }
 
 /**

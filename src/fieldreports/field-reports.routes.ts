@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { findUnitById, trailWithin, unitInScope, type UnitDoc } from '../org';
-import { barChartSvg, writeXlsxSheets } from '../reports';
+import { barChartSvg, fileFormQuery, formOf, headerOf, writeXlsxSheets } from '../reports';
 import { writeCsv } from '../shared/csv';
 import { actorOf, requireRole, requireUser } from '../shared/auth';
 import { Forbidden, NotFound, Refused } from '../shared/errors';
@@ -10,7 +10,7 @@ import { formatWeek } from '../shared/i18n';
 import { parseInput } from '../shared/validate';
 import { DIFFICULTY_CATEGORIES, MAX_DIFFICULTIES, totalOf, WORK_KINDS, type FieldReportDoc } from './field-report.model';
 import { fileReport, findReport, openWeeks, takeUpDifficulty, teamOf, teamReports } from './field-reports.service';
-import { DIFFICULTY_COLUMNS, difficultyRows, MISSING_COLUMNS, missingRows, SUMMARY_COLUMNS, summaryRows, writeSummaryPdf } from './exports';
+import { DIFFICULTY_COLUMNS, difficultyRows, SUMMARY_COLUMNS, summaryRows, summarySheets, writeSummaryPdf } from './exports';
 import { formValuesOf, readReportForm, rowsToShow, type FormValues } from './report-form';
 import { pageSummary, weekSummary, weeklyTrend } from './summary';
 import { currentWeek, isOpen, parseWeek, shiftWeek, weeksEndingWith, type ReportWeek } from './weeks';
@@ -18,6 +18,8 @@ import { currentWeek, isOpen, parseWeek, shiftWeek, weeksEndingWith, type Report
 const summaryQuery = z.object({
   unit: z.string().max(32).optional(),
   week: z.string().max(10).optional(),
+  /** On files: `codes` for the snake_case machine-readable form. */
+  format: fileFormQuery,
 });
 const takeUpForm = z.object({ note: z.string().trim().min(1).max(500), unit: z.string().max(32).optional(), week: z.string().max(10).optional() });
 
@@ -109,13 +111,13 @@ export function fieldReportsRoutes(): Router {
   });
 
   /** The unit (own by default, or ?unit= in scope) and week (this week by default) of a summary. */
-  async function summaryTarget(req: Request, query: unknown = req.query): Promise<{ unit: UnitDoc; week: ReportWeek }> {
+  async function summaryTarget(req: Request, query: unknown = req.query): Promise<{ unit: UnitDoc; week: ReportWeek; format: 'codes' | undefined }> {
     const q = parseInput(summaryQuery, query);
     const actor = actorOf(req);
     const now = new Date();
     const unit = q.unit ? await unitInScope(actor, q.unit) : await findUnitById(actor.unitId);
     if (!unit) throw new NotFound();
-    return { unit, week: q.week ? weekParam(q.week, now) : currentWeek(now) };
+    return { unit, week: q.week ? weekParam(q.week, now) : currentWeek(now), format: q.format };
   }
 
   async function renderSummary(req: Request, res: Response, unit: UnitDoc, week: ReportWeek, takeUp: { id: string; note: string; error: string } | null = null) {
@@ -156,30 +158,27 @@ export function fieldReportsRoutes(): Router {
 
   // GET /field-reports/summary.csv|.xlsx|.pdf and /field-reports/difficulties.csv — the week's summary as files
   router.get(['/field-reports/summary.csv', '/field-reports/summary.xlsx', '/field-reports/summary.pdf', '/field-reports/difficulties.csv'], ...staffOnly, async (req, res) => {
-    const { unit, week } = await summaryTarget(req);
+    const { unit, week, format } = await summaryTarget(req);
     const what = req.path.slice('/field-reports/'.length);
     const actor = actorOf(req);
-    await recordAudit({ action: 'report.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `field-${what} unit=${unit.code} week=${week.label}` });
+    await recordAudit({ action: 'report.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `field-${what} unit=${unit.code} week=${week.label}${format ? ' codes' : ''}` });
     const summary = await weekSummary(unit, week);
     const ext = what.split('.').pop()!;
+    const style = { form: formOf(format), locale: req.locale, xlsx: ext === 'xlsx' };
     res.attachment(fileName(unit, week, what.startsWith('difficulties') ? 'kho-khan' : 'bao-cao-tuan', ext));
     if (what === 'summary.csv') {
       res.type('text/csv; charset=utf-8');
-      await writeCsv(res, SUMMARY_COLUMNS, summaryRows(summary, req.locale));
+      await writeCsv(res, headerOf(SUMMARY_COLUMNS, 'fieldSummary', style), summaryRows(summary, style));
     } else if (what === 'difficulties.csv') {
       res.type('text/csv; charset=utf-8');
-      await writeCsv(res, DIFFICULTY_COLUMNS, difficultyRows(summary, req.locale));
+      await writeCsv(res, headerOf(DIFFICULTY_COLUMNS, 'difficulties', style), difficultyRows(summary, style));
     } else if (what === 'summary.xlsx') {
-      await writeXlsxSheets(res, [
-        { name: 'summary', header: SUMMARY_COLUMNS, rows: summaryRows(summary, req.locale) },
-        { name: 'difficulties', header: DIFFICULTY_COLUMNS, rows: difficultyRows(summary, req.locale) },
-        { name: 'not_reported', header: MISSING_COLUMNS, rows: missingRows(summary, req.locale) },
-      ]);
+      await writeXlsxSheets(res, summarySheets(summary, style));
     } else {
       res.type('application/pdf');
       const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
-      const { formatDate, formatDateTime } = res.locals as { formatDate: (d: Date) => string; formatDateTime: (d: Date) => string };
-      await writeSummaryPdf(res, summary, t, req.locale, t('fieldReports.pdfSubtitle', { from: formatDate(week.start), to: formatDate(week.lastDay), when: formatDateTime(new Date()) }));
+      const { formatDateTime } = res.locals as { formatDateTime: (d: Date) => string };
+      await writeSummaryPdf(res, summary, t, req.locale, t('fieldReports.pdfSubtitle', { when: formatDateTime(new Date()) }));
     }
   });
 

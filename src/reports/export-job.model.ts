@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { FILE_FORMS } from './file-style';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export const EXPORT_STATES = ['queued', 'running', 'ready', 'failed'] as const;
@@ -16,6 +17,8 @@ const exportJobSchema = new Schema(
     lineage: { type: [Schema.Types.ObjectId], required: true },
     format: { type: String, enum: EXPORT_FORMATS, required: true },
     locale: { type: String, enum: ['vi', 'en'], required: true },
+    /** Readable (headers and values in `locale`, Vietnam time) or the contract's codes; none on jobs older than forms. */
+    form: { type: String, enum: FILE_FORMS },
     state: { type: String, enum: EXPORT_STATES, required: true, default: 'queued' },
     /** Units done / units in the subtree: the progress shown on the page. */
     done: { type: Number, default: 0 },

@@ -14,10 +14,10 @@ import type { Logger } from 'pino';
 import type { Locale } from '../config';
 import { findUnitById, type UnitDoc } from '../org';
 import type { Actor } from '../shared/actor';
-import { writeCsv } from '../shared/csv';
 import { NotFound } from '../shared/errors';
 import { ExportClaim, ExportJob, type ExportJobDoc } from './export-job.model';
-import { PEOPLE_COLUMNS, peopleRows, writeXlsx } from './exports';
+import { peopleRows, writePeopleFile } from './exports';
+import type { FileForm, FileStyle } from './file-style';
 import { figuresFor } from './rollup.service';
 
 /** A subtree with more people than this is exported in the background (a province's ~7,000 stream at once). */
@@ -31,8 +31,9 @@ export async function peopleIn(unit: UnitDoc): Promise<number> {
   return (await figuresFor([`unit:${unit._id}`])).get(`unit:${unit._id}`)!.people;
 }
 
-export async function requestExport(actor: Actor, unit: UnitDoc, format: 'csv' | 'xlsx', locale: Locale, fileName: string): Promise<ExportJobDoc> {
-  const job = await ExportJob.create({ owner: actor.id, unit: unit._id, unitCode: unit.code, lineage: unit.lineage, format, locale, fileName, createdAt: new Date() });
+/** Asks for a unit's per-person file in a type, a form (readable or codes) and the requester's language. */
+export async function requestExport(actor: Actor, unit: UnitDoc, what: { format: 'csv' | 'xlsx'; form: FileForm; locale: Locale }, fileName: string): Promise<ExportJobDoc> {
+  const job = await ExportJob.create({ owner: actor.id, unit: unit._id, unitCode: unit.code, lineage: unit.lineage, ...what, fileName, createdAt: new Date() });
   return job.toObject() as ExportJobDoc;
 }
 
@@ -73,15 +74,16 @@ async function run(job: ExportJobDoc, attempt: number, dir: string, log: Logger)
   }, HEARTBEAT_MS);
   try {
     if (!unit) throw new Error('the unit no longer exists');
+    // Jobs asked for before files had a form were in the contract's codes.
+    const style: FileStyle = { form: (job.form as FileForm | null | undefined) ?? 'codes', locale: job.locale as Locale, xlsx: job.format === 'xlsx' };
     async function* counted() {
-      for await (const row of peopleRows(unit!, { onUnit: (done, total) => Object.assign(progress, { done, total }) })) {
+      for await (const row of peopleRows(unit!, style, { onUnit: (done, total) => Object.assign(progress, { done, total }) })) {
         progress.rows += 1;
         yield row;
       }
     }
     const out = fs.createWriteStream(tmp);
-    if (job.format === 'xlsx') await writeXlsx(out, 'people', PEOPLE_COLUMNS, counted());
-    else await writeCsv(out, PEOPLE_COLUMNS, counted());
+    await writePeopleFile(out, unit, style, counted());
     fs.renameSync(tmp, file);
     const bytes = fs.statSync(file).size;
     await ExportJob.updateOne(guard, { $set: { state: 'ready', file, ...progress, bytes, heartbeatAt: new Date(), finishedAt: new Date() } });

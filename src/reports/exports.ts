@@ -1,20 +1,19 @@
 /**
- * Report exports (contract columns), streamed: the per-person files walk the people of a
- * subtree in batches and never hold them all; roll-up files list a unit and its children.
- * Cells that a spreadsheet would read as a formula are neutralised in CSV and XLSX alike.
+ * Report exports, streamed: the per-person files walk the people of a subtree in batches and
+ * never hold them all; roll-up files list a unit and its children. Each file is readable (the
+ * reader's words, Vietnam time) or in the contract's codes (./file-style). Cells that a
+ * spreadsheet would read as a formula are neutralised in CSV and XLSX alike, in both forms.
  */
 import type { Writable } from 'node:stream';
-import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import type { Types } from 'mongoose';
-import PDFDocument from 'pdfkit';
 import { User } from '../accounts';
 import { childrenOf, subtreeOf, unitName, unitsByIds, type UnitDoc } from '../org';
 import { LEARNER_ROLES } from '../shared/actor';
-import { neutralise, type Row } from '../shared/csv';
-import { EXACT_TEXT, FONT_BOLD, FONT_REGULAR } from '../shared/pdf-fonts';
+import { neutralise, writeCsv } from '../shared/csv';
 import { figuresUnder, rollupOf } from './rollup.service';
 import { percent, ZERO, type Figures } from './rollup.model';
+import { fileDate, fileWord, fileYesNo, headerOf, sheetName, type FileRow, type FileStyle } from './file-style';
 
 export const PEOPLE_COLUMNS = [
   'username',
@@ -44,14 +43,31 @@ type ExportPerson = {
   started?: string[];
 };
 
+export type CourseStatus = 'not_started' | 'in_progress' | 'completed';
+
+/** One person of an export, before it is written in a file's form. */
+export interface PersonRecord {
+  username: string;
+  fullName: string;
+  provinceCode: string;
+  communeCode: string;
+  teamCode: string;
+  trainerUsername: string;
+  digitalLiteracy: CourseStatus;
+  digitalLiteracyAt: Date | null;
+  twoLevelGovernment: CourseStatus;
+  twoLevelGovernmentAt: Date | null;
+  compliant: boolean;
+}
+
 /**
- * Every person of the subtree under `unit`, as export rows: a unit at a time, by unit code
- * then username. Each query is an equality on an indexed key and returns one unit's people,
- * and each row comes from the person alone (their completed courses, dates and started
- * courses are kept on them), so nothing ever reads a whole collection and memory holds one
- * unit's people. Trainers' usernames are looked up once each.
+ * Every person of the subtree under `unit`: a unit at a time, by unit code then username.
+ * Each query is an equality on an indexed key and returns one unit's people, and each
+ * record comes from the person alone (their completed courses, dates and started courses
+ * are kept on them), so nothing ever reads a whole collection and memory holds one unit's
+ * people. Trainers' usernames are looked up once each.
  */
-export async function* peopleRows(unit: UnitDoc, opts: { onUnit?: (done: number, total: number) => void } = {}): AsyncGenerator<Row> {
+export async function* peopleRecords(unit: UnitDoc, opts: { onUnit?: (done: number, total: number) => void } = {}): AsyncGenerator<PersonRecord> {
   const subtree = await subtreeOf(unit);
   const units = new Map(subtree.map((u) => [String(u._id), u]));
   for (const a of (await unitsByIds(unit.lineage)).values()) units.set(String(a._id), a);
@@ -73,15 +89,60 @@ export async function* peopleRows(unit: UnitDoc, opts: { onUnit?: (done: number,
     for (const p of people) if (p.role === 'trainer' && !trainers.has(String(p._id))) trainers.set(String(p._id), p.username);
     for (const p of people) {
       const codeAt = (level: string) => p.lineage.map((id) => units.get(String(id))).find((x) => x?.level === level)?.code ?? '';
-      const status = (course: string) => ((p.completed ?? []).includes(course) ? 'completed' : (p.started ?? []).includes(course) ? 'in_progress' : 'not_started');
-      const at = (course: string) => (status(course) === 'completed' ? (toDate(p.completedAt?.[course])?.toISOString() ?? '') : '');
+      const status = (course: string): CourseStatus => ((p.completed ?? []).includes(course) ? 'completed' : (p.started ?? []).includes(course) ? 'in_progress' : 'not_started');
+      const at = (course: string) => (status(course) === 'completed' ? (toDate(p.completedAt?.[course]) ?? null) : null);
       const dl = status('digital-literacy');
       const tlg = status('two-level-government');
-      yield [p.username, p.fullName, codeAt('province'), codeAt('commune'), codeAt('team'), await trainerName(p.retrainedBy), dl, at('digital-literacy'), tlg, at('two-level-government'), dl === 'completed' && tlg === 'completed'];
+      yield {
+        username: p.username,
+        fullName: p.fullName,
+        provinceCode: codeAt('province'),
+        communeCode: codeAt('commune'),
+        teamCode: codeAt('team'),
+        trainerUsername: await trainerName(p.retrainedBy),
+        digitalLiteracy: dl,
+        digitalLiteracyAt: at('digital-literacy'),
+        twoLevelGovernment: tlg,
+        twoLevelGovernmentAt: at('two-level-government'),
+        compliant: dl === 'completed' && tlg === 'completed',
+      };
     }
     opts.onUnit?.(++done, subtree.length);
   }
 }
+
+/** A person as a row of the file (PEOPLE_COLUMNS, in the file's form). */
+export function personCells(p: PersonRecord, style: FileStyle): FileRow {
+  return [
+    p.username,
+    p.fullName,
+    p.provinceCode,
+    p.communeCode,
+    p.teamCode,
+    p.trainerUsername,
+    fileWord(p.digitalLiteracy, 'exports.status', style),
+    fileDate(p.digitalLiteracyAt, style),
+    fileWord(p.twoLevelGovernment, 'exports.status', style),
+    fileDate(p.twoLevelGovernmentAt, style),
+    fileYesNo(p.compliant, style),
+  ];
+}
+
+/** The people of the subtree as rows of a file in `style`. */
+export async function* peopleRows(unit: UnitDoc, style: FileStyle, opts: { onUnit?: (done: number, total: number) => void } = {}): AsyncGenerator<FileRow> {
+  for await (const p of peopleRecords(unit, opts)) yield personCells(p, style);
+}
+
+/** The per-person file of a unit, in `style`, on `out`. */
+export async function writePeopleFile(out: Writable, unit: UnitDoc, style: FileStyle, rows: AsyncIterable<FileRow> = peopleRows(unit, style)): Promise<void> {
+  const header = headerOf(PEOPLE_COLUMNS, 'people', style);
+  if (style.xlsx) await writeXlsxSheets(out, [{ name: sheetName('people', style), header, rows, widths: style.form === 'readable' ? PEOPLE_WIDTHS : undefined }]);
+  else await writeCsv(out, header, rows);
+}
+
+/** Readable workbooks' column widths (in characters), per column of PEOPLE_COLUMNS and ROLLUP_COLUMNS. */
+const PEOPLE_WIDTHS = [22, 28, 10, 12, 12, 22, 16, 17, 16, 17, 12];
+const ROLLUP_WIDTHS = [12, 36, 18, 10, 16, 16, 14, 12];
 
 function toDate(v: unknown): Date | undefined {
   if (v instanceof Date) return v;
@@ -89,17 +150,31 @@ function toDate(v: unknown): Date | undefined {
   return undefined;
 }
 
-export async function writeXlsx(out: Writable, sheetName: string, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {
-  await writeXlsxSheets(out, [{ name: sheetName, header, rows }]);
+export interface SheetSpec {
+  name: string;
+  header: readonly string[];
+  rows: AsyncIterable<FileRow> | FileRow[];
+  /**
+   * Column widths in characters: the sheet is then laid out for a person (a bold, frozen
+   * header row, those widths, dates shown as dd/mm/yyyy hh:mm). Without: plain, for programs.
+   */
+  widths?: readonly number[];
 }
 
 /** A workbook of several sheets, written one after the other (streamed). */
-export async function writeXlsxSheets(out: Writable, sheets: { name: string; header: readonly string[]; rows: AsyncIterable<Row> | Row[] }[]): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  for (const { name, header, rows } of sheets) {
-    const sheet = workbook.addWorksheet(name);
-    sheet.addRow([...header]).commit();
-    for await (const row of rows) sheet.addRow(row.map(neutralise)).commit();
+export async function writeXlsxSheets(out: Writable, sheets: SheetSpec[]): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  for (const { name, header, rows, widths } of sheets) {
+    const sheet = workbook.addWorksheet(name, widths ? { views: [{ state: 'frozen', ySplit: 1 }] } : {});
+    if (widths) widths.forEach((w, i) => (sheet.getColumn(i + 1).width = Math.max(w, (header[i]?.length ?? 0) + 2)));
+    const head = sheet.addRow([...header]);
+    if (widths) head.font = { bold: true };
+    head.commit();
+    for await (const values of rows) {
+      const row = sheet.addRow(values.map((v) => neutralise(v)));
+      if (widths) values.forEach((v, i) => v instanceof Date && (row.getCell(i + 1).numFmt = 'dd/mm/yyyy hh:mm'));
+      row.commit();
+    }
     sheet.commit();
   }
   await workbook.commit();
@@ -121,53 +196,17 @@ export async function rollupTable(unit: UnitDoc): Promise<{ total: RollupRow; ch
   };
 }
 
-export function rollupRowValues(r: RollupRow, locale: 'vi' | 'en'): Row {
+/** A roll-up row of the file (ROLLUP_COLUMNS, in the file's form): the unit's name in the reader's language either way. */
+export function rollupCells(r: RollupRow, style: FileStyle): FileRow {
   const f = r.figures;
-  return [r.unit.code, unitName(r.unit, locale), r.unit.level, f.people, f.digitalLiteracy, f.twoLevelGovernment, f.compliant, percent(f)];
+  return [r.unit.code, unitName(r.unit, style.locale), fileWord(r.unit.level, 'org.levels', style), f.people, f.digitalLiteracy, f.twoLevelGovernment, f.compliant, percent(f)];
 }
 
-/**
- * An A4 landscape PDF on `out` with Noto Sans as fonts 'r' and 'b' and its title and
- * subtitle written; `features` keeps the text layer exact (fontkit's ccmp off); `cell`
- * writes one line that never wraps (cut with an ellipsis when too long); `finish` ends
- * the document and resolves once it is all written.
- */
-export function openPdf(out: Writable, title: string, subtitle: string) {
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36 });
-  doc.pipe(out);
-  doc.registerFont('r', FONT_REGULAR).registerFont('b', FONT_BOLD);
-  const features = EXACT_TEXT;
-  doc.font('b').fontSize(16).text(title, { features });
-  doc.font('r').fontSize(10).fillColor('#5a6470').text(subtitle, { features }).fillColor('#000');
-  const cell = (text: string, x: number, y: number, width: number, o: { bold?: boolean; size?: number } = {}) => {
-    const size = o.size ?? 9;
-    // A height of one line is what makes pdfkit cut rather than wrap.
-    doc.font(o.bold ? 'b' : 'r').fontSize(size).text(text, x, y, { width, height: size * 1.3, ellipsis: true, features });
-  };
-  const finish = async () => {
-    const done = once(out, 'finish');
-    doc.end();
-    await done;
-  };
-  return { doc, features, cell, finish };
+/** The roll-up file (the unit, then its children), in `style`, on `out`. */
+export async function writeRollupFile(out: Writable, rows: RollupRow[], style: FileStyle): Promise<void> {
+  const header = headerOf(ROLLUP_COLUMNS, 'rollup', style);
+  const cells = rows.map((r) => rollupCells(r, style));
+  if (style.xlsx) await writeXlsxSheets(out, [{ name: sheetName('rollup', style), header, rows: cells, widths: style.form === 'readable' ? ROLLUP_WIDTHS : undefined }]);
+  else await writeCsv(out, header, cells);
 }
 
-/** A one-page A4 summary for the weekly briefing: the unit, its children, the 100% target. */
-export async function writeRollupPdf(out: Writable, title: string, subtitle: string, header: string[], rows: Row[], totalRow: Row, more: (n: number) => string): Promise<void> {
-  const { doc, cell, finish } = openPdf(out, title, subtitle);
-  const widths = [60, 200, 120, 60, 85, 85, 90, 40];
-  let y = doc.y + 10;
-  const line = (cells: Row, bold: boolean) => {
-    let x = 36;
-    cells.forEach((c, i) => {
-      cell(String(c), x, y, widths[i]! - 4, { bold, size: rows.length > 30 ? 7.5 : 9 });
-      x += widths[i]!;
-    });
-    y += rows.length > 30 ? 11 : 14;
-  };
-  line(header, true);
-  for (const r of rows.slice(0, 36)) line(r, false);
-  if (rows.length > 36) line(['', more(rows.length - 36), '', '', '', '', '', ''], false);
-  line(totalRow, true);
-  await finish();
-}

@@ -1,17 +1,20 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
-import { findUnitById, trailWithin, unitInScope, unitName, type UnitDoc } from '../org';
+import { findUnitById, trailWithin, unitInScope, type UnitDoc } from '../org';
 import { actorOf, requireRole } from '../shared/auth';
 import { NotFound } from '../shared/errors';
 import { parseInput } from '../shared/validate';
-import { PEOPLE_COLUMNS, peopleRows, ROLLUP_COLUMNS, rollupRowValues, rollupTable, writeRollupPdf, writeXlsx } from './exports';
-import { writeCsv } from '../shared/csv';
+import { peopleRecords, rollupTable, writePeopleFile, writeRollupFile } from './exports';
+import { briefingOf } from './briefing';
+import { writeBriefingPdf } from './briefing-pdf';
+import { FILE_FORMS, fileFormQuery, formOf } from './file-style';
 import { dayLabelVietnam } from '../shared/vn-time';
 import { overdue } from './lists';
 import { exportsOf, exportLimits, peopleIn, readyExport, requestExport } from './export-jobs';
 import { percent } from './rollup.model';
 import { trendOf } from './snapshot';
+import type { TranslateFn } from '../shared/i18n';
 import { trendSvg } from './trend-chart';
 
 const reportQuery = z.object({
@@ -19,24 +22,28 @@ const reportQuery = z.object({
   sort: z.enum(['name', 'lowest']).optional(),
   remote: z.enum(['1', '']).optional(),
 });
+/** A file's address: the unit, and `format=codes` for the contract's machine-readable form. */
+const fileQuery = z.object({ unit: z.string().max(32).optional(), format: fileFormQuery });
 
+// On the prepared-files page `format` is the file type, so the form is `form` there.
 const exportsQuery = z.object({
   unit: z.string().max(32).optional(),
   format: z.enum(['csv', 'xlsx']).optional(),
+  form: z.enum(FILE_FORMS).optional(),
 });
 const exportRequest = z.object({
   unit: z.string().min(1).max(32),
   format: z.enum(['csv', 'xlsx']),
+  form: z.enum(FILE_FORMS).default('readable'),
 });
 
 export function reportsRoutes(): Router {
   const router = Router();
   router.use('/reports', ...requireRole('staff', 'admin'));
 
-  async function selectedUnit(req: Request): Promise<UnitDoc> {
-    const q = parseInput(reportQuery, req.query);
+  async function selectedUnit(req: Request, unitCode: string | undefined): Promise<UnitDoc> {
     const actor = actorOf(req);
-    if (q.unit) return unitInScope(actor, q.unit);
+    if (unitCode) return unitInScope(actor, unitCode);
     const own = await findUnitById(actor.unitId);
     if (!own) throw new NotFound();
     return own;
@@ -45,7 +52,7 @@ export function reportsRoutes(): Router {
   // GET /reports — compliance of my unit and its children against the 100% target; drill down with ?unit=
   router.get('/reports', async (req, res) => {
     const q = parseInput(reportQuery, req.query);
-    const unit = await selectedUnit(req);
+    const unit = await selectedUnit(req, q.unit);
     const table = await rollupTable(unit);
     let children = table.children;
     if (q.remote === '1') children = children.filter((c) => c.unit.remote);
@@ -61,12 +68,14 @@ export function reportsRoutes(): Router {
     const late = local ? await overdue(unit) : [];
     const trend = await trendOf(`unit:${unit._id}`);
     const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel')) : null;
-    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late });
+    // People attached to the unit itself, in no child unit (a commune's own people): its total less its children's.
+    const direct = table.children.length > 0 ? table.total.figures.people - table.children.reduce((n, c) => n + c.figures.people, 0) : 0;
+    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late, direct });
   });
 
   async function firstPeople(unit: UnitDoc, max: number) {
     const out = [];
-    for await (const row of peopleRows(unit)) {
+    for await (const row of peopleRecords(unit)) {
       out.push(row);
       if (out.length >= max) break;
     }
@@ -83,46 +92,45 @@ export function reportsRoutes(): Router {
     return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${day}.${ext}`;
   }
 
-  // GET /reports/people.csv and .xlsx — one row per person of the subtree (streamed); a
-  // subtree too big for one request (the whole country) is offered as a background export
+  // GET /reports/people.csv and .xlsx — one row per person of the subtree (streamed), readable or ?format=codes;
+  // a subtree too big for one request (the whole country) is offered as a background export
   router.get(['/reports/people.csv', '/reports/people.xlsx'], async (req: Request, res: Response) => {
-    const unit = await selectedUnit(req);
+    const q = parseInput(fileQuery, req.query);
+    const unit = await selectedUnit(req, q.unit);
     const xlsx = req.path.endsWith('.xlsx');
+    const form = formOf(q.format);
     if ((await peopleIn(unit)) > exportLimits.inlineMaxPeople) {
-      res.redirect(303, `/reports/exports?unit=${encodeURIComponent(unit.code)}&format=${xlsx ? 'xlsx' : 'csv'}`);
+      res.redirect(303, `/reports/exports?unit=${encodeURIComponent(unit.code)}&format=${xlsx ? 'xlsx' : 'csv'}${form === 'codes' ? '&form=codes' : ''}`);
       return;
     }
-    await audited(req, unit, `people.${xlsx ? 'xlsx' : 'csv'}`);
+    await audited(req, unit, `people.${xlsx ? 'xlsx' : 'csv'}${form === 'codes' ? ' codes' : ''}`);
     res.attachment(fileName(unit, 'nguoi-hoc', xlsx ? 'xlsx' : 'csv'));
-    if (xlsx) await writeXlsx(res, 'people', PEOPLE_COLUMNS, peopleRows(unit));
-    else {
-      res.type('text/csv; charset=utf-8');
-      await writeCsv(res, PEOPLE_COLUMNS, peopleRows(unit));
-    }
+    if (!xlsx) res.type('text/csv; charset=utf-8');
+    await writePeopleFile(res, unit, { form, locale: req.locale, xlsx });
   });
 
-  // GET /reports/rollup.csv, .xlsx, .pdf — the unit and its children with their figures
-  router.get(['/reports/rollup.csv', '/reports/rollup.xlsx', '/reports/rollup.pdf'], async (req: Request, res: Response) => {
-    const unit = await selectedUnit(req);
-    const ext = req.path.split('.').pop() as 'csv' | 'xlsx' | 'pdf';
-    await audited(req, unit, `rollup.${ext}`);
+  // GET /reports/rollup.csv, .xlsx — the unit and its children with their figures, readable or ?format=codes
+  router.get(['/reports/rollup.csv', '/reports/rollup.xlsx'], async (req: Request, res: Response) => {
+    const q = parseInput(fileQuery, req.query);
+    const unit = await selectedUnit(req, q.unit);
+    const xlsx = req.path.endsWith('.xlsx');
+    const form = formOf(q.format);
+    await audited(req, unit, `rollup.${xlsx ? 'xlsx' : 'csv'}${form === 'codes' ? ' codes' : ''}`);
     const table = await rollupTable(unit);
-    const rows = [table.total, ...table.children].map((r) => rollupRowValues(r, req.locale));
-    res.attachment(fileName(unit, 'tien-do', ext));
-    if (ext === 'csv') {
-      res.type('text/csv; charset=utf-8');
-      await writeCsv(res, ROLLUP_COLUMNS, rows);
-    } else if (ext === 'xlsx') {
-      await writeXlsx(res, 'rollup', ROLLUP_COLUMNS, rows);
-    } else {
-      res.type('application/pdf');
-      const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
-      const when = (res.locals.formatDateTime as (d: Date) => string)(new Date());
-      // On paper, in the reader's words: named columns and levels, not the file's column names.
-      const header = [t('org.code'), t('reports.unit'), t('cascade.level'), t('reports.people'), t('cohorts.courseShort.digital-literacy'), t('cohorts.courseShort.two-level-government'), t('reports.compliant'), '%'];
-      const printed = rows.map((r) => r.map((cell, i) => (i === 2 ? t(`org.levels.${String(cell)}`) : cell)));
-      await writeRollupPdf(res, t('reports.pdfTitle', { unit: unitName(unit, req.locale) }), t('reports.pdfSubtitle', { when }), header, printed.slice(1), printed[0]!, (n) => t('reports.pdfMore', { n }));
-    }
+    res.attachment(fileName(unit, 'tien-do', xlsx ? 'xlsx' : 'csv'));
+    if (!xlsx) res.type('text/csv; charset=utf-8');
+    await writeRollupFile(res, [table.total, ...table.children], { form, locale: req.locale, xlsx });
+  });
+
+  // GET /reports/rollup.pdf — the briefing: A4 portrait, the unit against 100%, its children, signatures
+  router.get('/reports/rollup.pdf', async (req: Request, res: Response) => {
+    const q = parseInput(reportQuery, req.query);
+    const unit = await selectedUnit(req, q.unit);
+    await audited(req, unit, 'rollup.pdf');
+    const briefing = await briefingOf(unit);
+    res.attachment(fileName(unit, 'tien-do', 'pdf'));
+    res.type('application/pdf');
+    await writeBriefingPdf(res, briefing, res.locals.t as TranslateFn, req.locale);
   });
 
   // GET /reports/exports — my background exports with their progress; ?unit= offers one to prepare
@@ -132,7 +140,7 @@ export function reportsRoutes(): Router {
     if (q.unit) {
       const unit = await unitInScope(actorOf(req), q.unit);
       const people = await peopleIn(unit);
-      offer = { unit, format: q.format ?? 'csv', people, tooBig: people > exportLimits.inlineMaxPeople };
+      offer = { unit, format: q.format ?? 'csv', form: q.form ?? 'readable', people, tooBig: people > exportLimits.inlineMaxPeople };
     }
     const jobs = await exportsOf(actorOf(req));
     const working = jobs.some((j) => j.state === 'queued' || j.state === 'running');
@@ -144,8 +152,8 @@ export function reportsRoutes(): Router {
     const body = parseInput(exportRequest, req.body);
     const actor = actorOf(req);
     const unit = await unitInScope(actor, body.unit);
-    await audited(req, unit, `people.${body.format} (background)`);
-    await requestExport(actor, unit, body.format, req.locale, fileName(unit, 'nguoi-hoc', body.format));
+    await audited(req, unit, `people.${body.format}${body.form === 'codes' ? ' codes' : ''} (background)`);
+    await requestExport(actor, unit, { format: body.format, form: body.form, locale: req.locale }, fileName(unit, 'nguoi-hoc', body.format));
     res.redirect(303, '/reports/exports');
   });
 

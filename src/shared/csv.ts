@@ -7,10 +7,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 
-export type Row = (string | number | boolean)[];
+export type Row = (string | number | boolean | Date)[];
 
 /** A cell that would start a formula (= + - @ tab CR) gets a leading apostrophe. */
-export function neutralise(value: string | number | boolean): string | number | boolean {
+export function neutralise<T extends string | number | boolean | Date>(value: T): T | string {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
@@ -18,8 +18,9 @@ export function neutralise(value: string | number | boolean): string | number | 
 export async function writeCsv(out: Writable, header: readonly string[], rows: AsyncIterable<Row> | Row[]): Promise<void> {
   async function* lines() {
     yield `\uFEFF${stringify([header as string[]])}`;
-    // Booleans as the words true/false (csv-stringify would write 1 and an empty cell).
-    for await (const row of rows) yield stringify([row.map((v) => (typeof v === 'boolean' ? String(v) : neutralise(v)))]);
+    // Booleans as the words true/false (csv-stringify would write 1 and an empty cell); a date
+    // as ISO 8601 (the files that people read write their dates as text before this).
+    for await (const row of rows) yield stringify([row.map((v) => (typeof v === 'boolean' ? String(v) : v instanceof Date ? v.toISOString() : neutralise(v)))]);
   }
   await pipeline(Readable.from(lines()), out);
 }

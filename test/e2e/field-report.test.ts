@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
 import { currentWeek } from '../../src/fieldreports';
+import { formatWeek } from '../../src/shared/i18n';
 import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
 import { createUser } from '../helpers/factories';
 
@@ -65,12 +67,17 @@ it('a team leader files the week from a phone, and province staff see it in the 
   expect(await desk.textContent('.difficulties')).toContain('Tỉnh đoàn đã đề nghị nhà mạng');
 
   const [csv] = await Promise.all([desk.waitForEvent('download'), desk.click('a[href^="/field-reports/summary.csv"]')]);
-  const lines = fs.readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
-  expect(lines[1]!.split(',').slice(0, 14)).toEqual([week, '01', 'Thành phố Hà Nội', 'province', '1', '1', '14', '6', '3', '0', '0', '23', '1', '1']);
+  // in the reader's words: the week as people say it, the level named
+  const rows = parse(fs.readFileSync((await csv.path())!, 'utf8'), { bom: true }) as string[][];
+  expect(rows[0]!.slice(0, 3)).toEqual(['Tuần', 'Mã đơn vị', 'Tên đơn vị']);
+  expect(rows[1]!.slice(0, 14)).toEqual([formatWeek('vi', currentWeek(new Date())), '01', 'Thành phố Hà Nội', 'Tỉnh, thành phố', '1', '1', '14', '6', '3', '0', '0', '23', '1', '1']);
+  const [codes] = await Promise.all([desk.waitForEvent('download'), desk.click('.exports-codes a[href^="/field-reports/summary.csv"]')]);
+  const codeLines = fs.readFileSync((await codes.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  expect(codeLines[1]!.split(',').slice(0, 14)).toEqual([week, '01', 'Thành phố Hà Nội', 'province', '1', '1', '14', '6', '3', '0', '0', '23', '1', '1']);
   const [xlsx] = await Promise.all([desk.waitForEvent('download'), desk.click('a[href^="/field-reports/summary.xlsx"]')]);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile((await xlsx.path())!);
-  expect(wb.getWorksheet('difficulties')!.getRow(2).getCell(12).value).toBe('Tỉnh đoàn đã đề nghị nhà mạng kiểm tra trạm phát sóng');
+  expect(wb.getWorksheet('Khó khăn')!.getRow(2).getCell(12).value).toBe('Tỉnh đoàn đã đề nghị nhà mạng kiểm tra trạm phát sóng');
   const [pdf] = await Promise.all([desk.waitForEvent('download'), desk.click('a[href^="/field-reports/summary.pdf"]')]);
   const text = execFileSync('pdftotext', ['-layout', (await pdf.path())!, '-']).toString();
   expect(text).toContain('1/1 đội đã báo cáo · hỗ trợ 23 người');

@@ -11,6 +11,8 @@ import { AuditEntry } from '../../src/audit/audit.model';
 import { forgetSummaries, summaryKeeping } from '../../src/fieldreports/summary';
 import { currentWeek, FieldReport, fileReport, findReport, parseWeek, shiftWeek, takeUpDifficulty, weekSummary, type ReportInput } from '../../src/fieldreports';
 import { findUnitByCode, importOrgCsv, type UnitDoc } from '../../src/org';
+import { weekRangeText } from '../../src/shared/dates';
+import { formatWeek } from '../../src/shared/i18n';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
 import { binaryBody, createTree, createUser, csrfToken, signedInAgent } from '../helpers/factories';
@@ -215,32 +217,52 @@ describe('weekly summaries', () => {
 });
 
 describe('weekly summary exports', () => {
-  it('when exported as CSV, should carry the page figures, neutralise formulas, and be audited', async () => {
-    const csv = await staffHn.get('/field-reports/summary.csv?unit=C-HN');
+  it('when exported as CSV with ?format=codes, should carry the page figures in snake_case, neutralise formulas, and be audited', async () => {
+    const csv = await staffHn.get('/field-reports/summary.csv?unit=C-HN&format=codes');
     expect(csv.status).toBe(200);
     expect(csv.headers['content-disposition']).toContain(`bao-cao-tuan-C-HN-${week().label}.csv`);
     const rows = parse(csv.text, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.unit_code)).toEqual(['C-HN', 'T-HN', 'T-HN2', 'T-HN3']);
-    expect(rows[0]).toMatchObject({ teams: '3', teams_reported: '2', vneid: '39', people_helped: '42', difficulties: '1', help_needed: '1' });
-    const diff = await staffCb.get('/field-reports/difficulties.csv');
+    expect(rows[0]).toMatchObject({ week: week().label, level: 'commune', teams: '3', teams_reported: '2', vneid: '39', people_helped: '42', difficulties: '1', help_needed: '1' });
+    const diff = await staffCb.get('/field-reports/difficulties.csv?format=codes');
     const drows = parse(diff.text, { bom: true, columns: true }) as Record<string, string>[];
     expect(drows).toHaveLength(1);
     expect(drows[0]!.description).toBe('\'=HYPERLINK("http://evil.example","x")');
     expect(drows[0]).toMatchObject({ team_code: 'T-CB', province_code: '04', category: 'connectivity', help_needed: 'true', taken_up: 'false' });
-    expect(await AuditEntry.countDocuments({ action: 'report.exported', details: new RegExp(`^field-summary.csv unit=C-HN week=${week().label}`) })).toBe(1);
+    expect(await AuditEntry.countDocuments({ action: 'report.exported', details: new RegExp(`^field-summary.csv unit=C-HN week=${week().label} codes`) })).toBe(1);
   });
 
-  it('when exported as XLSX, should hold the summary, the difficulties and the teams that did not report', async () => {
-    const res = await staffHn.get('/field-reports/summary.xlsx').buffer(true).parse(binaryBody);
-    expect(res.status).toBe(200);
+  it('when exported as CSV, should by default read in the reader\'s words: headers, the week as people say it, levels, kinds and yes/no', async () => {
+    const csv = await staffHn.get('/field-reports/summary.csv?unit=C-HN');
+    const rows = parse(csv.text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r['Mã đơn vị'])).toEqual(['C-HN', 'T-HN', 'T-HN2', 'T-HN3']);
+    expect(rows[0]).toMatchObject({ Tuần: formatWeek('vi', week()), Cấp: 'Xã, phường, đặc khu', 'Số đội': '3', 'Số đội đã báo cáo': '2', 'Tổng số người được hỗ trợ': '42' });
+    expect(rows[0]!['Tuần']).toMatch(/^Tuần \d{1,2} \(\d{2}\/\d{2}–\d{2}\/\d{2}\/\d{4}\)$|^Tuần \d{1,2} \(\d{2}\/\d{2}\/\d{4}–/);
+    const drows = parse((await staffCb.get('/field-reports/difficulties.csv')).text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(drows[0]).toMatchObject({ 'Mã đội': 'T-CB', 'Loại khó khăn': 'Kết nối mạng', 'Cần hỗ trợ': 'Có', 'Đã tiếp nhận': 'Không', 'Mô tả': '\'=HYPERLINK("http://evil.example","x")' });
+    await staffHn.get('/field-reports/summary.csv?format=plain').expect(400);
+  });
+
+  it('when exported as XLSX, should hold the summary, the difficulties and the teams that did not report, in words or in codes', async () => {
+    const codes = await staffHn.get('/field-reports/summary.xlsx?format=codes').buffer(true).parse(binaryBody);
+    expect(codes.status).toBe(200);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(res.body as never);
+    await book.xlsx.load(codes.body as never);
     expect(book.worksheets.map((w) => w.name)).toEqual(['summary', 'difficulties', 'not_reported']);
     expect(book.getWorksheet('summary')!.getRow(2).values).toEqual([undefined, week().label, '01', 'Thành phố Hà Nội', 'province', 3, 2, 39, 2, 1, 0, 0, 42, 1, 1]);
     expect(book.getWorksheet('not_reported')!.getRow(2).getCell(4).value).toBe('T-HN3');
+
+    const words = await staffHn.get('/field-reports/summary.xlsx').buffer(true).parse(binaryBody);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(words.body as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng hợp tuần', 'Khó khăn', 'Đội chưa báo cáo']);
+    const summary = wb.worksheets[0]!;
+    expect(summary.getRow(1).getCell(1).value).toBe('Tuần');
+    expect(summary.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(summary.getRow(2).values).toEqual([undefined, formatWeek('vi', week()), '01', 'Thành phố Hà Nội', 'Tỉnh, thành phố', 3, 2, 39, 2, 1, 0, 0, 42, 1, 1]);
   });
 
-  it('when exported as PDF, should be one page with the unit, the totals and the difficulties', async () => {
+  it('when exported as PDF, should be one page with the unit, the week said once, the totals and the difficulties', async () => {
     const res = await staffHn.get('/field-reports/summary.pdf').buffer(true).parse(binaryBody);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -248,7 +270,10 @@ describe('weekly summary exports', () => {
     fs.writeFileSync(file, res.body as Buffer);
     expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+1\n/);
     const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
-    expect(text).toContain(`Báo cáo tuần ${week().label} — Thành phố Hà Nội`);
+    expect(text).toContain(`Báo cáo ${formatWeek('vi', week())} — Thành phố Hà Nội`);
+    // the week's days are in the title: the subtitle does not say them again
+    expect(text.split(weekRangeText(week().start))).toHaveLength(2);
+    expect(text).toMatch(/In lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
     expect(text).toContain('2/3 đội đã báo cáo · hỗ trợ 42 người');
     expect(text).toContain('Cổng DVC lỗi khi nộp hồ sơ (đã đỡ)');
     expect(text).toContain('Đội Ba Đình 3');
@@ -259,10 +284,10 @@ describe('when the tree is re-organised', () => {
   it('when a team moves to another province, should take its reports along to the new province\'s summary', async () => {
     const report = await importOrgCsv(['code,name_vi,name_en,level,parent_code,remote', 'T-HN2,Đội Ba Đình 2,Ba Dinh Team 2,team,C-CB,false'].join('\n'));
     expect(report.problems).toEqual([]);
-    const cb = await staffCb.get('/field-reports/summary.csv');
+    const cb = await staffCb.get('/field-reports/summary.csv?format=codes');
     const rows = parse(cb.text, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows[0]).toMatchObject({ unit_code: '04', teams: '2', teams_reported: '2', people_helped: String(10 + 33) });
-    const hn = parse((await staffHn.get('/field-reports/summary.csv')).text, { bom: true, columns: true }) as Record<string, string>[];
+    const hn = parse((await staffHn.get('/field-reports/summary.csv?format=codes')).text, { bom: true, columns: true }) as Record<string, string>[];
     expect(hn[0]).toMatchObject({ unit_code: '01', teams: '2', teams_reported: '1', people_helped: '9' });
   });
 });

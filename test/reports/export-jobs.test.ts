@@ -62,17 +62,36 @@ describe('background exports', () => {
     const file = await admin.get(link).buffer(true).parse(binaryBody).expect(200);
     expect(file.headers['content-disposition']).toMatch(/attachment; filename="?nguoi-hoc-TW-\d{4}-\d{2}-\d{2}\.csv"?/);
     const text = (file.body as Buffer).toString('utf8');
-    expect(text.startsWith('\uFEFFusername,full_name,province_code')).toBe(true);
+    // in the requester's words, as the page's own download
+    expect(text.startsWith('\uFEFFTên đăng nhập,Họ và tên,Mã tỉnh')).toBe(true);
     const lines = text.split('\n').filter(Boolean);
     expect(lines).toHaveLength(6);
     expect(text).toContain(`'=HYPERLINK`);
-    expect(lines.filter((l) => l.includes(',completed,'))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes(',Đã hoàn thành,'))).toHaveLength(2);
 
     // someone else, even an admin, cannot download it
     const other = await signedInAgent(app, (await createUser('admin', 'TW')).user.username);
     await other.get(link).expect(404);
     await other.get('/reports/exports/not-an-id/download').expect(404);
     expect((await other.get('/reports/exports').expect(200)).text).not.toContain(link);
+  });
+
+  it('when the codes form is asked for, the background export should keep it', async () => {
+    const offered = await admin.get('/reports/people.csv?unit=TW&format=codes').expect(303);
+    expect(offered.headers.location).toBe('/reports/exports?unit=TW&format=csv&form=codes');
+    const page = await admin.get(offered.headers.location!).expect(200);
+    expect(page.text).toContain('name="form" value="codes"');
+    const _csrf = await csrfToken(admin, '/reports/exports');
+    await admin.post('/reports/exports').type('form').send({ _csrf, unit: 'TW', format: 'csv', form: 'plain' }).expect(400);
+    await admin.post('/reports/exports').type('form').send({ _csrf, unit: 'TW', format: 'csv', form: 'codes' }).expect(303);
+    const job = (await ExportJob.findOne({ form: 'codes' }).lean())!;
+    expect(job).toMatchObject({ state: 'queued', locale: 'vi' });
+    expect(await workOnExports(dir, log)).toBe(true);
+    const done = (await ExportJob.findById(job._id).lean())!;
+    const text = fs.readFileSync(done.file!, 'utf8');
+    expect(text.startsWith('\uFEFFusername,full_name,province_code')).toBe(true);
+    expect(text.split('\n').filter((l) => l.includes(',completed,'))).toHaveLength(2);
+    expect(text).toMatch(/,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,/);
   });
 
   it('when staff ask for a unit outside their scope, should answer 404 and prepare nothing', async () => {

@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import mongoose, { type Types } from 'mongoose';
 import request from 'supertest';
+import { parse } from 'csv-parse/sync';
+import { dateTimeText } from '../../src/shared/dates';
 import { moveUser, setDisabled, toActor, User, type UserDoc } from '../../src/accounts';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { Certificate, revokeCertificate } from '../../src/certificates';
@@ -194,6 +192,11 @@ function parseCsv(text: string): string[][] {
   return text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((l) => l.split(','));
 }
 
+/** CSV with quoted cells (a level's words hold a comma). */
+function parseCsvQuoted(text: string): string[][] {
+  return parse(text, { bom: true }) as string[][];
+}
+
 describe('dashboard and exports', () => {
   it('the dashboard should show my province and its children, and drill down to a team', async () => {
     const page = await staffHn.get('/reports').expect(200);
@@ -206,51 +209,119 @@ describe('dashboard and exports', () => {
     await staffHn.get('/reports?unit=TW').expect(404);
   });
 
-  it('the per-person CSV should have a BOM, the contract columns, neutralised formulas, and be audited', async () => {
+  it('when staff export the per-person CSV, should get Vietnamese headers and values, Vietnam-time dates, a BOM, neutralised formulas, and an audit entry', async () => {
     const res = await staffHn.get('/reports/people.csv?unit=01').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     expect(res.text.charCodeAt(0)).toBe(0xfeff);
-    const rows = parseCsv(res.text);
-    expect(rows[0]).toEqual(['username', 'full_name', 'province_code', 'commune_code', 'team_code', 'trainer_username', 'digital_literacy_status', 'digital_literacy_completed_at', 'two_level_government_status', 'two_level_government_completed_at', 'compliant']);
+    const rows = parseCsvQuoted(res.text);
+    expect(rows[0]).toEqual(['Tên đăng nhập', 'Họ và tên', 'Mã tỉnh', 'Mã xã/phường', 'Mã đội', 'Người tập huấn (tên đăng nhập)', 'Bình dân học vụ số', 'Hoàn thành Bình dân học vụ số lúc', 'Chính quyền hai cấp', 'Hoàn thành Chính quyền hai cấp lúc', 'Hoàn thành cả hai khóa']);
     expect(rows).toHaveLength(4);
     expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
     const a = rows.find((r) => r[1] === 'Người A')!;
     expect(a.slice(2, 5)).toEqual(['01', 'C-HN', 'T-HN']);
-    expect(a[6]).toBe('completed');
-    expect(a[7]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(a[10]).toBe('true');
+    expect(a[6]).toBe('Đã hoàn thành');
+    // the completion time as the screen writes it: dd/mm/yyyy HH:mm in Vietnam
+    const at = (await User.findById(people.a).lean())!.completedAt!['digital-literacy'] as Date;
+    expect(a[7]).toBe(dateTimeText(at));
+    expect(a[7]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(a[10]).toBe('Có');
+    const c = rows.find((r) => r[1]!.includes('HYPERLINK'))!;
+    expect(['Chưa bắt đầu', 'Đang học']).toContain(c[6]);
+    expect(c[7]).toBe('');
+    expect(c[10]).toBe('Không');
     expect(await AuditEntry.countDocuments({ action: 'report.exported', details: 'people.csv unit=01' })).toBe(1);
   });
 
-  it('the per-person XLSX should open and hold the same people and statuses', async () => {
+  it('when the reader chose English, should write the per-person CSV in English words', async () => {
+    const res = await staffHn.get('/reports/people.csv?unit=01').set('Cookie', 'lang=en').expect(200);
+    const rows = parseCsvQuoted(res.text);
+    expect(rows[0]!.slice(0, 3)).toEqual(['Username', 'Full name', 'Province code']);
+    expect(rows.find((r) => r[1] === 'Người A')![6]).toBe('Completed');
+  });
+
+  it('when asked with ?format=codes, should give the contract columns, code values and ISO 8601 dates', async () => {
+    const res = await staffHn.get('/reports/people.csv?unit=01&format=codes').expect(200);
+    expect(res.text.charCodeAt(0)).toBe(0xfeff);
+    const rows = parseCsvQuoted(res.text);
+    expect(rows[0]).toEqual(['username', 'full_name', 'province_code', 'commune_code', 'team_code', 'trainer_username', 'digital_literacy_status', 'digital_literacy_completed_at', 'two_level_government_status', 'two_level_government_completed_at', 'compliant']);
+    const a = rows.find((r) => r[1] === 'Người A')!;
+    expect(a[6]).toBe('completed');
+    expect(a[7]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(a[10]).toBe('true');
+    const c = rows.find((r) => r[1]!.includes('HYPERLINK'))!;
+    expect(['not_started', 'in_progress']).toContain(c[6]);
+    expect(c[10]).toBe('false');
+    expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(await AuditEntry.countDocuments({ action: 'report.exported', details: 'people.csv codes unit=01' })).toBe(1);
+  });
+
+  it('when the file form is not one we make, should answer 400 with a message, not a file', async () => {
+    const res = await staffHn.get('/reports/people.csv?unit=01&format=json').expect(400);
+    expect(res.text).not.toContain('username,full_name');
+    await staffHn.get('/reports/rollup.xlsx?unit=01&format=codes&format=codes').expect(400);
+  });
+
+  it('when staff export the per-person XLSX, should get a bold Vietnamese header, widths, Excel dates in Vietnam time, and neutralised formulas', async () => {
     const res = await staffHn.get('/reports/people.xlsx?unit=01').buffer(true).parse(binaryBody).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as never);
     const sheet = wb.worksheets[0]!;
+    expect(sheet.name).toBe('Người học');
     expect(sheet.rowCount).toBe(4);
+    expect(sheet.getRow(1).getCell(2).value).toBe('Họ và tên');
+    expect(sheet.getRow(1).getCell(2).font?.bold).toBe(true);
+    expect(sheet.getColumn(2).width).toBeGreaterThanOrEqual(20);
     const names = [2, 3, 4].map((i) => String(sheet.getRow(i).getCell(2).value));
     expect(names).toContain(`'=HYPERLINK("http://evil.example","x")`);
-    const compliant = [2, 3, 4].filter((i) => sheet.getRow(i).getCell(11).value === true).length;
-    expect(compliant).toBe(1);
+    expect([2, 3, 4].filter((i) => sheet.getRow(i).getCell(11).value === 'Có')).toHaveLength(1);
+    const a = [2, 3, 4].map((i) => sheet.getRow(i)).find((r) => r.getCell(2).value === 'Người A')!;
+    expect(a.getCell(7).value).toBe('Đã hoàn thành');
+    const when = a.getCell(8);
+    expect(when.value).toBeInstanceOf(Date);
+    expect(when.numFmt).toBe('dd/mm/yyyy hh:mm');
+    // an Excel date has no zone: it holds the wall-clock time in Vietnam
+    const at = (await User.findById(people.a).lean())!.completedAt!['digital-literacy'] as Date;
+    expect((when.value as Date).getTime()).toBe(at.getTime() + 7 * 3600_000);
   });
 
-  it('the roll-up CSV, XLSX and PDF should carry the numbers the page shows', async () => {
+  it('when asked with ?format=codes, the per-person XLSX should keep the contract columns and values', async () => {
+    const res = await staffHn.get('/reports/people.xlsx?unit=01&format=codes').buffer(true).parse(binaryBody).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as never);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.name).toBe('people');
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['username', 'full_name', 'province_code', 'commune_code', 'team_code', 'trainer_username', 'digital_literacy_status', 'digital_literacy_completed_at', 'two_level_government_status', 'two_level_government_completed_at', 'compliant']);
+    expect([2, 3, 4].filter((i) => sheet.getRow(i).getCell(11).value === true)).toHaveLength(1);
+    const a = [2, 3, 4].map((i) => sheet.getRow(i)).find((r) => r.getCell(2).value === 'Người A')!;
+    expect(a.getCell(7).value).toBe('completed');
+    expect(String(a.getCell(8).value)).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('the roll-up CSV and XLSX should carry the numbers the page shows, in words by default and in codes on request', async () => {
     const csv = parseCsv((await staffHn.get('/reports/rollup.csv?unit=01').expect(200)).text);
-    expect(csv[0]).toEqual(['unit_code', 'unit_name', 'level', 'people', 'completed_digital_literacy', 'completed_two_level_government', 'compliant', 'compliance_pct']);
-    expect(csv[1]).toEqual(['01', 'Thành phố Hà Nội', 'province', '3', '2', '1', '1', '33.3']);
-    expect(csv[2]).toEqual(['C-HN', 'Phường Ba Đình', 'commune', '3', '2', '1', '1', '33.3']);
+    expect(csv[0]).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Cấp', 'Số người học', 'Hoàn thành Bình dân học vụ số', 'Hoàn thành Chính quyền hai cấp', 'Hoàn thành cả hai khóa', 'Tỷ lệ hoàn thành cả hai khóa (%)']);
+    expect(parseCsvQuoted((await staffHn.get('/reports/rollup.csv?unit=01').expect(200)).text)[1]).toEqual(['01', 'Thành phố Hà Nội', 'Tỉnh, thành phố', '3', '2', '1', '1', '33.3']);
+    const codes = parseCsv((await staffHn.get('/reports/rollup.csv?unit=01&format=codes').expect(200)).text);
+    expect(codes[0]).toEqual(['unit_code', 'unit_name', 'level', 'people', 'completed_digital_literacy', 'completed_two_level_government', 'compliant', 'compliance_pct']);
+    expect(codes[1]).toEqual(['01', 'Thành phố Hà Nội', 'province', '3', '2', '1', '1', '33.3']);
+    expect(codes[2]).toEqual(['C-HN', 'Phường Ba Đình', 'commune', '3', '2', '1', '1', '33.3']);
     const xlsx = await staffHn.get('/reports/rollup.xlsx?unit=01').buffer(true).parse(binaryBody).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);
-    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '01', 'Thành phố Hà Nội', 'province', 3, 2, 1, 1, 33.3]);
-    const pdf = await staffHn.get('/reports/rollup.pdf?unit=01').buffer(true).parse(binaryBody).expect(200);
-    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
-    // On paper the columns and levels are named in the reader's language.
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rollup-')), 'r.pdf');
-    fs.writeFileSync(file, pdf.body as Buffer);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
-    expect(text).toContain('Tỉnh, thành phố');
-    expect(text).not.toContain('compliance_pct');
+    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '01', 'Thành phố Hà Nội', 'Tỉnh, thành phố', 3, 2, 1, 1, 33.3]);
+    expect(wb.worksheets[0]!.getRow(1).font?.bold ?? wb.worksheets[0]!.getRow(1).getCell(1).font?.bold).toBe(true);
+    const xlsxCodes = await staffHn.get('/reports/rollup.xlsx?unit=01&format=codes').buffer(true).parse(binaryBody).expect(200);
+    const wbc = new ExcelJS.Workbook();
+    await wbc.xlsx.load(xlsxCodes.body as never);
+    expect(wbc.worksheets[0]!.getRow(2).values).toEqual([undefined, '01', 'Thành phố Hà Nội', 'province', 3, 2, 1, 1, 33.3]);
+  });
+
+  it('the dashboard should offer each file in words, and in codes as a small link for other programs', async () => {
+    const page = await staffHn.get('/reports?unit=01').expect(200);
+    expect(page.text).toContain('href="/reports/people.csv?unit=01"');
+    expect(page.text).toContain('href="/reports/people.csv?unit=01&amp;format=codes"');
+    expect(page.text).toContain('href="/reports/rollup.xlsx?unit=01&amp;format=codes"');
+    expect(page.text).toContain('Cho phần mềm khác');
   });
 
   it('a commune should list who is overdue in a cohort and who has not started', async () => {
