@@ -13,6 +13,7 @@ export function pageLocals() {
     // Set again by navigation() once the person is known; an error raised before that still renders the layout.
     res.locals.currentUser = null;
     res.locals.nav = [] as { href: string; key: string }[];
+    res.locals.navMore = [] as { href: string; key: string }[];
     next();
   };
 }

@@ -59,6 +59,7 @@ it('a trainer imports a messy roster, fixes it, hands out passwords and follows 
   expect(await page.$$eval('tbody tr', (r) => r.length)).toBe(4);
   expect(await CohortMember.countDocuments({})).toBe(4);
 
+  await page.click('.nav-more summary'); // My cascade is under "Thêm" in the menu
   await page.click('a[href="/cascade"]');
   await shot('5-cascade');
   const levels = await page.$$eval('tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td, th'), (c: { textContent: string | null }) => (c.textContent ?? '').trim()).join('|')));
