@@ -15,7 +15,7 @@ import { completeIfDone, LessonRead } from '../../src/courses';
 import { rebuildRollups } from '../../src/reports';
 import { dateTimeText } from '../../src/shared/dates';
 import type { Role } from '../../src/shared/actor';
-import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
+import { phone, screenshotPath, signIn, useBrowserOnApp } from '../helpers/browser';
 import { fixtureCatalog } from '../helpers/content';
 import { createTree, createUser } from '../helpers/factories';
 
@@ -44,24 +44,33 @@ async function menuLines(page: Page): Promise<{ lines: number; height: number }>
   });
 }
 
-it.each([360, 1280])('at %i px, staff read the dashboard, drill down to a team, and export files whose numbers equal the page', async (width) => {
+it.each([
+  [360, true],
+  [1280, true],
+  [360, false],
+])('at %i px (JavaScript %s), staff read the dashboard, drill down to a team, and export files whose numbers equal the page', async (width, javaScriptEnabled) => {
   const { user } = await createUser('staff', '01');
-  const { ctx, step, expectClean } = await phone(env.browser, env.base, { width });
+  const { ctx, step, expectClean } = await phone(env.browser, env.base, { width, javaScriptEnabled });
   const page = await ctx.newPage();
+  const shot = (name: string) => step(page, `staff-${width}${javaScriptEnabled ? '' : '-nojs'}-${name}`);
   await signIn(page, env.base, user.username);
   await page.click('a[href="/reports"]');
-  await step(page, `staff-${width}-1-dashboard`);
+  await shot('1-dashboard');
   expect(await page.getAttribute('.site-nav a[href="/reports"]', 'aria-current')).toBe('page');
   expect(await kpisOf(page)).toEqual([4, 2, 0, 0]);
+  // the lowest rates first: the filter is a plain form
+  await page.selectOption('#sort', 'lowest');
+  await page.click('.filters button[type="submit"]');
+  await page.waitForURL(/sort=lowest/);
 
   // The commune: 4 people, its team 3; the page says who the fourth is.
   await page.click('text=Phường Ba Đình');
-  await step(page, `staff-${width}-2-commune`);
+  await shot('2-commune');
   expect(await kpisOf(page)).toEqual([4, 2, 0, 0]);
   expect(await page.textContent('.direct-people')).toContain('1 người thuộc trực tiếp xã/phường (không thuộc đội nào)');
 
   await page.click('text=Đội Ba Đình');
-  await step(page, `staff-${width}-3-team`);
+  await shot('3-team');
   const kpis = await kpisOf(page);
   expect(kpis).toEqual([3, 2, 0, 0]);
   expect(await page.$('.direct-people')).toBeNull();
@@ -113,6 +122,8 @@ it.each([360, 1280])('at %i px, staff read the dashboard, drill down to a team, 
   const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.click('.exports a[href^="/reports/rollup.pdf"]')]);
   const pdfFile = (await pdfDownload.path())!;
   expect(execFileSync('pdfinfo', [pdfFile]).toString()).toMatch(/A4/);
+  // its first page as a picture, beside the journey's screenshots
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdfFile, screenshotPath(`staff-${width}${javaScriptEnabled ? '' : '-nojs'}-4-briefing`).replace(/\.png$/, '')]);
   const text = execFileSync('pdftotext', ['-raw', pdfFile, '-']).toString().replace(/\s+/g, ' ');
   expect(text).toContain('BÁO CÁO TIẾN ĐỘ HOÀN THÀNH HAI KHÓA HỌC');
   expect(text).toContain('Hoàn thành cả hai khóa: 0% (0/4 người)');
