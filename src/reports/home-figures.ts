@@ -37,13 +37,15 @@ export async function homeFigures(unit: UnitDoc): Promise<HomeFigures> {
   const now = percent(table.total.figures);
   const last = trend[trend.length - 1];
   const start = last ? weekStart(last.week) : null;
-  const round = (n: number) => Math.round(n * 10) / 10;
+  // the change from the exact shares, so that it is not off by a rounding of each
+  const share = (f: Figures) => (f.people ? f.compliant / f.people : 0);
+  const change = (then: Figures) => Math.round((share(table.total.figures) - share(then)) * 1000) / 10;
   return {
     unit,
     figures: table.total.figures,
     percent: now,
     builtAt: table.builtAt,
-    since: last && start ? { week: { label: last.week, start }, percent: percent(last), change: round(now - percent(last)) } : null,
+    since: last && start ? { week: { label: last.week, start }, percent: percent(last), change: change(last) } : null,
     furthestBehind: table.children
       .filter((c) => c.figures.people > 0)
       .map((c) => ({ ...c, percent: percent(c.figures) }))
