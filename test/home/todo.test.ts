@@ -136,6 +136,7 @@ describe('GET / — a trainer', () => {
     expect(row(past._id)).toContain('1 quá hạn');
     expect(res.text).toContain('Đang chậm: đã làm được ít hơn phần thời gian đã trôi qua'); // the rule, stated
     // a trainer takes the courses too
+    expect(res.text).toContain('Việc học của bạn: bước tiếp theo');
     expect(res.text).toContain('id="next-step"');
   });
 
@@ -217,5 +218,9 @@ describe('GET / — staff', () => {
     expect(res.text).toMatch(/\d+ khó khăn cần hỗ trợ chưa được tiếp nhận/);
     expect(res.text).toContain(`href="/field-reports/summary?unit=01&amp;week=${currentWeek(new Date()).label}"`);
     expect(res.text).not.toContain('id="next-step"'); // staff are not learners
+    const english = await (await signedInAgent(app, staff.username)).get('/').set('Cookie', 'lang=en').expect(200);
+    expect(english.text).toContain('Progress of Hanoi');
+    expect(english.text).toMatch(/▲ \+[\d.]+ percentage points/);
+    expect(english.text).toContain('Units furthest behind');
   });
 });
