@@ -9,7 +9,7 @@ import type { Actor } from '../shared/actor';
 import { Cohort, type CohortDoc } from './cohort.model';
 import { cohortProgress, countMembers } from './cohorts.service';
 
-export const attentionLimits = { MAX_COHORTS: 5, MAX_MEMBERS_COUNTED: 300 };
+export const attentionLimits = { MAX_COHORTS: 5, MAX_MEMBERS_COUNTED: 200 };
 
 export interface CohortAttention {
   cohort: CohortDoc;

@@ -83,6 +83,10 @@ describe.each([
     await page.goto(`${env.base}/courses`);
     expect(await page.locator('.due').allTextContents()).toEqual([expect.stringContaining('còn 4 ngày'), expect.stringContaining('còn 4 ngày')]);
     await shot('2-my-courses');
+    await page.click('.course-card h2 a >> nth=1');
+    expect(new URL(page.url()).pathname).toBe('/courses/two-level-government');
+    expect(await page.textContent('main .due')).toContain('còn 4 ngày');
+    await shot('3-course-page');
     await expectClean(page);
     await ctx.close();
   }, 300_000);
@@ -148,8 +152,8 @@ it('staff should see their unit\'s compliance with the change since last week, t
   const { ctx, step, expectClean } = await phone(env.browser, env.base);
   const page = await ctx.newPage();
   await signIn(page, env.base, staff.username);
-  const compliance = await page.textContent('#compliance-h + *');
-  expect(compliance).toBeTruthy();
+  expect(await page.textContent('#compliance-h')).toContain('Tiến độ của Thành phố Hà Nội');
+  expect((await page.textContent('.big-figure'))!.replace(/\s+/g, ' ')).toMatch(/^[\d,]+% \d+\/\d+ người đạt chuẩn$/);
   // one compliant of six learners at the snapshot, more now
   expect((await page.textContent('.change'))!.replace(/\s+/g, ' ')).toMatch(/▲ \+[\d,]+ điểm % so với 16,7% lúc chốt số liệu đầu Tuần \d+ \(/);
   const behind = await page.locator('.furthest-behind li a').allTextContents();

@@ -1,7 +1,7 @@
 /** The home page as each role's to-do list (issue 16, point 1), and due dates on the course pages (point 2). */
 import request from 'supertest';
 import { toActor, type UserDoc } from '../../src/accounts';
-import { Cohort, CohortMember, createCohort } from '../../src/cohorts';
+import { attentionLimits, Cohort, CohortMember, createCohort } from '../../src/cohorts';
 import { markLessonRead } from '../../src/courses';
 import { currentWeek, FieldReport, fileReport, takeUpDifficulty } from '../../src/fieldreports';
 import { DifficultyTakeUp } from '../../src/fieldreports/field-report.model';
@@ -140,6 +140,23 @@ describe('GET / — a trainer', () => {
     expect(res.text).toContain('id="next-step"');
   });
 
+  it('when a trainer has more cohorts than a home page counts, or one too big, should list a few and send to the cohorts page for the rest', async () => {
+    const trainer = (await createUser('trainer', 'C-HN', { username: 'trainer.many' })).user;
+    const people = [(await createUser('volunteer', 'T-HN')).user, (await createUser('volunteer', 'T-HN')).user];
+    const saved = { ...attentionLimits };
+    attentionLimits.MAX_COHORTS = 2;
+    attentionLimits.MAX_MEMBERS_COUNTED = 1;
+    try {
+      for (const n of [1, 2, 3]) await cohortOf(trainer, `Lớp số ${n}`, ['digital-literacy'], 10, people, 'C-HN');
+      const res = await (await signedInAgent(app, trainer.username)).get('/').expect(200);
+      expect(res.text.match(/href="\/cohorts\/[a-f0-9]{24}"/g)).toHaveLength(2);
+      expect(res.text).toContain('2 người — mở lớp để xem ai đang chậm');
+      expect(res.text).toContain('Bạn còn lớp khác');
+    } finally {
+      Object.assign(attentionLimits, saved);
+    }
+  });
+
   it('when a trainer has no open cohort, should offer to create one', async () => {
     const trainer = (await createUser('trainer', 'C-HN2')).user;
     const res = await (await signedInAgent(app, trainer.username)).get('/').expect(200);
@@ -181,6 +198,15 @@ describe('take-ups: a team leader sees who in the Union took a difficulty up', (
 });
 
 describe('GET / — staff', () => {
+  it('when an administrator signs in, should see the central unit\'s figures, not a learner\'s', async () => {
+    const admin = (await createUser('admin', 'TW')).user;
+    await rebuildRollups();
+    const res = await (await signedInAgent(app, admin.username)).get('/').expect(200);
+    expect(res.text).toContain('Tiến độ của Trung ương Đoàn TNCS Hồ Chí Minh');
+    expect(res.text).toContain('href="/reports?unit=01"');
+    expect(res.text).not.toContain('id="next-step"');
+  });
+
   it('when there is no weekly snapshot yet, should show compliance and say there is nothing to compare with', async () => {
     const staff = (await createUser('staff', '04')).user;
     await rebuildRollups();
