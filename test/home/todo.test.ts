@@ -40,6 +40,10 @@ describe('GET / — a visitor', () => {
     expect(res.text).toContain('href="/login"');
     expect(res.text).not.toContain('Bước tiếp theo');
   });
+
+  it('when the query repeats a field (an array where a string is expected), should answer 400, not 500', async () => {
+    await request(app).get('/?password=set&password=set').expect(400);
+  });
 });
 
 describe('GET / — a volunteer', () => {
