@@ -18,7 +18,7 @@ import { coursesRoutes, loadCatalog, type Catalog } from './courses';
 import { fieldReportsRoutes } from './fieldreports';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
-import { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts';
+import { cohortsRoutes, dueDatesOf, ROSTER_UPLOAD_PATH } from './cohorts';
 import { orgRoutes } from './org';
 import { quizzesRoutes } from './quizzes';
 import { reportsRoutes } from './reports';
@@ -129,13 +129,13 @@ export function createApp({
   app.use(requirePasswordChosen);
   app.use(navigation());
 
-  app.use(homeRoutes(config));
+  app.use(homeRoutes(config, catalog));
   app.use(quizzesRoutes(catalog));
   app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
   app.use(cohortsRoutes(config, catalog));
   app.use(reportsRoutes());
   app.use(fieldReportsRoutes());
-  app.use(coursesRoutes(catalog));
+  app.use(coursesRoutes(catalog, dueDatesOf));
   app.use(authRoutes(new LoginThrottle(loginLimits)));
   app.use(accountRoutes(config));
   app.use(peopleRoutes());

@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import { Router, type Request } from 'express';
+import type { Types } from 'mongoose';
 import { actorOf, requireUser } from '../shared/auth';
 import { NotFound } from '../shared/errors';
 import { findCourse, findLesson, isLastOfModule, nextStep, quizIsStep, type LessonRef } from './catalog';
 import type { Catalog } from './content-loader';
 import { markLessonRead, modulesPassed, progressFor } from './progress.service';
 
-export function coursesRoutes(catalog: Catalog): Router {
+/** Per course slug, the due date a learner has for it (owned by cohorts; wired in app.ts). */
+export type DueDates = (userId: Types.ObjectId) => Promise<Map<string, { dueDate: Date; cohortName: string; daysLeft: number }>>;
+
+export function coursesRoutes(catalog: Catalog, dueDates: DueDates = async () => new Map()): Router {
   const router = Router();
 
   // GET /content/:course/:module/images/:file — a lesson's picture (only files the catalog knows)
@@ -20,19 +24,20 @@ export function coursesRoutes(catalog: Catalog): Router {
 
   router.use('/courses', requireUser);
 
-  // GET /courses — my courses with progress
+  // GET /courses — my courses with progress and due dates
   router.get('/courses', async (req, res) => {
-    const progress = await progressFor(actorOf(req), catalog);
-    res.render('courses/index', { title: res.locals.t('courses.title'), progress, passwordSet: req.query.password === 'set' });
+    const actor = actorOf(req);
+    const [progress, dues] = await Promise.all([progressFor(actor, catalog), dueDates(actor.id)]);
+    res.render('courses/index', { title: res.locals.t('courses.title'), progress, dues, passwordSet: req.query.password === 'set' });
   });
 
   // GET /courses/:course — the modules of a course and where I stand in each
   router.get('/courses/:course', async (req, res) => {
     const course = findCourse(catalog, req.params.course);
     const actor = actorOf(req);
-    const [all, passed] = await Promise.all([progressFor(actor, catalog), modulesPassed(actor.id, course)]);
+    const [all, passed, dues] = await Promise.all([progressFor(actor, catalog), modulesPassed(actor.id, course), dueDates(actor.id)]);
     const progress = all.find((p) => p.course.slug === course.slug)!;
-    res.render('courses/course', { title: course.title[req.locale], course, progress, passed, next: nextStep(course, progress.read, passed) });
+    res.render('courses/course', { title: course.title[req.locale], course, progress, passed, due: dues.get(course.slug) ?? null, next: nextStep(course, progress.read, passed) });
   });
 
   /** After a module's last lesson comes its quiz (when the course needs it), unless it is passed already. */

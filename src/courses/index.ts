@@ -15,3 +15,5 @@ export {
 export type { CompletionDoc } from './progress.model';
 export { COMPLETION_BUCKETS, completionBucket, CourseCompletion, LessonRead } from './progress.model';
 export { coursesRoutes } from './courses.routes';
+export { coursesWithNext, stepPath, type CourseWithNext } from './next-steps';
+export type { NextStep } from './catalog';

@@ -76,6 +76,11 @@ const takeUpSchema = new Schema(
     at: { type: Date, required: true },
     by: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     byUsername: { type: String, required: true },
+    /** Who took it up as the team leader reads it: name and post (role, unit) at that moment; absent on take-ups made before they were kept. */
+    byFullName: { type: String, default: null },
+    byRole: { type: String, default: null },
+    byUnitNameVi: { type: String, default: null },
+    byUnitNameEn: { type: String, default: null },
     note: { type: String, required: true, maxlength: 500 },
   },
   { timestamps: true, strict: true },
@@ -90,6 +95,10 @@ export type DifficultyDoc = InferSchemaType<typeof difficultySchema> & {
   _id: Types.ObjectId;
   takenUpAt?: Date | null;
   takenUpByUsername?: string | null;
+  /** The taker's name and post; null on older take-ups (show the username then). */
+  takenUpByFullName?: string | null;
+  takenUpByRole?: string | null;
+  takenUpByUnit?: { nameVi: string; nameEn: string } | null;
   takenUpNote?: string | null;
 };
 export type FieldReportDoc = Omit<InferSchemaType<typeof fieldReportSchema>, 'difficulties'> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date; difficulties: DifficultyDoc[] };
@@ -111,10 +120,24 @@ export async function withTakeUps<R extends FieldReportDoc>(reports: R[], within
   for (const r of reports) {
     for (const d of r.difficulties) {
       const t = byDifficulty.get(String(d._id));
-      if (t) Object.assign(d, { takenUpAt: t.at, takenUpByUsername: t.byUsername, takenUpNote: t.note });
+      if (t) Object.assign(d, takeUpFields(t));
     }
   }
   return reports;
+}
+
+type TakeUpRecord = { at: Date; byUsername: string; byFullName?: string | null; byRole?: string | null; byUnitNameVi?: string | null; byUnitNameEn?: string | null; note: string };
+
+/** A take-up as a difficulty carries it when read. */
+export function takeUpFields(t: TakeUpRecord): Pick<DifficultyDoc, 'takenUpAt' | 'takenUpByUsername' | 'takenUpByFullName' | 'takenUpByRole' | 'takenUpByUnit' | 'takenUpNote'> {
+  return {
+    takenUpAt: t.at,
+    takenUpByUsername: t.byUsername,
+    takenUpByFullName: t.byFullName ?? null,
+    takenUpByRole: t.byRole ?? null,
+    takenUpByUnit: t.byUnitNameVi ? { nameVi: t.byUnitNameVi, nameEn: t.byUnitNameEn ?? t.byUnitNameVi } : null,
+    takenUpNote: t.note,
+  };
 }
 
 export function totalOf(counts: Partial<Counts>): number {

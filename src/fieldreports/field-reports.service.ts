@@ -4,6 +4,7 @@
  * own (DifficultyTakeUp), so an edit of the report never undoes one.
  */
 import mongoose, { type Types } from 'mongoose';
+import { User } from '../accounts';
 import { recordAudit } from '../audit';
 import { findUnitById, onLineageChanged, type UnitDoc } from '../org';
 import { isObjectId, isTeamLeader, type Actor } from '../shared/actor';
@@ -159,7 +160,19 @@ export async function takeUpDifficulty(actor: Actor, reportId: string, difficult
   if (!isObjectId(reportId) || !isObjectId(difficultyId)) throw new NotFound();
   const report = await FieldReport.findOne({ _id: reportId, lineage: actor.unitId }).lean<FieldReportDoc>();
   if (!report?.difficulties.some((d) => String(d._id) === difficultyId)) throw new NotFound(`difficulty ${difficultyId} of report ${reportId} not in scope of ${actor.username}`);
-  const set = { report: report._id, lineage: report.lineage, by: actor.id, byUsername: actor.username, note };
+  // the taker's name and post as the team leader will read them
+  const [taker, unit] = await Promise.all([User.findById(actor.id).select('fullName').lean<{ fullName: string }>(), findUnitById(actor.unitId)]);
+  const set = {
+    report: report._id,
+    lineage: report.lineage,
+    by: actor.id,
+    byUsername: actor.username,
+    byFullName: taker?.fullName ?? null,
+    byRole: actor.role,
+    byUnitNameVi: unit?.nameVi ?? null,
+    byUnitNameEn: unit?.nameEn ?? null,
+    note,
+  };
   try {
     await DifficultyTakeUp.updateOne({ difficulty: difficultyId }, { $set: set, $setOnInsert: { at: now } }, { upsert: true });
   } catch (err) {

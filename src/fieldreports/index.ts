@@ -3,3 +3,4 @@ export { fileReport, findReport, takeUpDifficulty, weeklyReminder, type ReportIn
 export { fieldReportsRoutes } from './field-reports.routes';
 export { warmFieldSummaries, weekSummary } from './summary';
 export { currentWeek, isOpen, parseWeek, shiftWeek, weeksEndingWith } from './weeks';
+export { helpWaiting, recentTakeUps, type HelpWaiting, type TakeUpShown } from './home-lists';

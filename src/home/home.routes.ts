@@ -1,23 +1,30 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { totalOf, weeklyReminder } from '../fieldreports';
+import type { Catalog } from '../courses';
+import { totalOf } from '../fieldreports';
+import { actorOf } from '../shared/auth';
 import { Invalid } from '../shared/errors';
 import { LOCALES, rememberLanguage } from '../shared/i18n';
 import { safeLocalPath } from '../shared/page-locals';
+import { parseInput } from '../shared/validate';
+import { homeOf } from './home.service';
 
 const langForm = z.object({
   lang: z.enum(LOCALES as ['vi', 'en']),
   next: z.string().max(2000).optional(),
 });
+/** `?password=set` after choosing a password: the page says it is saved. */
+const homeQuery = z.object({ password: z.string().max(20).optional() });
 
-export function homeRoutes(config: Config): Router {
+export function homeRoutes(config: Config, catalog: Catalog): Router {
   const router = Router();
 
-  // GET / — what the platform is, and the way in
+  // GET / — a signed-in person's to-do list by role; for visitors, what the platform is and the way in
   router.get('/', async (req, res) => {
-    // Team leaders see whether this week's report is due.
-    res.render('home/index', { weekly: await weeklyReminder(req.user), totalOf, passwordSet: Boolean(req.user) && req.query.password === 'set' });
+    const q = parseInput(homeQuery, req.query);
+    const home = req.user ? await homeOf(actorOf(req), req.user, catalog) : null;
+    res.render('home/index', { home, totalOf, passwordSet: Boolean(req.user) && q.password === 'set' });
   });
 
   // POST /lang — remember the user's language and go back where they were

@@ -7,3 +7,4 @@ export { reportsRoutes } from './reports.routes';
 export { Snapshot, startSnapshotJob, takeWeeklySnapshot, trendOf, weekOf } from './snapshot';
 export { barChartSvg, trendSvg } from './trend-chart';
 export { startExportWorker, workOnExports, exportLimits } from './export-jobs';
+export { FURTHEST_BEHIND, homeFigures, type HomeFigures } from './home-figures';

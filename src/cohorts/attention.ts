@@ -1,0 +1,49 @@
+/**
+ * A trainer's home: their own open cohorts, newest first and a few at most, each with how
+ * many people are behind or overdue by the rule of ./behind. Kept cheap: only cohorts the
+ * trainer owns (`owner`, indexed), and a cohort too big to count on a home page is listed
+ * with its size only (its own page counts it).
+ */
+import type { Catalog } from '../courses';
+import type { Actor } from '../shared/actor';
+import { Cohort, type CohortDoc } from './cohort.model';
+import { cohortProgress, countMembers } from './cohorts.service';
+
+export const attentionLimits = { MAX_COHORTS: 5, MAX_MEMBERS_COUNTED: 200 };
+
+export interface CohortAttention {
+  cohort: CohortDoc;
+  members: number;
+  /** null when the cohort is too big to count here. */
+  behind: number | null;
+  overdue: number | null;
+  complete: number | null;
+}
+
+export async function cohortsNeedingAttention(actor: Actor, catalog: Catalog, now = new Date()): Promise<{ cohorts: CohortAttention[]; more: boolean }> {
+  if (actor.role === 'volunteer') return { cohorts: [], more: false };
+  const own = (await Cohort.find({ owner: actor.id }).limit(200).lean<CohortDoc[]>())
+    .filter((c) => !c.closedAt)
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const shown = own.slice(0, attentionLimits.MAX_COHORTS);
+  const counts = await countMembers(shown.map((c) => c._id));
+  const cohorts: CohortAttention[] = [];
+  for (const cohort of shown) {
+    const members = counts.get(String(cohort._id)) ?? 0;
+    if (members > attentionLimits.MAX_MEMBERS_COUNTED) {
+      cohorts.push({ cohort, members, behind: null, overdue: null, complete: null });
+      continue;
+    }
+    const rows = await cohortProgress(catalog, cohort, now);
+    cohorts.push({
+      cohort,
+      members,
+      behind: rows.filter((r) => r.pace === 'behind').length,
+      overdue: rows.filter((r) => r.pace === 'overdue').length,
+      complete: rows.filter((r) => r.pace === 'complete').length,
+    });
+  }
+  // the cohorts with the most people to call first
+  cohorts.sort((a, b) => (b.behind ?? 0) + (b.overdue ?? 0) - ((a.behind ?? 0) + (a.overdue ?? 0)));
+  return { cohorts, more: own.length > shown.length };
+}
