@@ -6,6 +6,7 @@ import { barChartSvg, fileFormQuery, formOf, headerOf, writeXlsxSheets } from '.
 import { writeCsv } from '../shared/csv';
 import { actorOf, requireRole, requireUser } from '../shared/auth';
 import { Forbidden, NotFound, Refused } from '../shared/errors';
+import { weekNumber } from '../shared/dates';
 import { formatWeek } from '../shared/i18n';
 import { parseInput } from '../shared/validate';
 import { DIFFICULTY_CATEGORIES, MAX_DIFFICULTIES, totalOf, WORK_KINDS, type FieldReportDoc } from './field-report.model';
@@ -60,7 +61,7 @@ export function fieldReportsRoutes(): Router {
     const open = await openWeeks(team, new Date(), reports);
     const past = reports.filter((r) => !open.some((o) => o.week.label === r.week)).map((report) => ({ report, week: parseWeek(report.week)! }));
     const saved = parseWeek(req.query.saved);
-    res.render('fieldreports/team', { title: res.locals.t('fieldReports.title'), team, open, past, saved: saved?.label ?? null, totalOf });
+    res.render('fieldreports/team', { title: res.locals.t('fieldReports.title'), team, open, past, saved, totalOf });
   });
 
   function renderForm(req: Request, res: Response, o: { team: UnitDoc; week: ReportWeek; report: FieldReportDoc | null; values: FormValues; errors: Record<string, string>; refusal?: Refused | null; status?: number }) {
@@ -125,7 +126,7 @@ export function fieldReportsRoutes(): Router {
     const [{ summary, asOf }, trend, trail] = await Promise.all([pageSummary(unit, week, now), weeklyTrend(unit, week, 8, now), trailWithin(actorOf(req), unit)]);
     const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
     const chart = barChartSvg(
-      trend.map((p) => ({ label: p.week.slice(5), value: p.helped, title: t('fieldReports.trendPoint', { week: p.week, helped: p.helped, reported: p.reported, teams: p.teams }) })),
+      trend.map((p) => ({ label: String(weekNumber(p.week) ?? p.week), value: p.helped, title: t('fieldReports.trendPoint', { week: formatWeek(req.locale, p.week), helped: p.helped, reported: p.reported, teams: p.teams }) })),
       t('fieldReports.trendLabel'),
     );
     const thisWeek = currentWeek(now);

@@ -12,6 +12,10 @@ import { Conflict, NotFound, Refused } from '../shared/errors';
 import { DifficultyTakeUp, FieldReport, FieldReportEdit, withTakeUps, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
 import { forgetSummaries } from './summary';
 import { currentWeek, isOpen, shiftWeek, type ReportWeek } from './weeks';
+import { weekNumber, weekRangeText } from '../shared/dates';
+
+/** A week as a message names it ("Tuần 49 (30/11–06/12/2026)"): the same in both languages but for the word. */
+const weekWords = (week: ReportWeek) => ({ n: weekNumber(week.label) ?? week.label, range: weekRangeText(week.start) });
 
 export interface DifficultyInput {
   /** The difficulty being edited, when it was filed before. */
@@ -76,8 +80,8 @@ export async function weeklyReminder(user: { role: string; unit: Types.ObjectId;
 }
 
 function refuseUnlessOpen(week: ReportWeek, now: Date): void {
-  if (now < week.start) throw new Refused('fieldReports.refused.notYet', { week: week.label }, 409);
-  if (!isOpen(week, now)) throw new Refused('fieldReports.refused.closed', { week: week.label }, 409);
+  if (now < week.start) throw new Refused('fieldReports.refused.notYet', weekWords(week), 409);
+  if (!isOpen(week, now)) throw new Refused('fieldReports.refused.closed', weekWords(week), 409);
 }
 
 /** Difficulties as the leader sent them; the ones kept keep their id (and so their take-up). */

@@ -3,7 +3,8 @@
  * like 2026-W48. A week's report can be filed from its Monday 00:00 until the next
  * Monday at 12:00, so a team can still report on Monday morning; then the week is closed.
  */
-import { VN_OFFSET_MS, weekOf } from '../shared/vn-time';
+import { weekStartOf } from '../shared/dates';
+import { weekOf } from '../shared/vn-time';
 
 const DAY_MS = 86400_000;
 /** Hours after the week's end during which its report can still be filed or edited. */
@@ -42,10 +43,7 @@ export function parseWeek(label: unknown): ReportWeek | null {
   const year = Number(m[1]);
   const week = Number(m[2]);
   if (year < 2020 || year > 2100 || week < 1 || week > 53) return null;
-  // Week 1 is the week with 4 January in it.
-  const jan4 = Date.UTC(year, 0, 4);
-  const mondayOfWeek1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS;
-  const start = new Date(mondayOfWeek1 + (week - 1) * 7 * DAY_MS - VN_OFFSET_MS);
+  const start = weekStartOf(label)!;
   // Week 53 exists only in some years: the label must come back out of its own Monday.
   if (weekOf(start).label !== label) return null;
   return describe(label, start);

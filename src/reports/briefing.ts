@@ -4,6 +4,7 @@
  * the roll-ups and the unit's weekly snapshots (a few equality queries).
  */
 import type { UnitDoc } from '../org';
+import { weekStartOf } from '../shared/dates';
 import { rollupTable, type RollupRow } from './exports';
 import { percent, type Figures } from './rollup.model';
 import { trendOf } from './snapshot';
@@ -30,22 +31,13 @@ export interface Briefing {
   change: WeeklyChange | null;
 }
 
-/** Monday 00:00 in Vietnam of an ISO week label such as 2026-W49. */
-export function mondayOf(label: string): Date {
-  const [year, week] = label.split('-W').map(Number) as [number, number];
-  const jan4 = Date.UTC(year, 0, 4);
-  const jan4Weekday = (new Date(jan4).getUTCDay() + 6) % 7; // Monday = 0
-  const monday = jan4 - jan4Weekday * 86400_000 + (week - 1) * 7 * 86400_000;
-  return new Date(monday - 7 * 3600_000);
-}
-
 /** The change against the newest weekly snapshot (taken each Monday 00:00), or null when there is none. */
 export function weeklyChange(trend: ({ week: string } & Figures)[], current: Figures): WeeklyChange | null {
   const last = trend.at(-1);
   if (!last) return null;
-  const before = percent(last);
-  const now = percent(current);
-  return { week: last.week, takenOn: mondayOf(last.week), before, now, points: Math.round((now - before) * 10) / 10 };
+  // the change from the exact shares, so that it is not off by the rounding of each
+  const share = (f: Figures) => (f.people ? f.compliant / f.people : 0);
+  return { week: last.week, takenOn: weekStartOf(last.week)!, before: percent(last), now: percent(current), points: Math.round((share(current) - share(last)) * 1000) / 10 };
 }
 
 /** The children with people, lowest compliance first (more people first among equals), the first `n`. */

@@ -14,7 +14,7 @@ import { overdue } from './lists';
 import { exportsOf, exportLimits, peopleIn, readyExport, requestExport } from './export-jobs';
 import { percent } from './rollup.model';
 import { trendOf } from './snapshot';
-import type { TranslateFn } from '../shared/i18n';
+import { formatWeek, type TranslateFn } from '../shared/i18n';
 import { trendSvg } from './trend-chart';
 
 const reportQuery = z.object({
@@ -67,7 +67,7 @@ export function reportsRoutes(): Router {
     const waiting = local ? table.waiting : [];
     const late = local ? await overdue(unit) : [];
     const trend = await trendOf(`unit:${unit._id}`);
-    const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel')) : null;
+    const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel'), (w) => formatWeek(req.locale, w)) : null;
     // People attached to the unit itself, in no child unit (a commune's own people): its total less its children's.
     const direct = table.children.length > 0 ? table.total.figures.people - table.children.reduce((n, c) => n + c.figures.people, 0) : 0;
     res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late, direct });

@@ -1,10 +1,13 @@
 /** A small server-rendered SVG line chart of compliance % by week (no script, no library). */
 import type { Figures } from './rollup.model';
 import { percent } from './rollup.model';
+import { dayText, weekStartOf } from '../shared/dates';
 
+/** An axis label: the week's first day (30/11), short enough for a phone. */
+const shortWeek = (label: string) => dayText(weekStartOf(label)).slice(0, 5) || label;
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-export function trendSvg(points: ({ week: string } & Figures)[], label: string): string {
+export function trendSvg(points: ({ week: string } & Figures)[], label: string, weekLabel: (week: string) => string = (w) => w): string {
   const W = 320;
   const H = 140;
   const pad = { l: 30, r: 8, t: 10, b: 24 };
@@ -14,9 +17,9 @@ export function trendSvg(points: ({ week: string } & Figures)[], label: string):
   const grid = [0, 50, 100].map((p) => `<line x1="${pad.l}" x2="${W - pad.r}" y1="${y(p)}" y2="${y(p)}" stroke="#d8dee6"/><text x="${pad.l - 4}" y="${y(p) + 4}" font-size="10" text-anchor="end" fill="#5a6470">${p}%</text>`).join('');
   const coords = points.map((p, i) => `${x(i).toFixed(1)},${y(percent(p)).toFixed(1)}`);
   const line = n > 1 ? `<polyline fill="none" stroke="#1e7a3c" stroke-width="2.5" points="${coords.join(' ')}"/>` : '';
-  const dots = points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(percent(p)).toFixed(1)}" r="3" fill="#1e7a3c"><title>${esc(p.week)}: ${percent(p)}%</title></circle>`).join('');
-  const first = n ? `<text x="${x(0)}" y="${H - 6}" font-size="10" fill="#5a6470">${esc(points[0]!.week)}</text>` : '';
-  const last = n > 1 ? `<text x="${x(n - 1)}" y="${H - 6}" font-size="10" text-anchor="end" fill="#5a6470">${esc(points[n - 1]!.week)}</text>` : '';
+  const dots = points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(percent(p)).toFixed(1)}" r="3" fill="#1e7a3c"><title>${esc(weekLabel(p.week))}: ${percent(p)}%</title></circle>`).join('');
+  const first = n ? `<text x="${x(0)}" y="${H - 6}" font-size="10" fill="#5a6470">${esc(shortWeek(points[0]!.week))}</text>` : '';
+  const last = n > 1 ? `<text x="${x(n - 1)}" y="${H - 6}" font-size="10" text-anchor="end" fill="#5a6470">${esc(shortWeek(points[n - 1]!.week))}</text>` : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label)}" class="trend">${grid}${line}${dots}${first}${last}</svg>`;
 }
 

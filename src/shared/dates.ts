@@ -42,6 +42,19 @@ export function weekRangeText(start: Date): string {
   return a.yyyy === b.yyyy ? `${a.dd}/${a.mm}–${b.dd}/${b.mm}/${b.yyyy}` : `${a.dd}/${a.mm}/${a.yyyy}–${b.dd}/${b.mm}/${b.yyyy}`;
 }
 
+/**
+ * Monday 00:00 in Vietnam (as an instant) of the ISO week `label` (2026-W49): week 1 is the
+ * week with 4 January in it. Null when the label is not of that form; whether week 53
+ * exists in that year is the caller's check (fieldreports' parseWeek makes it).
+ */
+export function weekStartOf(label: string): Date | null {
+  const m = /^(\d{4})-W(\d{2})$/.exec(label);
+  if (!m) return null;
+  const jan4 = Date.UTC(Number(m[1]), 0, 4);
+  const mondayOfWeek1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS;
+  return new Date(mondayOfWeek1 + (Number(m[2]) - 1) * 7 * DAY_MS - VN_OFFSET_MS);
+}
+
 /** The week's number out of an ISO label such as 2026-W49 (49), or null. */
 export function weekNumber(label: string): number | null {
   const m = /^\d{4}-W(\d{2})$/.exec(label);

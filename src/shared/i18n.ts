@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Locale } from '../config';
-import { dateTimeText, dayText, daysUntil, weekNumber, weekRangeText } from './dates';
+import { dateTimeText, dayText, daysUntil, weekNumber, weekRangeText, weekStartOf } from './dates';
 import vi from './locales/vi.json';
 import en from './locales/en.json';
 
@@ -79,8 +79,11 @@ export function formatDay(_locale: Locale, d: Date): string {
 }
 
 /** A report week as its readers say it: "Tuần 49 (01/12–07/12/2026)". */
-export function formatWeek(locale: Locale, week: { label: string; start: Date }): string {
-  return translate(locale, 'dates.week', { n: weekNumber(week.label) ?? week.label, range: weekRangeText(week.start) });
+export function formatWeek(locale: Locale, week: string | { label: string; start: Date }): string {
+  const label = typeof week === 'string' ? week : week.label;
+  const start = typeof week === 'string' ? weekStartOf(week) : week.start;
+  if (!start) return label;
+  return translate(locale, 'dates.week', { n: weekNumber(label) ?? label, range: weekRangeText(start) });
 }
 
 /** "còn 5 ngày", "hạn là hôm nay", "quá hạn 2 ngày" (Vietnam calendar days). */
@@ -98,7 +101,7 @@ function applyLocale(req: Request, res: Response, locale: Locale): void {
   res.locals.formatNumber = (n: number) => numbers.format(n);
   res.locals.formatDateTime = (d: Date | null | undefined) => dateTimeText(d);
   res.locals.formatDate = (d: Date | null | undefined) => dayText(d);
-  res.locals.formatWeek = (w: { label: string; start: Date }) => formatWeek(locale, w);
+  res.locals.formatWeek = (w: string | { label: string; start: Date }) => formatWeek(locale, w);
   res.locals.formatDaysLeft = (due: Date, now?: Date) => formatDaysLeft(locale, due, now);
   // Records named in both languages (units): the name in this language.
   res.locals.nameOf = (x: { nameVi: string; nameEn: string } | null | undefined) => (x ? (locale === 'en' ? x.nameEn : x.nameVi) : '');

@@ -72,7 +72,7 @@ describe('a team leader files the weekly report', () => {
     expect(after.text).toContain('Đã gửi');
     expect(after.text).toContain('đã hỗ trợ 19 người, 1 khó khăn');
     const page = await leader.get(`/field-reports?saved=${label}`);
-    expect(page.text).toContain(`Đã lưu báo cáo tuần ${label}`);
+    expect(page.text).toContain(`Đã lưu báo cáo ${formatWeek('vi', week())}`);
   });
 
   it('when the same report is sent twice at once, should keep one report per team per week', async () => {
@@ -121,7 +121,7 @@ describe('a team leader files the weekly report', () => {
     await oldReport(team, old.label, user);
     const res = await postReport(leader, old.label, { vneid: '99' });
     expect(res.status).toBe(409);
-    expect(res.text).toContain(`Tuần ${old.label} đã khóa sổ`);
+    expect(res.text).toContain(`${formatWeek('vi', old)} đã khóa sổ`);
     expect((await FieldReport.findOne({ team: team._id, week: old.label }).lean())!.counts!.vneid).toBe(4);
     const view = await leader.get(`/field-reports/week/${old.label}`);
     expect(view.status).toBe(200);

@@ -10,7 +10,8 @@ import type request from 'supertest';
 import { recordCompletion } from '../helpers/factories';
 import { findUnitByCode, importOrgCsv } from '../../src/org';
 import { rebuildRollups, Snapshot } from '../../src/reports';
-import { lowestOf, mondayOf, weeklyChange } from '../../src/reports/briefing';
+import { lowestOf, weeklyChange } from '../../src/reports/briefing';
+import { weekStartOf } from '../../src/shared/dates';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
 import { binaryBody, createTree, createUser, signedInAgent } from '../helpers/factories';
@@ -121,8 +122,8 @@ describe('the briefing PDF', () => {
   });
 
   it('should compare with the newest weekly snapshot, and rank the lowest rates among units with people', () => {
-    expect(mondayOf('2026-W49').toISOString()).toBe('2026-11-29T17:00:00.000Z'); // Monday 30/11 00:00 in Vietnam
-    expect(mondayOf('2021-W01').toISOString()).toBe('2021-01-03T17:00:00.000Z');
+    expect(weekStartOf('2026-W49')!.toISOString()).toBe('2026-11-29T17:00:00.000Z'); // Monday 30/11 00:00 in Vietnam
+    expect(weekStartOf('2021-W01')!.toISOString()).toBe('2021-01-03T17:00:00.000Z');
     const f = (people: number, compliant: number) => ({ people, digitalLiteracy: compliant, twoLevelGovernment: compliant, compliant });
     expect(weeklyChange([], f(4, 1))).toBeNull();
     expect(weeklyChange([{ week: '2026-W48', ...f(4, 0) }, { week: '2026-W49', ...f(4, 2) }], f(4, 1))).toMatchObject({ week: '2026-W49', before: 50, now: 25, points: -25 });
