@@ -168,6 +168,8 @@ describe('the one-time password sheet', () => {
     const otps = otpsOf(first.text);
     expect(otps).toHaveLength(2);
     expect(first.text).toContain('Chỉ bạn (người nhập danh sách) mở lại được trang này');
+    // Back from the sheet lands on the preview, which leads to the sheet again
+    expect((await trainer.get(`/cohorts/${id}/imports/${importId}`).expect(200)).text).toContain(`href="${sheetPath}"`);
     const reload = await trainer.get(sheetPath).expect(200);
     expect(otpsOf(reload.text)).toEqual(otps);
     // sealed in the store, never in clear
