@@ -118,6 +118,7 @@ const rows: Row[] = [
   ['GET', () => `/cohorts/${hnCohort}/imports/${nobody}/passwords`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => '/cohorts/template.xlsx', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
   ['GET', () => `/cohorts?q=ba`, SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
+  ['GET', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['POST', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
 ];
 

@@ -28,7 +28,7 @@ import {
   APPLY_STALE_MS,
   removeMember,
 } from './cohorts.service';
-import { reissueMemberPassword } from './members.service';
+import { memberOf, reissueMemberPassword } from './members.service';
 import { passwordSheet, takePasswords } from './passwords.service';
 import { readRoster, RosterFileError, ROSTER_COLUMNS, ROSTER_MAX_BYTES } from './roster-file';
 import { missingColumnsText, rosterTemplate } from './roster-template';
@@ -133,10 +133,15 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
     await renderCohort(req, res, 200, {}, q?.trim() ?? '');
   });
 
+  // GET /cohorts/:id/members/:userId/password — asks before re-issuing one member's password
+  router.get('/cohorts/:id/members/:userId/password', async (req, res) => {
+    const { cohort, member } = await memberOf(actorOf(req), req.params.id, req.params.userId);
+    res.render('cohorts/reissue', { title: res.locals.t('cohorts.reissueTitle'), cohort, person: member });
+  });
+
   // POST /cohorts/:id/members/:userId/password — a new one-time password for one member, shown once
   router.post('/cohorts/:id/members/:userId/password', async (req, res) => {
-    const { user, oneTimePassword } = await reissueMemberPassword(actorOf(req), req.params.id, req.params.userId);
-    const cohort = await cohortInScope(actorOf(req), req.params.id);
+    const { cohort, user, oneTimePassword } = await reissueMemberPassword(actorOf(req), req.params.id, req.params.userId);
     res.set('Cache-Control', 'no-store');
     res.render('cohorts/reissued', { title: res.locals.t('people.otpTitle'), cohort, person: user, oneTimePassword });
   });

@@ -214,7 +214,12 @@ describe('re-issuing one person\'s password from the cohort', () => {
     await their.get('/courses').expect(200);
 
     const page = await trainer.get(`/cohorts/${id}`).expect(200);
-    expect(page.text).toContain(`action="/cohorts/${id}/members/${user._id}/password"`);
+    expect(page.text).toContain(`href="/cohorts/${id}/members/${user._id}/password"`);
+    // the link asks first (a GET changes nothing)
+    const ask = await trainer.get(`/cohorts/${id}/members/${user._id}/password`).expect(200);
+    expect(ask.text).toContain('Người Quên Mật Khẩu');
+    expect(ask.text).toContain(`action="/cohorts/${id}/members/${user._id}/password"`);
+    expect((await reloadUser(user.username))!.mustChangePassword).toBe(false);
     const noToken = await trainer.post(`/cohorts/${id}/members/${user._id}/password`).type('form').send({});
     expect(noToken.status).toBe(403);
 
@@ -245,6 +250,8 @@ describe('re-issuing one person\'s password from the cohort', () => {
     const { user: member } = await createUser('volunteer', 'T-HN');
     await CohortMember.create({ cohort: id, user: member._id, addedAt: new Date() });
     expect((await postForm(cb, `/cohorts/${id}/members/${member._id}/password`, {}, '/cohorts')).status).toBe(404);
+    await cb.get(`/cohorts/${id}/members/${member._id}/password`).expect(404);
+    await trainer.get(`/cohorts/${id}/members/${outsider._id}/password`).expect(404);
     expect((await reloadUser(outsider.username))!.passwordHash).toBe(before);
     expect((await reloadUser(member.username))!.mustChangePassword).toBe(false);
   });

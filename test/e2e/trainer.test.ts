@@ -96,15 +96,17 @@ it('with JavaScript, a trainer picks the unit by name, imports the template, rel
   const found = await page.$$eval('ul.members > li strong', (r) => r.map((s) => s.textContent));
   expect(found).toEqual(['Nguyễn Thị Hoa']);
   await shot('7-found-by-phone');
-  await page.click('ul.members form[action$="/password"] button');
+  await page.click('ul.members a.reissue');
+  await shot('8-reissue-ask');
+  await page.click('form.stack button.primary');
   const otp = await page.textContent('code.big');
   expect(otp).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
   expect(shown).not.toContain(otp);
   expect((await reloadUser('nguyen.hoa'))!.mustChangePassword).toBe(true);
-  await shot('8-reissued');
+  await shot('9-reissued');
 
   await page.click('a[href="/cascade"]');
-  await shot('9-cascade');
+  await shot('10-cascade');
   const levels = await page.$$eval('tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td, th'), (c: { textContent: string | null }) => (c.textContent ?? '').trim()).join('|')));
   expect(levels[0]).toBe('Cấp 1|3|0|0|0 (0%)');
   expect(levels[1]).toBe('Cấp 2|1|0|0|0 (0%)');
@@ -138,7 +140,8 @@ it('without JavaScript, the same forms work: unit by name, import, sheet reloade
   await page.click('form[role="search"] button');
   expect(await page.$$eval('ul.members > li strong', (r) => r.map((s) => s.textContent))).toEqual(['Đỗ Minh Khoa']);
   await shot('2-found-by-phone');
-  await page.click('ul.members form[action$="/password"] button');
+  await page.click('ul.members a.reissue');
+  await page.click('form.stack button.primary');
   expect(await page.textContent('code.big')).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
   await shot('3-reissued');
   await expectClean(page);
