@@ -4,9 +4,11 @@ import type { UserDoc } from './user.model';
 
 /** The digits of a typed phone number as stored (0xxxxxxxxx): "+84 912 345" → "0912345"; null when there are too few to search by. */
 export function phoneDigits(text: string): string | null {
+  const international = text.trim().startsWith('+');
   let digits = text.replace(/[\s.()+-]/g, '');
   if (!/^\d{3,}$/.test(digits)) return null;
-  if (digits.startsWith('84') && digits.length > 9) digits = `0${digits.slice(2)}`;
+  // +84… (or a whole number written 84…) is stored as 0…
+  if (digits.startsWith('84') && (international || digits.length > 9)) digits = `0${digits.slice(2)}`;
   return digits;
 }
 
