@@ -122,7 +122,7 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
       res.redirect(303, `/cohorts/${cohort._id}`);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const picker = err.fields.unitCode ? await unitPicker(actor, text('unitCode'), text('unitPick'), false) : { ...emptyPicker(text('unitPick') || text('unitCode')) };
+      const picker = err.fields.unitCode ? await unitPicker(actor, text('unitCode'), text('unitPick'), false) : emptyPicker(text('unitPick') || text('unitCode'));
       await renderNew(req, res, 400, values, err.fields, picker);
     }
   });
