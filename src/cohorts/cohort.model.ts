@@ -58,6 +58,8 @@ const rosterImportSchema = new Schema(
     /** One-time passwords of the accounts created, encrypted (AES-256-GCM), until downloaded or expired. */
     sealedPasswords: { type: String, default: null },
     sealedUntil: { type: Date, default: null },
+    /** Sealed passwords are kept (an equality the clean-up reads by index, rather than a range over every import). */
+    passwordsKept: { type: Boolean, default: false },
     /** What confirming did, for the password sheet opened again. */
     result: { type: { _id: false, created: Number, updated: Number, enrolled: Number }, default: null },
     createdAt: { type: Date, required: true },
@@ -65,6 +67,7 @@ const rosterImportSchema = new Schema(
   { strict: true },
 );
 rosterImportSchema.index({ cohort: 1, createdAt: -1 });
+rosterImportSchema.index({ passwordsKept: 1 });
 
 /** One per try of applying an import: the unique key lets exactly one request run each try. */
 const importClaimSchema = new Schema({ batch: { type: Schema.Types.ObjectId, required: true }, attempt: { type: Number, required: true }, at: { type: Date, required: true } }, { strict: true, versionKey: false });

@@ -332,6 +332,7 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
         status: 'applied',
         sealedPasswords: passwords.length ? seal(secret, passwords) : null,
         sealedUntil: passwords.length ? new Date(Date.now() + PASSWORDS_KEPT_MS) : null,
+        passwordsKept: passwords.length > 0,
         result: { created, updated: rows.filter((r) => r.action === 'update').length, enrolled },
       },
     },

@@ -5,6 +5,7 @@
  * Back, another tab) and print it; the CSV can be downloaded once; afterwards both are gone
  * and a lost password is re-issued person by person from the cohort page.
  */
+import type { Types } from 'mongoose';
 import { NotFound } from '../shared/errors';
 import type { Actor } from '../shared/actor';
 import { PasswordsDownload, RosterImport, type CohortDoc, type RosterImportDoc } from './cohort.model';
@@ -21,6 +22,9 @@ export interface PasswordSheet {
   csvTaken: boolean;
 }
 
+const FORGOTTEN = { sealedPasswords: null, sealedUntil: null, passwordsKept: false };
+const forget = (id: Types.ObjectId) => RosterImport.updateOne({ _id: id }, { $set: FORGOTTEN });
+
 /** The sheet of a confirmed import, for the trainer who imported it (anyone else: NotFound). */
 export async function passwordSheet(actor: Actor, cohortId: string, importId: string, secret: string, now = new Date()): Promise<PasswordSheet> {
   const { cohort, batch } = await importOf(actor, cohortId, importId);
@@ -29,7 +33,7 @@ export async function passwordSheet(actor: Actor, cohortId: string, importId: st
   const kept = Boolean(batch.sealedPasswords && batch.sealedUntil && batch.sealedUntil > now);
   if (!kept && batch.sealedPasswords) {
     // past its 30 minutes: the sealed copy goes now
-    await RosterImport.updateOne({ _id: batch._id }, { $set: { sealedPasswords: null, sealedUntil: null } });
+    await forget(batch._id);
   }
   const passwords = kept ? unseal<ApplyResult['passwords']>(secret, batch.sealedPasswords!) : null;
   const csvTaken = kept ? (await PasswordsDownload.countDocuments({ batch: batch._id })) > 0 : true;
@@ -49,3 +53,18 @@ export async function takePasswords(actor: Actor, cohortId: string, importId: st
   return sheet.passwords;
 }
 
+
+/** Deletes the sealed passwords of every import past its 30 minutes (the store has no TTL index). */
+export async function forgetExpiredPasswords(now = new Date()): Promise<number> {
+  const kept = await RosterImport.find({ passwordsKept: true }).select('_id sealedUntil').lean<{ _id: Types.ObjectId; sealedUntil: Date | null }[]>();
+  const expired = kept.filter((b) => !b.sealedUntil || b.sealedUntil <= now);
+  for (const b of expired) await forget(b._id);
+  return expired.length;
+}
+
+/** Runs forgetExpiredPasswords every few minutes (idempotent: several processes may all run it). */
+export function startPasswordsCleanup(log: { warn: (o: object, m: string) => void }, everyMs = 5 * 60_000): () => void {
+  const timer = setInterval(() => void forgetExpiredPasswords().catch((err: unknown) => log.warn({ err }, 'deleting expired one-time passwords failed; will try again')), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

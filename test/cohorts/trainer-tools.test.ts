@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { AuditEntry } from '../../src/audit/audit.model';
-import { Cohort, CohortMember } from '../../src/cohorts';
+import { Cohort, CohortMember, forgetExpiredPasswords } from '../../src/cohorts';
 import { RosterImport } from '../../src/cohorts/cohort.model';
 import { findUnitByCode } from '../../src/org';
 import { testApp } from '../helpers/app';
@@ -196,6 +196,18 @@ describe('the one-time password sheet', () => {
     expect(otpsOf(late.text)).toEqual([]);
     expect(late.text).toContain('không còn được giữ');
     expect((await RosterImport.findById(importId).lean())!.sealedPasswords).toBeNull();
+  });
+
+  it('when nobody opens a sheet again, the clean-up should delete its sealed passwords after 30 minutes, and only then', async () => {
+    const id = await newCohort();
+    const { importId } = await confirmed(id, `username,full_name,unit_code
+d.${uniq()},Dọn Dẹp,T-HN
+`);
+    expect(await forgetExpiredPasswords()).toBe(0);
+    expect((await RosterImport.findById(importId).lean())!.passwordsKept).toBe(true);
+    expect(await forgetExpiredPasswords(new Date(Date.now() + 31 * 60_000))).toBeGreaterThanOrEqual(1);
+    const after = (await RosterImport.findById(importId).lean())!;
+    expect(after).toMatchObject({ sealedPasswords: null, sealedUntil: null, passwordsKept: false });
   });
 
   it('when the import is not yet confirmed, the sheet should be 404', async () => {
