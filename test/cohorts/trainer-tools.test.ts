@@ -305,3 +305,26 @@ describe('finding people in a cohort and the cohort list', () => {
     await trainer.get('/cohorts?q=x&q=y').expect(400);
   });
 });
+
+describe('in English', () => {
+  it('the picker, the accepted headings, the member search and the sheet rule should speak English', async () => {
+    const form = await trainer.get('/cohorts/new').set('Accept-Language', 'en').expect(200);
+    expect(form.text).toContain('Unit (name or code)');
+    expect(form.text).toContain('Find unit');
+    const id = await newCohort();
+    const { importId, sheetPath } = await confirmed(id, `username,full_name,unit_code\ne.${uniq()},English Speaker,T-HN\n`);
+    const page = await trainer.get(`/cohorts/${id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('Columns accepted');
+    expect(page.text).toContain('Find a member by name, username or phone number');
+    expect(page.text).toContain('Download the Excel template (.xlsx)');
+    expect(page.text).toContain('On track');
+    const sheet = await trainer.get(sheetPath).set('Accept-Language', 'en').expect(200);
+    expect(sheet.text).toContain('Only you (who imported the list) can open this page again');
+    expect(importId).toMatch(/^[a-f0-9]{24}$/);
+    const template = await trainer.get('/cohorts/template.xlsx').set('Accept-Language', 'en').buffer(true).parse(binaryBody).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(template.body as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['List', 'Instructions']);
+    expect(wb.worksheets[0]!.getRow(1).getCell(1).value).toBe('Họ và tên'); // the headings officials use, whatever the language
+  });
+});
