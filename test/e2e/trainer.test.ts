@@ -124,6 +124,13 @@ it('without JavaScript, the same forms work: unit by name, import, sheet reloade
   const shot = (name: string) => step(page, `trainer-nojs-${name}`);
   await signIn(page, env.base, trainer.username);
   const cohortUrl = await createCohortByUnitName(page, shot, 'Lớp không JavaScript');
+  // Enter in a field creates the cohort (the form's own action), with the unit typed by its unique name
+  await page.goto(`${env.base}/cohorts/new`);
+  await page.fill('#unitCode', 'Đội Ba Đình');
+  await page.fill('#name', 'Lớp tạo bằng phím Enter');
+  await page.press('#name', 'Enter');
+  expect(await page.textContent('h1')).toBe('Lớp tạo bằng phím Enter');
+  await page.goto(cohortUrl);
 
   await page.setInputFiles('#file', roster);
   await page.click('form[enctype="multipart/form-data"] button.primary');
