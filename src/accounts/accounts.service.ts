@@ -12,7 +12,7 @@ import { mapLimit } from '../db/bulk';
 import { recheckLater, updateSurely } from '../db/sure-update';
 import { normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
-import { personMatches } from './person-search';
+import { personMatches, phoneDigits } from './person-search';
 import { searchTextOf, User, type UserDoc } from './user.model';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
@@ -250,13 +250,20 @@ export const PEOPLE_PAGE_SIZE = 50;
  * unit's subtree in one indexed query, filtered and sorted here. That is quick for a commune
  * or a team, about two seconds for a province's thousands (searched by name, never listed
  * whole), and too much for the centre: there, and for a province without a search, only an
- * exact username is looked up and the page offers the units under it (`tooMany`).
+ * exact username is looked up and the page offers the units under it (`tooMany`). A whole phone number is
+ * looked up by its index wherever.
  */
 export async function findPeople(
   actor: Actor,
   q: { text?: string; unit: { _id: Types.ObjectId; level: string }; page: number },
 ): Promise<{ people: UserDoc[]; hasMore: boolean; tooMany: boolean }> {
   const scope = peopleScope(actor);
+  // a whole phone number is looked up by its index, at any level (a province's staff find a caller at once)
+  const phone = q.text ? phoneDigits(q.text) : null;
+  if (phone && /^0\d{9}$/.test(phone)) {
+    const people = await User.find(allOf({ phone, lineage: q.unit._id }, scope)).limit(PEOPLE_PAGE_SIZE).lean<UserDoc[]>();
+    return { people, hasMore: false, tooMany: false };
+  }
   if (q.unit.level === 'central' || (q.unit.level === 'province' && !q.text)) {
     const exact = q.text ? await User.findOne(allOf({ username: q.text.toLowerCase(), lineage: q.unit._id }, scope)).lean<UserDoc>() : null;
     return { people: exact ? [exact] : [], hasMore: false, tooMany: true };

@@ -191,6 +191,13 @@ describe('finding people by phone, and units by name (issue 16)', () => {
     expect(res.text).toMatch(/Đăng nhập gần nhất: \d\d\/\d\d\/\d{4} \d\d:\d\d/);
     const other = await staffHn.get('/people').query({ unit: 'T-HN', q: '0903 000' }).expect(200);
     expect(other.text).not.toContain('Người Có Số Máy');
+    // a whole number is found from the province down (where names are searched only within a unit)
+    const province = await staffHn.get('/people').query({ q: '+84 903 555 777' }).expect(200);
+    expect(province.text).toContain('Người Có Số Máy');
+    const centre = await signedInAgent(app, (await createUser('staff', 'TW')).user.username); // where names are not searched at all
+    expect((await centre.get('/people').query({ q: '0903555777' }).expect(200)).text).toContain('Người Có Số Máy');
+    const otherProvince = await signedInAgent(app, (await createUser('staff', '04')).user.username);
+    expect((await otherProvince.get('/people').query({ q: '0903555777' }).expect(200)).text).not.toContain('Người Có Số Máy');
   });
 
   it('when staff create an account or move a person, should accept the unit by its name and offer the units found', async () => {
