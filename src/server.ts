@@ -17,6 +17,7 @@ import { startExportWorker, startRollupJob, startSnapshotJob } from './reports';
 import { warmFieldSummaries } from './fieldreports';
 import { giveAuditEntriesTheirSlots } from './audit';
 import { startSettleJob } from './quizzes';
+import { startPasswordsCleanup } from './cohorts';
 import { lifecycle } from './shared/lifecycle';
 import path from 'node:path';
 
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     .then((n) => n && logger.info({ entries: n }, 'audit log: older entries given their time slots'))
     .catch((err: unknown) => logger.warn({ err }, 'audit log: giving older entries their time slots failed; the next start tries again'));
   const stopSettling = startSettleJob(catalog, logger);
+  const stopPasswordsCleanup = startPasswordsCleanup(logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     stopSnapshots();
     stopExports();
     stopSettling();
+    stopPasswordsCleanup();
     await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
     logger.info('stopped');
     logger.flush();

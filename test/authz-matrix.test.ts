@@ -115,6 +115,11 @@ const rows: Row[] = [
   ['POST', () => `/certificates/${unknownSerial}/revoke`, SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => `/cohorts/${hnCohort}`, SEE_OTHER, FORBIDDEN, OK, OK, OK, NOT_FOUND],
   ['GET', () => `/cohorts/${hnCohort}/imports/${nobody}`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/cohorts/${hnCohort}/imports/${nobody}/passwords`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => '/cohorts/template.xlsx', SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
+  ['GET', () => `/cohorts?q=ba`, SEE_OTHER, FORBIDDEN, OK, OK, OK, OK],
+  ['GET', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['POST', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
 ];
 
 const bodies: Record<string, Record<string, string>> = { move: { unitCode: 'T-CB' }, locale: { locale: 'vi' }, lang: { lang: 'vi' } };

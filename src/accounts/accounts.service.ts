@@ -4,14 +4,15 @@
  */
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit';
-import { findUnitByCode, onLineageChanged, unitInScope, type UnitDoc } from '../org';
-import { allOf, isObjectId, peopleScope, type Actor, type Role } from '../shared/actor';
+import { findUnitByCode, onLineageChanged, unitNamed, type UnitDoc } from '../org';
+import { allOf, isObjectId, LEARNER_ROLES, peopleScope, type Actor, type Role } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged, markFiguresChanged } from '../shared/changes';
 import { mapLimit } from '../db/bulk';
 import { recheckLater, updateSurely } from '../db/sure-update';
-import { foldForSearch, normalizeName } from '../shared/text';
+import { normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
+import { personMatches, phoneDigits } from './person-search';
 import { searchTextOf, User, type UserDoc } from './user.model';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
@@ -90,13 +91,11 @@ export async function createAccount(actor: Actor | null, input: NewAccount): Pro
     const p = passwordProblem(input.password, username);
     if (p) fields.password = p;
   }
-  let unit: UnitDoc | null = null;
-  try {
-    unit = actor ? await unitInScope(actor, input.unitCode) : await findUnitByCode(input.unitCode);
-  } catch (err) {
-    if (!(err instanceof NotFound)) throw err;
-  }
-  if (!unit) fields.unitCode = 'account.unitUnknown';
+  // a code or a name, as the unit picker sends it (an operator gives a code, any unit)
+  const named = actor ? await unitNamed(actor, input.unitCode) : null;
+  const unit: UnitDoc | null = named ? named.unit : await findUnitByCode(input.unitCode);
+  if (named?.problem) fields.unitCode = named.problem;
+  else if (!unit) fields.unitCode = 'account.unitUnknown';
   if (Object.keys(fields).length > 0 || !unit) throw new Invalid(fields);
 
   const oneTimePassword = input.password === undefined ? generateOneTimePassword() : null;
@@ -195,6 +194,23 @@ export async function resetPassword(actor: Actor, id: string): Promise<{ user: U
   return { user, oneTimePassword };
 }
 
+/**
+ * A trainer (or staff) gives a learner of theirs a new one-time password, e.g. one lost from
+ * the roster's sheet: the person must choose their own at next sign-in and every session
+ * they had ends. Only learners in the actor's scope, never oneself; audited like a reset.
+ */
+export async function reissueLearnerPassword(actor: Actor, id: string, details: string): Promise<{ user: UserDoc; oneTimePassword: string }> {
+  if (actor.role === 'volunteer') throw new Forbidden();
+  const user = await personInScope(actor, id);
+  if (String(user._id) === String(actor.id)) throw new Conflict('account.notOnYourself');
+  if (!(LEARNER_ROLES as readonly string[]).includes(user.role)) throw new NotFound();
+  const oneTimePassword = generateOneTimePassword();
+  const passwordHash = await hashPassword(oneTimePassword);
+  await updateSurely(User, user._id, 'password', { $set: { passwordHash, mustChangePassword: true, sessionsValidFrom: new Date() } }, (u: UserDoc) => u.passwordHash === passwordHash);
+  await recordAudit({ action: 'password.reset', actor, target: { id: user._id, username: user.username }, lineage: user.lineage, ip: actor.ip, details });
+  return { user, oneTimePassword };
+}
+
 export async function setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserDoc> {
   const user = await managedPerson(actor, id);
   await updateSurely(User, user._id, 'disabled', { $set: { disabled } }, (u: UserDoc) => u.disabled === disabled);
@@ -211,13 +227,8 @@ export async function setDisabled(actor: Actor, id: string, disabled: boolean): 
 
 export async function moveUser(actor: Actor, id: string, unitCode: string): Promise<UserDoc> {
   const user = await managedPerson(actor, id);
-  let unit: UnitDoc;
-  try {
-    unit = await unitInScope(actor, unitCode.trim());
-  } catch (err) {
-    if (err instanceof NotFound) throw new Invalid({ unitCode: 'account.unitUnknown' });
-    throw err;
-  }
+  const { unit, problem } = await unitNamed(actor, unitCode);
+  if (problem) throw new Invalid({ unitCode: problem });
   await updateSurely(User, user._id, 'unit', { $set: { unit: unit._id, lineage: unit.lineage } }, (u: UserDoc) => String(u.unit) === String(unit._id));
   await peopleMoved([user._id], unit.lineage);
   await markFiguresChanged({ people: [user._id], lineages: [user.lineage] }); // counted again where they are and where they were
@@ -235,25 +246,31 @@ export async function moveUser(actor: Actor, id: string, unitCode: string): Prom
 export const PEOPLE_PAGE_SIZE = 50;
 
 /**
- * People in scope whose name or username contains `q`, accents ignored: the people of the
+ * People in scope whose name or username contains `q`, accents ignored, or whose phone number does: the people of the
  * unit's subtree in one indexed query, filtered and sorted here. That is quick for a commune
  * or a team, about two seconds for a province's thousands (searched by name, never listed
  * whole), and too much for the centre: there, and for a province without a search, only an
- * exact username is looked up and the page offers the units under it (`tooMany`).
+ * exact username is looked up and the page offers the units under it (`tooMany`). A whole phone number is
+ * looked up by its index wherever.
  */
 export async function findPeople(
   actor: Actor,
   q: { text?: string; unit: { _id: Types.ObjectId; level: string }; page: number },
 ): Promise<{ people: UserDoc[]; hasMore: boolean; tooMany: boolean }> {
   const scope = peopleScope(actor);
+  // a whole phone number is looked up by its index, at any level (a province's staff find a caller at once)
+  const phone = q.text ? phoneDigits(q.text) : null;
+  if (phone && /^0\d{9}$/.test(phone)) {
+    const people = await User.find(allOf({ phone, lineage: q.unit._id }, scope)).limit(PEOPLE_PAGE_SIZE).lean<UserDoc[]>();
+    return { people, hasMore: false, tooMany: false };
+  }
   if (q.unit.level === 'central' || (q.unit.level === 'province' && !q.text)) {
     const exact = q.text ? await User.findOne(allOf({ username: q.text.toLowerCase(), lineage: q.unit._id }, scope)).lean<UserDoc>() : null;
     return { people: exact ? [exact] : [], hasMore: false, tooMany: true };
   }
-  const needle = q.text ? foldForSearch(q.text) : '';
   // one batch (a commune's few hundred people) rather than the driver's 101 and a getMore
   const all = (await User.find(allOf({ lineage: q.unit._id }, scope)).batchSize(2000).lean<UserDoc[]>())
-    .filter((p) => !needle || p.searchText.includes(needle))
+    .filter((p) => !q.text || personMatches(p, q.text))
     .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   const from = (q.page - 1) * PEOPLE_PAGE_SIZE;
   return { people: all.slice(from, from + PEOPLE_PAGE_SIZE), hasMore: all.length > from + PEOPLE_PAGE_SIZE, tooMany: false };

@@ -1,4 +1,5 @@
 export { searchTextOf, User, type UserDoc } from './user.model';
+export { personMatches, phoneDigits } from './person-search';
 export {
   authenticate,
   changePassword,
@@ -11,6 +12,7 @@ export {
   peopleMoved,
   personInScope,
   promoteToTrainer,
+  reissueLearnerPassword,
   PEOPLE_PAGE_SIZE,
   resetPassword,
   rolesCreatableBy,

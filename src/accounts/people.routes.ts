@@ -4,7 +4,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { childrenOf, findUnitById, unitInScope, unitName, unitsByIds } from '../org';
+import { childrenOf, emptyPicker, findUnitById, unitInScope, unitName, unitPicker, unitsByIds, unitTyped, type UnitPicker } from '../org';
 import { ROLES } from '../shared/actor';
 import { actorOf, requireRole } from '../shared/auth';
 import { Invalid, NotFound } from '../shared/errors';
@@ -29,9 +29,11 @@ const newPersonForm = z.object({
   username: z.string().max(100),
   fullName: z.string().max(300),
   role: z.enum(ROLES),
-  unitCode: z.string().max(32),
+  unitCode: z.string().max(200),
+  unitPick: z.string().max(32).optional(),
+  findUnit: z.literal('1').optional(),
 });
-const moveForm = z.object({ unitCode: z.string().max(32) });
+const moveForm = z.object({ unitCode: z.string().max(200), unitPick: z.string().max(32).optional(), findUnit: z.literal('1').optional() });
 
 /** A one-time password is shown once, never cached. */
 function renderOneTimePassword(res: Response, person: UserDoc, oneTimePassword: string, created: boolean) {
@@ -73,39 +75,47 @@ export function peopleRoutes(): Router {
     });
   });
 
-  function renderNewForm(res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) {
+  function renderNewForm(res: Response, status: number, values: Record<string, string>, errors: Record<string, string>, picker: UnitPicker) {
     const actor = actorOf(res.req);
     res.status(status).render('accounts/person-new', {
       title: res.locals.t('people.newTitle'),
       values,
       errors,
+      picker,
       roles: rolesCreatableBy(actor).filter((r) => r !== 'volunteer'),
     });
   }
 
   // GET /people/new — create a trainer or staff account
   router.get('/people/new', (req, res) => {
-    renderNewForm(res, 200, { role: 'trainer', unitCode: '' }, {});
+    renderNewForm(res, 200, { role: 'trainer' }, {}, emptyPicker());
   });
 
-  // POST /people — create it and show its one-time password once
+  // POST /people — create it and show its one-time password once (with "find unit": the form again, with the units found)
   router.post('/people', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = Object.fromEntries(['username', 'fullName', 'role', 'unitCode'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+    const values = Object.fromEntries(['username', 'fullName', 'role', 'unitCode', 'unitPick'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+    const actor = actorOf(req);
     try {
       const input = parseInput(newPersonForm, req.body);
+      if (input.findUnit) {
+        renderNewForm(res, 200, values, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
+        return;
+      }
       if (input.role === 'volunteer') throw new Invalid({ role: 'account.roleNotAllowed' });
-      const { user, oneTimePassword } = await createAccount(actorOf(req), { ...input, unitCode: input.unitCode.trim() });
+      const { user, oneTimePassword } = await createAccount(actor, { username: input.username, fullName: input.fullName, role: input.role, unitCode: unitTyped(input) });
       renderOneTimePassword(res, user, oneTimePassword!, true);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      renderNewForm(res, 400, values, err.fields);
+      const picker = err.fields.unitCode ? await unitPicker(actor, values.unitCode!, values.unitPick!, false) : emptyPicker(values.unitPick || values.unitCode);
+      renderNewForm(res, 400, values, err.fields, picker);
     }
   });
 
-  async function renderPerson(res: Response, person: UserDoc, status = 200, errors: Record<string, string> = {}) {
+  async function renderPerson(res: Response, person: UserDoc, status = 200, errors: Record<string, string> = {}, picker = emptyPicker()) {
     const unit = await findUnitById(person.unit);
     res.status(status).render('accounts/person', {
+      picker,
       title: person.fullName,
       person,
       unitLabel: unit ? `${unitName(unit, res.req.locale)} (${unit.code})` : '',
@@ -138,15 +148,22 @@ export function peopleRoutes(): Router {
     renderOneTimePassword(res, user, oneTimePassword, false);
   });
 
-  // POST /people/:id/move — to another unit inside my scope
+  // POST /people/:id/move — to another unit inside my scope (with "find unit": the page again, with the units found)
   router.post('/people/:id/move', async (req, res) => {
     const actor = actorOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     try {
-      const { unitCode } = parseInput(moveForm, req.body);
-      await moveUser(actor, req.params.id, unitCode);
+      const input = parseInput(moveForm, req.body);
+      if (input.findUnit) {
+        await renderPerson(res, await personInScope(actor, req.params.id), 200, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
+        return;
+      }
+      await moveUser(actor, req.params.id, unitTyped(input));
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      await renderPerson(res, await personInScope(actor, req.params.id), 400, err.fields);
+      const picker = err.fields.unitCode ? await unitPicker(actor, text('unitCode'), text('unitPick'), false) : emptyPicker(text('unitCode'));
+      await renderPerson(res, await personInScope(actor, req.params.id), 400, err.fields, picker);
       return;
     }
     res.redirect(303, `/people/${req.params.id}?done=moved`);

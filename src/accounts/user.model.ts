@@ -41,6 +41,8 @@ userSchema.index({ lineage: 1 });
 userSchema.index({ unit: 1 });
 userSchema.index({ retrainedBy: 1 });
 userSchema.index({ cascadePath: 1 });
+/** Staff find a person by their whole phone number at any level. */
+userSchema.index({ phone: 1 });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 export const User = mongoose.model('User', userSchema);

@@ -58,16 +58,26 @@ const rosterImportSchema = new Schema(
     /** One-time passwords of the accounts created, encrypted (AES-256-GCM), until downloaded or expired. */
     sealedPasswords: { type: String, default: null },
     sealedUntil: { type: Date, default: null },
+    /** Sealed passwords are kept (an equality the clean-up reads by index, rather than a range over every import). */
+    passwordsKept: { type: Boolean, default: false },
+    /** What confirming did, for the password sheet opened again. */
+    result: { type: { _id: false, created: Number, updated: Number, enrolled: Number }, default: null },
     createdAt: { type: Date, required: true },
   },
   { strict: true },
 );
 rosterImportSchema.index({ cohort: 1, createdAt: -1 });
+rosterImportSchema.index({ passwordsKept: 1 });
 
 /** One per try of applying an import: the unique key lets exactly one request run each try. */
 const importClaimSchema = new Schema({ batch: { type: Schema.Types.ObjectId, required: true }, attempt: { type: Number, required: true }, at: { type: Date, required: true } }, { strict: true, versionKey: false });
 importClaimSchema.index({ batch: 1, attempt: 1 }, { unique: true });
 export const RosterImportClaim = mongoose.model('RosterImportClaim', importClaimSchema);
+
+/** The one CSV download of an import's passwords: the unique key lets exactly one request have it. */
+const passwordsDownloadSchema = new Schema({ batch: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { strict: true, versionKey: false });
+passwordsDownloadSchema.index({ batch: 1 }, { unique: true });
+export const PasswordsDownload = mongoose.model('PasswordsDownload', passwordsDownloadSchema);
 
 export type CohortDoc = InferSchemaType<typeof cohortSchema> & { _id: Types.ObjectId };
 export type RosterImportDoc = InferSchemaType<typeof rosterImportSchema> & { _id: Types.ObjectId };

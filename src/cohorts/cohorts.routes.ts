@@ -1,7 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { promoteToTrainer, type UserDoc } from '../accounts';
+import { personMatches, promoteToTrainer, type UserDoc } from '../accounts';
+import { emptyPicker, unitPicker, unitTyped, type UnitPicker } from '../org';
 import { writeCertificatesOfPeopleZip } from '../certificates';
 import type { Config } from '../config';
 import type { Catalog } from '../courses';
@@ -26,17 +27,22 @@ import {
   previewImport,
   APPLY_STALE_MS,
   removeMember,
-  takePasswords,
 } from './cohorts.service';
-import { readRoster, RosterFileError, ROSTER_MAX_BYTES } from './roster-file';
+import { memberOf, reissueMemberPassword } from './members.service';
+import { passwordSheet, takePasswords } from './passwords.service';
+import { readRoster, RosterFileError, ROSTER_COLUMNS, ROSTER_MAX_BYTES } from './roster-file';
+import { missingColumnsText, rosterTemplate } from './roster-template';
 
 const newCohortForm = z.object({
   name: z.string().max(300),
-  unitCode: z.string().max(32),
+  unitCode: z.string().max(200),
+  unitPick: z.string().max(32).optional(),
+  findUnit: z.literal('1').optional(),
   courses: z.union([z.string(), z.array(z.string()).max(5)]).optional(),
   dueDate: z.union([z.iso.date(), z.literal('')]).optional(),
 });
 const memberForm = z.object({ username: z.string().max(100) });
+const searchQuery = z.object({ q: z.string().max(100).optional() });
 
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ROSTER_MAX_BYTES, files: 1, fields: 5, parts: 6 } });
 
@@ -62,44 +68,82 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
   const router = Router();
   router.use(['/cohorts', '/cascade'], ...requireRole('trainer', 'staff', 'admin'));
 
-  async function renderCohort(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+  async function renderCohort(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}, q = '') {
     const cohort = await cohortInScope(actorOf(req), String(req.params.id));
-    const members = await cohortProgress(catalog, cohort);
-    res.status(status).render('cohorts/show', { title: cohort.name, cohort, members, catalog, errors: {}, fileError: null, ...extra });
+    const everyone = await cohortProgress(catalog, cohort);
+    const members = q ? everyone.filter((m) => personMatches(m.user, q)) : everyone;
+    const fileError = (extra.fileError ?? null) as RosterFileError | null;
+    // a missing column is named in the reader's language, with the headings accepted for it
+    const fileMessage = fileError && (fileError.messageKey === 'roster.missingColumns' ? missingColumnsText(res.locals.t, String(fileError.params.columns)) : res.locals.t(fileError.messageKey, fileError.params));
+    res.status(status).render('cohorts/show', { title: cohort.name, cohort, members, total: everyone.length, q, catalog, errors: {}, columns: ROSTER_COLUMNS, ...extra, fileError, fileMessage });
   }
 
-  // GET /cohorts — the cohorts under my unit
+  // GET /cohorts — the cohorts under my unit; ?q= finds them by name
   router.get('/cohorts', async (req, res) => {
-    const cohorts = await listCohorts(actorOf(req));
+    const q = parseInput(searchQuery, req.query).q?.trim() ?? '';
+    const cohorts = await listCohorts(actorOf(req), q);
     const counts = await countMembers(cohorts.map((c) => c._id));
-    res.render('cohorts/index', { title: res.locals.t('cohorts.title'), cohorts, counts });
+    res.render('cohorts/index', { title: res.locals.t('cohorts.title'), cohorts, counts, q });
+  });
+
+  async function renderNew(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>, picker: UnitPicker) {
+    res.status(status).render('cohorts/new', { title: res.locals.t('cohorts.newTitle'), values, errors, catalog, picker });
+  }
+
+  // GET /cohorts/template.xlsx — an empty roster with the headings officials use, an example row and instructions
+  router.get('/cohorts/template.xlsx', async (req, res) => {
+    const file = await rosterTemplate(res.locals.t);
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.attachment(res.locals.t('roster.templateFile'));
+    res.send(file);
   });
 
   // GET /cohorts/new — create a cohort
-  router.get('/cohorts/new', (req, res) => {
-    res.render('cohorts/new', { title: res.locals.t('cohorts.newTitle'), values: { courses: ['digital-literacy', 'two-level-government'] }, errors: {}, catalog });
+  router.get('/cohorts/new', async (req, res) => {
+    await renderNew(req, res, 200, { courses: ['digital-literacy', 'two-level-government'] }, {}, emptyPicker());
   });
 
-  // POST /cohorts — create it
+  // POST /cohorts — create it (or, with "find unit", show the form again with the matching units)
   router.post('/cohorts', async (req, res) => {
-    // What was typed, to show again beside the messages when something is wrong.
+    // What was typed, to show again beside the messages or the units found.
     const body = (req.body ?? {}) as Record<string, unknown>;
     const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     const courses = ([] as unknown[]).concat(body.courses ?? []).filter((c): c is string => typeof c === 'string');
+    const values = { name: text('name'), dueDate: text('dueDate'), courses };
+    const actor = actorOf(req);
     try {
       const input = parseInput(newCohortForm, body);
-      const cohort = await createCohort(actorOf(req), { name: input.name, unitCode: input.unitCode, courses, dueDate: input.dueDate ? new Date(`${input.dueDate}T23:59:59+07:00`) : null });
+      if (input.findUnit) {
+        await renderNew(req, res, 200, values, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
+        return;
+      }
+      const dueDate = input.dueDate ? new Date(`${input.dueDate}T23:59:59+07:00`) : null;
+      const cohort = await createCohort(actor, { name: input.name, unitCode: unitTyped(input), courses, dueDate });
       res.redirect(303, `/cohorts/${cohort._id}`);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const values = { name: text('name'), unitCode: text('unitCode'), dueDate: text('dueDate'), courses };
-      res.status(400).render('cohorts/new', { title: res.locals.t('cohorts.newTitle'), values, errors: err.fields, catalog });
+      const picker = err.fields.unitCode ? await unitPicker(actor, text('unitCode'), text('unitPick'), false) : emptyPicker(text('unitPick') || text('unitCode'));
+      await renderNew(req, res, 400, values, err.fields, picker);
     }
   });
 
-  // GET /cohorts/:id — members and their progress, people behind first
+  // GET /cohorts/:id — members and their progress, people behind first; ?q= finds them by name, username or phone
   router.get('/cohorts/:id', async (req, res) => {
-    await renderCohort(req, res);
+    const { q } = parseInput(searchQuery, req.query);
+    await renderCohort(req, res, 200, {}, q?.trim() ?? '');
+  });
+
+  // GET /cohorts/:id/members/:userId/password — asks before re-issuing one member's password
+  router.get('/cohorts/:id/members/:userId/password', async (req, res) => {
+    const { cohort, member } = await memberOf(actorOf(req), req.params.id, req.params.userId);
+    res.render('cohorts/reissue', { title: res.locals.t('cohorts.reissueTitle'), cohort, person: member });
+  });
+
+  // POST /cohorts/:id/members/:userId/password — a new one-time password for one member, shown once
+  router.post('/cohorts/:id/members/:userId/password', async (req, res) => {
+    const { cohort, user, oneTimePassword } = await reissueMemberPassword(actorOf(req), req.params.id, req.params.userId);
+    res.set('Cache-Control', 'no-store');
+    res.render('cohorts/reissued', { title: res.locals.t('people.otpTitle'), cohort, person: user, oneTimePassword });
   });
 
   // GET /cohorts/:id/certificates.zip — every valid certificate of the cohort, for printing
@@ -158,12 +202,17 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
     res.render('cohorts/preview', { title: res.locals.t('roster.previewTitle'), cohort, batch, stopped });
   });
 
-  // POST /cohorts/:id/imports/:importId/confirm — step 2: save the valid rows; one-time passwords shown once
+  // POST /cohorts/:id/imports/:importId/confirm — step 2: save the valid rows, then the password sheet
   router.post('/cohorts/:id/imports/:importId/confirm', async (req, res) => {
-    const result = await applyImport(actorOf(req), req.params.id, req.params.importId, config.sessionSecret);
-    const cohort = await cohortInScope(actorOf(req), req.params.id);
+    await applyImport(actorOf(req), req.params.id, req.params.importId, config.sessionSecret);
+    res.redirect(303, `/cohorts/${req.params.id}/imports/${req.params.importId}/passwords`);
+  });
+
+  // GET /cohorts/:id/imports/:importId/passwords — the one-time password sheet, for its importer, for 30 minutes
+  router.get('/cohorts/:id/imports/:importId/passwords', async (req, res) => {
+    const sheet = await passwordSheet(actorOf(req), req.params.id, req.params.importId, config.sessionSecret);
     res.set('Cache-Control', 'no-store');
-    res.render('cohorts/passwords', { title: res.locals.t('roster.doneTitle'), cohort, result, importId: req.params.importId });
+    res.render('cohorts/passwords', { title: res.locals.t('roster.doneTitle'), ...sheet });
   });
 
   // POST /cohorts/:id/imports/:importId/passwords.csv — the passwords as CSV, once

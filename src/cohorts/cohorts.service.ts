@@ -2,21 +2,23 @@
  * Cohorts: the people a trainer retrains, with courses and a due date; their roster
  * import (preview, then confirm) and their progress. Every function keeps to the scope.
  */
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { generateOneTimePassword, hashOneTimePassword, peopleMoved, searchTextOf, User, usersByUsernames, type UserDoc } from '../accounts';
 import { COURSE_SLUGS, LessonRead, type Catalog } from '../courses';
-import { unitInScope, unitsByCodes, type UnitDoc } from '../org';
+import { unitNamed, unitsByCodes } from '../org';
 import { allOf, isObjectId, peopleScope, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markFiguresChanged } from '../shared/changes';
+import { foldForSearch } from '../shared/text';
 import { Cohort, CohortMember, RosterImport, RosterImportClaim, type CohortDoc, type RosterImportDoc } from './cohort.model';
 import { needsAttention, paceOf, shareDone, type PaceStatus } from './behind';
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
-import { seal, unseal } from './seal';
+import { seal } from './seal';
 import { insertEach, mapLimit, updateEach } from '../db/bulk';
 
-const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
+/** How long the one-time passwords of an import can be shown again to its importer. */
+export const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
 
 function requireTrainerOrStaff(actor: Actor): void {
   if (actor.role === 'volunteer') throw new Forbidden();
@@ -36,22 +38,20 @@ export async function createCohort(actor: Actor, input: NewCohort): Promise<Coho
   if (!name || name.length > 120) fields.name = 'cohorts.nameRules';
   const courses = input.courses.filter((c) => (COURSE_SLUGS as readonly string[]).includes(c));
   if (courses.length === 0) fields.courses = 'cohorts.coursesRules';
-  let unit: UnitDoc | null = null;
-  try {
-    unit = await unitInScope(actor, input.unitCode.trim());
-  } catch (err) {
-    if (!(err instanceof NotFound)) throw err;
-    fields.unitCode = 'account.unitUnknown';
-  }
+  // a code or a name, as the unit picker sends it
+  const { unit, problem } = await unitNamed(actor, input.unitCode);
+  if (problem) fields.unitCode = problem;
   if (Object.keys(fields).length > 0 || !unit) throw new Invalid(fields);
   const created = await Cohort.create({ name, unit: unit._id, lineage: unit.lineage, courses, dueDate: input.dueDate, owner: actor.id, ownerUsername: actor.username });
   return created.toObject() as CohortDoc;
 }
 
-/** Cohorts under the actor's unit (a trainer never sees one outside their subtree). */
-export async function listCohorts(actor: Actor): Promise<CohortDoc[]> {
+/** Cohorts under the actor's unit (a trainer never sees one outside their subtree); `q` finds them by name, diacritics ignored. */
+export async function listCohorts(actor: Actor, q = ''): Promise<CohortDoc[]> {
   requireTrainerOrStaff(actor);
-  return Cohort.find({ lineage: actor.unitId }).sort({ closedAt: 1, createdAt: -1 }).limit(200).lean<CohortDoc[]>();
+  const cohorts = await Cohort.find({ lineage: actor.unitId }).sort({ closedAt: 1, createdAt: -1 }).limit(200).lean<CohortDoc[]>();
+  const needle = foldForSearch(q);
+  return needle ? cohorts.filter((c) => foldForSearch(c.name).includes(needle)) : cohorts;
 }
 
 export async function cohortInScope(actor: Actor, id: string): Promise<CohortDoc> {
@@ -98,6 +98,15 @@ export interface MemberProgress {
   pace: PaceStatus;
   /** Behind or overdue (./behind says the rule). */
   behind: boolean;
+  /** The newest of their last sign-in and their last lesson read (null: nothing yet). */
+  lastActivity: { at: Date; kind: 'lesson' | 'login' } | null;
+}
+
+function lastActivityOf(user: UserDoc, reads: { readAt?: Date | null }[]): MemberProgress['lastActivity'] {
+  const lesson = reads.reduce<Date | null>((a, r) => (r.readAt && (!a || r.readAt > a) ? r.readAt : a), null);
+  const login = user.lastLoginAt ?? null;
+  if (lesson && (!login || lesson >= login)) return { at: lesson, kind: 'lesson' };
+  return login ? { at: login, kind: 'login' } : null;
 }
 
 /** Members with their progress in the cohort's courses; people behind first. */
@@ -108,11 +117,12 @@ export async function cohortProgress(catalog: Catalog, cohort: CohortDoc, now = 
   if (ids.length === 0) return [];
   // each member and their lesson reads by `_id` / `user`, a few at a time (an `$in` would read everyone)
   const found = await mapLimit(ids, async (id) => {
-    const [user, userReads] = await Promise.all([User.findById(id).lean<UserDoc>(), LessonRead.find({ user: id }).select('user course').lean()]);
+    const [user, userReads] = await Promise.all([User.findById(id).lean<UserDoc>(), LessonRead.find({ user: id }).select('user course readAt').lean()]);
     return { user, userReads };
   });
   const users = found.map((f) => f.user).filter((u): u is UserDoc => u !== null);
   const reads = found.flatMap((f) => f.userReads);
+  const readsOf = new Map(found.map((f) => [String(f.user?._id), f.userReads]));
   const readCount = new Map<string, number>();
   for (const r of reads) readCount.set(`${r.user}|${r.course}`, (readCount.get(`${r.user}|${r.course}`) ?? 0) + 1);
   const finished = new Set(users.flatMap((u) => (u.completed ?? []).map((c) => `${u._id}|${c}`)));
@@ -123,7 +133,7 @@ export async function cohortProgress(catalog: Catalog, cohort: CohortDoc, now = 
     });
     const done = shareDone(courses);
     const pace = paceOf({ done, complete: courses.every((c) => c.completed), since: joined.get(String(user._id)) ?? now, dueDate: cohort.dueDate ?? null, now });
-    return { user, courses, done, pace, behind: needsAttention(pace) };
+    return { user, courses, done, pace, behind: needsAttention(pace), lastActivity: lastActivityOf(user, readsOf.get(String(user._id)) ?? []) };
   });
   return rows.sort((a, b) => Number(b.behind) - Number(a.behind) || a.done - b.done || a.user.fullName.localeCompare(b.user.fullName, 'vi'));
 }
@@ -322,21 +332,12 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
         status: 'applied',
         sealedPasswords: passwords.length ? seal(secret, passwords) : null,
         sealedUntil: passwords.length ? new Date(Date.now() + PASSWORDS_KEPT_MS) : null,
+        passwordsKept: passwords.length > 0,
+        result: { created, updated: rows.filter((r) => r.action === 'update').length, enrolled },
       },
     },
   );
   return { created, updated: rows.filter((r) => r.action === 'update').length, enrolled, passwords };
-}
-
-/** The one download of the passwords as CSV: afterwards (or after 30 minutes) they are gone. */
-export async function takePasswords(actor: Actor, cohortId: string, importId: string, secret: string): Promise<ApplyResult['passwords'] | null> {
-  const { batch } = await importOf(actor, cohortId, importId);
-  const taken = await RosterImport.findOneAndUpdate(
-    { _id: batch._id, sealedPasswords: mongoose.trusted({ $ne: null }), sealedUntil: mongoose.trusted({ $gt: new Date() }) },
-    { $set: { sealedPasswords: null, sealedUntil: null } },
-  ).lean<RosterImportDoc>();
-  if (!taken?.sealedPasswords) return null;
-  return unseal<ApplyResult['passwords']>(secret, taken.sealedPasswords);
 }
 
 /** Members per cohort: one count by `cohort` each (an `$in` would read every membership). */

@@ -3,3 +3,4 @@ export { createCohort } from './cohorts.service';
 export { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts.routes';
 export { dueDatesOf, type CourseDue } from './due-dates';
 export { attentionLimits, cohortsNeedingAttention, type CohortAttention } from './attention';
+export { forgetExpiredPasswords, startPasswordsCleanup } from './passwords.service';

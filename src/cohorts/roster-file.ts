@@ -9,7 +9,7 @@ import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { Refused } from '../shared/errors';
-import { normalizeName } from '../shared/text';
+import { foldForSearch, normalizeName } from '../shared/text';
 
 export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
 export const ROSTER_MAX_ROWS = 20_000;
@@ -36,33 +36,34 @@ export interface RosterRow {
   unreadable?: boolean;
 }
 
-const HEADERS: Record<string, keyof Omit<RosterRow, 'line' | 'unreadable'>> = {
-  username: 'username',
-  ten_dang_nhap: 'username',
-  full_name: 'fullName',
-  ho_ten: 'fullName',
-  unit_code: 'unitCode',
-  ma_don_vi: 'unitCode',
-  role: 'role',
-  vai_tro: 'role',
-  trainer_username: 'trainerUsername',
-  nguoi_tap_huan: 'trainerUsername',
-  phone: 'phone',
-  so_dien_thoai: 'phone',
-  // the headings an official types in Vietnamese
-  'tên đăng nhập': 'username',
-  'họ và tên': 'fullName',
-  'họ tên': 'fullName',
-  'mã đơn vị': 'unitCode',
-  'vai trò': 'role',
-  'người tập huấn': 'trainerUsername',
-  'số điện thoại': 'phone',
-};
-const REQUIRED: (keyof RosterRow)[] = ['username', 'fullName', 'unitCode'];
+type RosterField = keyof Omit<RosterRow, 'line' | 'unreadable'>;
 
-function headerKey(cell: string): keyof Omit<RosterRow, 'line' | 'unreadable'> | undefined {
-  const key = cell.replace(/^\uFEFF/, '').trim().toLowerCase().normalize('NFC');
-  return Object.prototype.hasOwnProperty.call(HEADERS, key) ? HEADERS[key] : undefined;
+/**
+ * The columns of a roster and the headings accepted for each, as officials write them: the
+ * contract's names (English and Vietnamese codes) and the usual Vietnamese headings. A
+ * heading is compared folded (any case, with or without diacritics, spaces, `_`, `.` and
+ * `-` ignored), so "Họ và tên", "HO VA TEN" and "ho_va_ten" are the same heading.
+ * `heading` is the one the template uses; the page lists them all.
+ */
+export const ROSTER_COLUMNS: readonly { field: RosterField; code: string; heading: string; names: readonly string[]; required: boolean; example: string }[] = [
+  { field: 'fullName', code: 'full_name', heading: 'Họ và tên', names: ['Họ và tên', 'Họ tên', 'ho_ten', 'full_name'], required: true, example: 'Nguyễn Thị Hoa' },
+  { field: 'username', code: 'username', heading: 'Tên đăng nhập', names: ['Tên đăng nhập', 'ten_dang_nhap', 'username'], required: true, example: 'nguyen.hoa' },
+  { field: 'unitCode', code: 'unit_code', heading: 'Mã đơn vị', names: ['Mã đơn vị', 'Mã ĐV', 'ma_don_vi', 'unit_code'], required: true, example: 'T-HN' },
+  { field: 'phone', code: 'phone', heading: 'Số điện thoại', names: ['Số điện thoại', 'SĐT', 'Điện thoại', 'so_dien_thoai', 'phone'], required: false, example: '0912345678' },
+  { field: 'role', code: 'role', heading: 'Vai trò', names: ['Vai trò', 'vai_tro', 'role'], required: false, example: 'tình nguyện viên' },
+  { field: 'trainerUsername', code: 'trainer_username', heading: 'Người tập huấn', names: ['Người tập huấn', 'nguoi_tap_huan', 'trainer_username'], required: false, example: '' },
+];
+
+/** A heading folded for comparison: "  Họ  và Tên " → "hovaten", "SĐT" → "sdt", "full_name" → "fullname". */
+export function foldHeading(cell: string): string {
+  return foldForSearch(cell.replace(/^\uFEFF/, '')).replace(/[\s_.\-:*()]/g, '');
+}
+
+/** Folded heading → column (a Map: a heading such as `__proto__` is just an unknown heading). */
+const HEADINGS = new Map<string, RosterField>(ROSTER_COLUMNS.flatMap((c) => c.names.map((n) => [foldHeading(n), c.field] as const)));
+
+function headerKey(cell: string): RosterField | undefined {
+  return HEADINGS.get(foldHeading(cell));
 }
 
 function cellText(value: unknown): string {
@@ -79,7 +80,7 @@ function cellText(value: unknown): string {
 
 /** Turns header + data rows into roster rows; the header decides which column is which. */
 async function* toRows(records: AsyncIterable<{ line: number; cells: unknown[] | null }>): AsyncGenerator<RosterRow> {
-  let columns: (keyof Omit<RosterRow, 'line' | 'unreadable'> | undefined)[] | null = null;
+  let columns: (RosterField | undefined)[] | null = null;
   let count = 0;
   for await (const { line, cells } of records) {
     if (cells === null) {
@@ -93,8 +94,9 @@ async function* toRows(records: AsyncIterable<{ line: number; cells: unknown[] |
     if (!columns) {
       if (texts.every((t) => t.trim() === '')) continue;
       columns = texts.map(headerKey);
-      const missing = REQUIRED.filter((r) => !columns!.includes(r as keyof Omit<RosterRow, 'line' | 'unreadable'>));
-      if (missing.length > 0) throw new RosterFileError('roster.missingColumns', { columns: missing.map((m) => ({ username: 'username', fullName: 'full_name', unitCode: 'unit_code' })[m as string]).join(', ') });
+      const missing = ROSTER_COLUMNS.filter((c) => c.required && !columns!.includes(c.field));
+      // the codes of the missing columns; the page names them in the reader's language (missingColumnsText)
+      if (missing.length > 0) throw new RosterFileError('roster.missingColumns', { columns: missing.map((c) => c.code).join(', ') });
       continue;
     }
     if (texts.every((t) => t.trim() === '')) continue;

@@ -11,6 +11,7 @@
  */
 import mongoose from 'mongoose';
 import { changedAt, markChanged } from '../shared/changes';
+import { foldForSearch } from '../shared/text';
 import { Unit, type UnitDoc } from './unit.model';
 
 export interface UnitTree {
@@ -21,6 +22,8 @@ export interface UnitTree {
   children: Map<string, UnitDoc[]>;
   /** Every unit, by code. */
   all: UnitDoc[];
+  /** Each unit's search key (by id): its code and names, lower case without diacritics. */
+  searchKey: Map<string, string>;
 }
 
 export const treeCache = { CHECK_MS: 5_000 };
@@ -49,7 +52,8 @@ async function load(): Promise<UnitTree> {
     if (list) list.push(u);
     else children.set(String(u.parent), [u]);
   }
-  return { version, byId, byCode, children, all };
+  const searchKey = new Map(all.map((u) => [String(u._id), foldForSearch(`${u.code} ${u.nameVi} ${u.nameEn}`)]));
+  return { version, byId, byCode, children, all, searchKey };
 }
 
 /** The tree as this process knows it: loaded once, reloaded when an import changed it. */

@@ -179,3 +179,41 @@ describe('long lists of people', () => {
     expect(second.text).not.toContain('page=3');
   });
 });
+
+describe('finding people by phone, and units by name (issue 16)', () => {
+  it('when staff search by a phone number, should find the person and show their phone and last activity', async () => {
+    const { user } = await createUser('volunteer', 'T-HN', { fullName: 'Người Có Số Máy' });
+    await User.updateOne({ _id: user._id }, { $set: { phone: '0903555777' } });
+    await signedInAgent(app, user.username);
+    const res = await staffHn.get('/people').query({ unit: 'T-HN', q: '0903 555 777' }).expect(200);
+    expect(res.text).toContain('Người Có Số Máy');
+    expect(res.text).toContain('0903555777');
+    expect(res.text).toMatch(/Đăng nhập gần nhất: \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+    const other = await staffHn.get('/people').query({ unit: 'T-HN', q: '0903 000' }).expect(200);
+    expect(other.text).not.toContain('Người Có Số Máy');
+    // a whole number is found from the province down (where names are searched only within a unit)
+    const province = await staffHn.get('/people').query({ q: '+84 903 555 777' }).expect(200);
+    expect(province.text).toContain('Người Có Số Máy');
+    const centre = await signedInAgent(app, (await createUser('staff', 'TW')).user.username); // where names are not searched at all
+    expect((await centre.get('/people').query({ q: '0903555777' }).expect(200)).text).toContain('Người Có Số Máy');
+    const otherProvince = await signedInAgent(app, (await createUser('staff', '04')).user.username);
+    expect((await otherProvince.get('/people').query({ q: '0903555777' }).expect(200)).text).not.toContain('Người Có Số Máy');
+  });
+
+  it('when staff create an account or move a person, should accept the unit by its name and offer the units found', async () => {
+    const res = await postForm(staffHn, '/people', { fullName: 'Đặng Thu', username: 'dang.thu', role: 'trainer', unitCode: 'doi ba dinh' }, '/people/new');
+    expect(res.status).toBe(200);
+    expect(String((await reloadUser('dang.thu'))!.unit)).toBe(String(hnTeam!._id));
+    const found = await postForm(staffHn, '/people', { fullName: 'Đặng Thu Hai', username: 'dang.thu2', role: 'trainer', unitCode: 'ba dinh', findUnit: '1' }, '/people/new');
+    expect(found.status).toBe(200);
+    expect(found.text).toMatch(/name="unitPick" value="C-HN"/);
+    expect(found.text).toContain('value="dang.thu2"');
+    expect(await reloadUser('dang.thu2')).toBeNull();
+    const { user } = await createUser('volunteer', 'T-HN');
+    expect((await postForm(staffHn, `/people/${user._id}/move`, { unitCode: 'x', unitPick: 'C-HN' })).status).toBe(303);
+    expect((await reloadUser(user.username))!.lineage).toHaveLength(3);
+    const outside = await postForm(staffHn, `/people/${user._id}/move`, { unitCode: 'Xã Trà Lĩnh' });
+    expect(outside.status).toBe(400);
+    expect(outside.text).toContain('Không có đơn vị với mã này trong phạm vi bạn quản lý.');
+  });
+});

@@ -36,8 +36,12 @@ async function upload(cohortId: string, content: Buffer | string, name = 'roster
   return { res, preview, importId: /imports\/([a-f0-9]{24})/.exec(res.headers.location!)![1]! };
 }
 
+/** Confirms, and follows to the password sheet (as a browser does after the 303). */
 async function confirm(cohortId: string, importId: string, agent = trainer) {
-  return postForm(agent, `/cohorts/${cohortId}/imports/${importId}/confirm`, {}, `/cohorts/${cohortId}/imports/${importId}`);
+  const res = await postForm(agent, `/cohorts/${cohortId}/imports/${importId}/confirm`, {}, `/cohorts/${cohortId}/imports/${importId}`);
+  expect(res.status).toBe(303);
+  expect(res.headers.location).toBe(`/cohorts/${cohortId}/imports/${importId}/passwords`);
+  return agent.get(res.headers.location!);
 }
 
 const uniq = () => Math.random().toString(36).slice(2, 7);
@@ -138,7 +142,7 @@ describe('roster import', () => {
   it.each([
     ['an empty file', '', 'Tệp trống'],
     ['a file with only a header', 'username,full_name,unit_code\n', null],
-    ['a file without the required columns', 'name,unit\nA,B\n', 'Tệp thiếu cột bắt buộc: username, full_name'],
+    ['a file without the required columns', 'name,unit\nA,B\n', 'Tệp thiếu cột bắt buộc: &#34;Họ và tên&#34; (Họ và tên, Họ tên, ho_ten, full_name); &#34;Tên đăng nhập&#34; (Tên đăng nhập, ten_dang_nhap, username)'],
   ])('%s should be refused or give an empty preview, with a message', async (_label, content, message) => {
     const id = await newCohort();
     const { res, preview } = await upload(id, content);
@@ -215,13 +219,22 @@ describe('cohorts', () => {
     await cb.get('/cohorts/not-an-id').expect(404);
   });
 
-  it('should add and remove people, show who is behind, and close', async () => {
+  it('should add and remove people, show their pace by the stated rule, and close', async () => {
     const id = await newCohort();
-    const { user } = await createUser('volunteer', 'T-HN', { fullName: 'Người Chậm Tiến Độ' });
+    const { user } = await createUser('volunteer', 'T-HN', { fullName: 'Người Mới Vào Lớp' });
     expect((await postForm(trainer, `/cohorts/${id}/members`, { username: user.username }, `/cohorts/${id}`)).status).toBe(303);
     const page = await trainer.get(`/cohorts/${id}`).expect(200);
-    expect(page.text).toContain('Người Chậm Tiến Độ');
-    expect(page.text).toContain('Đang chậm');
+    expect(page.text).toContain('Người Mới Vào Lớp');
+    // someone who has just joined, with the due date weeks away, is on track; the rule is on the page
+    expect(page.text).toMatch(/Người Mới Vào Lớp<\/strong> <span class="tag">Đúng tiến độ<\/span>/);
+    expect(page.text).toContain('Đang chậm: đã làm được ít hơn phần thời gian đã trôi qua');
+    // joined long ago with nothing read, half-way past: behind, and listed first
+    const { user: late } = await createUser('volunteer', 'T-HN', { fullName: 'Người Chậm Tiến Độ' });
+    await CohortMember.create({ cohort: id, user: late._id, addedAt: new Date(Date.now() - 300 * 86400_000) });
+    const again = await trainer.get(`/cohorts/${id}`).expect(200);
+    expect(again.text).toMatch(/Người Chậm Tiến Độ<\/strong> <span class="tag tag-warn">Đang chậm<\/span>/);
+    expect(again.text.indexOf('Người Chậm Tiến Độ')).toBeLessThan(again.text.indexOf('Người Mới Vào Lớp'));
+    await CohortMember.deleteOne({ cohort: id, user: late._id });
     const unknown = await postForm(trainer, `/cohorts/${id}/members`, { username: 'no.such.person' }, `/cohorts/${id}`);
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('Không tìm thấy người có tên đăng nhập này');
@@ -235,7 +248,7 @@ describe('cohorts', () => {
   it('creating a cohort outside the scope or without a course should say which field is wrong', async () => {
     const res = await postForm(trainer, '/cohorts', { name: 'X', unitCode: 'T-CB' }, '/cohorts/new');
     expect(res.status).toBe(400);
-    expect(res.text).toContain('Không có đơn vị với mã này');
+    expect(res.text).toContain('Không có đơn vị với mã này trong phạm vi bạn quản lý.');
     expect(res.text).toContain('Chọn ít nhất một khóa học.');
   });
 

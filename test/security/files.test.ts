@@ -36,8 +36,12 @@ async function upload(content: Buffer | string, name = 'roster.csv') {
   return { res, preview, importId: res.status === 303 ? /imports\/([a-f0-9]{24})/.exec(res.headers.location!)![1]! : '' };
 }
 
+/** Confirms; a confirmation that saved leads (303) to the password sheet, which is followed as a browser does. */
 async function confirm(importId: string) {
-  return postForm(trainer, `/cohorts/${cohortId}/imports/${importId}/confirm`, {}, `/cohorts/${cohortId}/imports/${importId}`);
+  const res = await postForm(trainer, `/cohorts/${cohortId}/imports/${importId}/confirm`, {}, `/cohorts/${cohortId}/imports/${importId}`);
+  if (res.status !== 303) return res;
+  expect(res.headers.location).toBe(`/cohorts/${cohortId}/imports/${importId}/passwords`);
+  return trainer.get(res.headers.location!);
 }
 
 /** A zip whose directory declares `declared` bytes for the sheet while its data inflates to `actual`. */
