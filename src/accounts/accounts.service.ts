@@ -12,7 +12,8 @@ import { mapLimit } from '../db/bulk';
 import { recheckLater, updateSurely } from '../db/sure-update';
 import { normalizeName } from '../shared/text';
 import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './password';
-import { personMatches, phoneDigits } from './person-search';
+import { personMatches } from './person-search';
+import { normalizePhone } from '../shared/phone';
 import { searchTextOf, User, type UserDoc } from './user.model';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
@@ -195,15 +196,26 @@ export async function resetPassword(actor: Actor, id: string): Promise<{ user: U
 }
 
 /**
+ * Whose password an actor may re-issue: staff and admins any learner in their scope; a
+ * trainer only a volunteer they retrained or who is in a cohort of their own — never
+ * another trainer, whose account would then be theirs to take.
+ */
+export function mayReissue(actor: Actor, user: Pick<UserDoc, '_id' | 'role' | 'retrainedBy'>, inOwnCohort: boolean): boolean {
+  if (String(user._id) === String(actor.id) || !(LEARNER_ROLES as readonly string[]).includes(user.role)) return false;
+  if (actor.role === 'staff' || actor.role === 'admin') return true;
+  return actor.role === 'trainer' && user.role === 'volunteer' && (inOwnCohort || String(user.retrainedBy ?? '') === String(actor.id));
+}
+
+/**
  * A trainer (or staff) gives a learner of theirs a new one-time password, e.g. one lost from
  * the roster's sheet: the person must choose their own at next sign-in and every session
- * they had ends. Only learners in the actor's scope, never oneself; audited like a reset.
+ * they had ends. Who may is `mayReissue`; anyone else is not found. Audited like a reset.
  */
-export async function reissueLearnerPassword(actor: Actor, id: string, details: string): Promise<{ user: UserDoc; oneTimePassword: string }> {
+export async function reissueLearnerPassword(actor: Actor, id: string, details: string, opts: { inOwnCohort: boolean }): Promise<{ user: UserDoc; oneTimePassword: string }> {
   if (actor.role === 'volunteer') throw new Forbidden();
   const user = await personInScope(actor, id);
   if (String(user._id) === String(actor.id)) throw new Conflict('account.notOnYourself');
-  if (!(LEARNER_ROLES as readonly string[]).includes(user.role)) throw new NotFound();
+  if (!mayReissue(actor, user, opts.inOwnCohort)) throw new NotFound();
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   await updateSurely(User, user._id, 'password', { $set: { passwordHash, mustChangePassword: true, sessionsValidFrom: new Date() } }, (u: UserDoc) => u.passwordHash === passwordHash);
@@ -259,8 +271,8 @@ export async function findPeople(
 ): Promise<{ people: UserDoc[]; hasMore: boolean; tooMany: boolean }> {
   const scope = peopleScope(actor);
   // a whole phone number is looked up by its index, at any level (a province's staff find a caller at once)
-  const phone = q.text ? phoneDigits(q.text) : null;
-  if (phone && /^0\d{9}$/.test(phone)) {
+  const phone = q.text ? normalizePhone(q.text) : null;
+  if (phone) {
     const people = await User.find(allOf({ phone, lineage: q.unit._id }, scope)).limit(PEOPLE_PAGE_SIZE).lean<UserDoc[]>();
     return { people, hasMore: false, tooMany: false };
   }

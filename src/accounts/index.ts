@@ -1,5 +1,5 @@
 export { searchTextOf, User, type UserDoc } from './user.model';
-export { personMatches, phoneDigits } from './person-search';
+export { personMatches } from './person-search';
 export {
   authenticate,
   changePassword,
@@ -12,6 +12,7 @@ export {
   peopleMoved,
   personInScope,
   promoteToTrainer,
+  mayReissue,
   reissueLearnerPassword,
   PEOPLE_PAGE_SIZE,
   resetPassword,

@@ -4,7 +4,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { childrenOf, emptyPicker, findUnitById, unitInScope, unitName, unitPicker, unitsByIds, unitTyped, type UnitPicker } from '../org';
+import { childrenOf, emptyPicker, findUnitById, pickerAfterError, unitInScope, unitName, unitPicker, unitsByIds, unitTyped, type UnitPicker } from '../org';
 import { ROLES } from '../shared/actor';
 import { actorOf, requireRole } from '../shared/auth';
 import { Invalid, NotFound } from '../shared/errors';
@@ -107,7 +107,7 @@ export function peopleRoutes(): Router {
       renderOneTimePassword(res, user, oneTimePassword!, true);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const picker = err.fields.unitCode ? await unitPicker(actor, values.unitCode!, values.unitPick!, false) : emptyPicker(values.unitPick || values.unitCode);
+      const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), values.unitCode ?? '', values.unitPick ?? '');
       renderNewForm(res, 400, values, err.fields, picker);
     }
   });
@@ -162,7 +162,7 @@ export function peopleRoutes(): Router {
       await moveUser(actor, req.params.id, unitTyped(input));
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const picker = err.fields.unitCode ? await unitPicker(actor, text('unitCode'), text('unitPick'), false) : emptyPicker(text('unitCode'));
+      const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), text('unitCode'), text('unitPick'));
       await renderPerson(res, await personInScope(actor, req.params.id), 400, err.fields, picker);
       return;
     }

@@ -9,7 +9,26 @@ import type { Actor } from '../shared/actor';
 import { Cohort, type CohortDoc } from './cohort.model';
 import { cohortProgress, countMembers } from './cohorts.service';
 
-export const attentionLimits = { MAX_COHORTS: 5, MAX_MEMBERS_COUNTED: 200 };
+export const attentionLimits = { MAX_COHORTS: 5, MAX_MEMBERS_COUNTED: 60, KEPT_MS: 2 * 60_000 };
+
+/** A cohort's counts, kept a short while per process: home is the busiest page, and a count reads each member. */
+const kept = new Map<string, { at: number; rows: Promise<{ pace: string }[]> }>();
+function progressKept(catalog: Catalog, cohort: CohortDoc, now: Date): Promise<{ pace: string }[]> {
+  const key = String(cohort._id);
+  const hit = kept.get(key);
+  if (hit && now.getTime() - hit.at < attentionLimits.KEPT_MS && now.getTime() >= hit.at) return hit.rows;
+  if (kept.size > 5000) kept.clear();
+  const rows = cohortProgress(catalog, cohort, now).then((r) => r.map((m) => ({ pace: m.pace as string })));
+  kept.set(key, { at: now.getTime(), rows });
+  rows.catch(() => kept.delete(key));
+  return rows;
+}
+
+/** Forget the kept counts (tests; a cohort's own page always counts afresh). */
+export function forgetAttention(cohortId?: string): void {
+  if (cohortId) kept.delete(cohortId);
+  else kept.clear();
+}
 
 export interface CohortAttention {
   cohort: CohortDoc;
@@ -22,7 +41,8 @@ export interface CohortAttention {
 
 export async function cohortsNeedingAttention(actor: Actor, catalog: Catalog, now = new Date()): Promise<{ cohorts: CohortAttention[]; more: boolean }> {
   if (actor.role === 'volunteer') return { cohorts: [], more: false };
-  const own = (await Cohort.find({ owner: actor.id }).limit(200).lean<CohortDoc[]>())
+  // a trainer's own cohorts are few: read them all (one equality on `owner`), then keep the open ones
+  const own = (await Cohort.find({ owner: actor.id }).limit(2000).lean<CohortDoc[]>())
     .filter((c) => !c.closedAt)
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const shown = own.slice(0, attentionLimits.MAX_COHORTS);
@@ -34,7 +54,7 @@ export async function cohortsNeedingAttention(actor: Actor, catalog: Catalog, no
       cohorts.push({ cohort, members, behind: null, overdue: null, complete: null });
       continue;
     }
-    const rows = await cohortProgress(catalog, cohort, now);
+    const rows = await progressKept(catalog, cohort, now);
     cohorts.push({
       cohort,
       members,

@@ -13,6 +13,9 @@ const DAY_MS = 86400_000;
 export const BEHIND_MARGIN = 0.25;
 export const NO_DUE_DATE_DAYS = 14;
 
+/** The rule's numbers as its statement on the pages takes them (`cohorts.behindRule`), so the words cannot drift from the code. */
+export const behindRuleParams = { margin: BEHIND_MARGIN * 100, days: NO_DUE_DATE_DAYS };
+
 export type PaceStatus = 'complete' | 'overdue' | 'behind' | 'onTrack';
 
 export interface PaceInput {

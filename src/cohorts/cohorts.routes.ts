@@ -1,8 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { personMatches, promoteToTrainer, type UserDoc } from '../accounts';
-import { emptyPicker, unitPicker, unitTyped, type UnitPicker } from '../org';
+import { mayReissue, personMatches, promoteToTrainer, type UserDoc } from '../accounts';
+import { emptyPicker, pickerAfterError, unitPicker, unitTyped, type UnitPicker } from '../org';
 import { writeCertificatesOfPeopleZip } from '../certificates';
 import type { Config } from '../config';
 import type { Catalog } from '../courses';
@@ -28,7 +28,8 @@ import {
   APPLY_STALE_MS,
   removeMember,
 } from './cohorts.service';
-import { memberOf, reissueMemberPassword } from './members.service';
+import { behindRuleParams } from './behind';
+import { memberOf, ownsCohort, reissueMemberPassword } from './members.service';
 import { passwordSheet, takePasswords } from './passwords.service';
 import { readRoster, RosterFileError, ROSTER_COLUMNS, ROSTER_MAX_BYTES } from './roster-file';
 import { missingColumnsText, rosterTemplate } from './roster-template';
@@ -75,7 +76,10 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
     const fileError = (extra.fileError ?? null) as RosterFileError | null;
     // a missing column is named in the reader's language, with the headings accepted for it
     const fileMessage = fileError && (fileError.messageKey === 'roster.missingColumns' ? missingColumnsText(res.locals.t, String(fileError.params.columns)) : res.locals.t(fileError.messageKey, fileError.params));
-    res.status(status).render('cohorts/show', { title: cohort.name, cohort, members, total: everyone.length, q, catalog, errors: {}, columns: ROSTER_COLUMNS, ...extra, fileError, fileMessage });
+    const actor = actorOf(req);
+    const own = ownsCohort(actor, cohort);
+    const reissuable = new Set(members.filter((m) => mayReissue(actor, m.user, own)).map((m) => String(m.user._id)));
+    res.status(status).render('cohorts/show', { title: cohort.name, cohort, members, reissuable, behindRuleParams, total: everyone.length, q, catalog, errors: {}, columns: ROSTER_COLUMNS, ...extra, fileError, fileMessage });
   }
 
   // GET /cohorts — the cohorts under my unit; ?q= finds them by name
@@ -122,7 +126,7 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
       res.redirect(303, `/cohorts/${cohort._id}`);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const picker = err.fields.unitCode ? await unitPicker(actor, text('unitCode'), text('unitPick'), false) : emptyPicker(text('unitPick') || text('unitCode'));
+      const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), text('unitCode'), text('unitPick'));
       await renderNew(req, res, 400, values, err.fields, picker);
     }
   });
@@ -222,7 +226,9 @@ export function cohortsRoutes(config: Config, catalog: Catalog): Router {
     res.set('Cache-Control', 'no-store');
     res.type('text/csv; charset=utf-8');
     res.attachment(`mat-khau-mot-lan-${req.params.importId}.csv`);
-    await writeCsv(res, ['username', 'full_name', 'one_time_password'], passwords.map((p) => [p.username, p.fullName, p.password]));
+    // headed in the trainer's words, like every file people take away
+    const t = res.locals.t as (k: string) => string;
+    await writeCsv(res, [t('roster.passwordsCsv.username'), t('roster.passwordsCsv.fullName'), t('roster.passwordsCsv.password')], passwords.map((p) => [p.username, p.fullName, p.password]));
   });
 
   // GET /cascade — my cascade; GET /cascade/:userId — a branch of it (or, for staff, a trainer's)

@@ -46,12 +46,21 @@ export async function createCohort(actor: Actor, input: NewCohort): Promise<Coho
   return created.toObject() as CohortDoc;
 }
 
+/** At most this many cohorts are listed (the newest; a search finds any). */
+export const LISTED_COHORTS = 200;
+
 /** Cohorts under the actor's unit (a trainer never sees one outside their subtree); `q` finds them by name, diacritics ignored. */
 export async function listCohorts(actor: Actor, q = ''): Promise<CohortDoc[]> {
   requireTrainerOrStaff(actor);
-  const cohorts = await Cohort.find({ lineage: actor.unitId }).sort({ closedAt: 1, createdAt: -1 }).limit(200).lean<CohortDoc[]>();
   const needle = foldForSearch(q);
-  return needle ? cohorts.filter((c) => foldForSearch(c.name).includes(needle)) : cohorts;
+  if (!needle) return Cohort.find({ lineage: actor.unitId }).sort({ closedAt: 1, createdAt: -1 }).limit(LISTED_COHORTS).lean<CohortDoc[]>();
+  // a search looks through every cohort of the scope (one equality on `lineage`, in batches), not just the newest
+  const found: CohortDoc[] = [];
+  for await (const c of Cohort.find({ lineage: actor.unitId }).select('-__v').lean<CohortDoc>().cursor({ batchSize: 500 })) {
+    if (foldForSearch(c.name).includes(needle)) found.push(c as CohortDoc);
+    if (found.length >= LISTED_COHORTS) break;
+  }
+  return found.sort((a, b) => Number(Boolean(a.closedAt)) - Number(Boolean(b.closedAt)) || b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 export async function cohortInScope(actor: Actor, id: string): Promise<CohortDoc> {

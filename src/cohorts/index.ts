@@ -2,5 +2,6 @@ export { Cohort, CohortMember } from './cohort.model';
 export { createCohort } from './cohorts.service';
 export { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts.routes';
 export { dueDatesOf, type CourseDue } from './due-dates';
-export { attentionLimits, cohortsNeedingAttention, type CohortAttention } from './attention';
+export { attentionLimits, cohortsNeedingAttention, forgetAttention, type CohortAttention } from './attention';
+export { behindRuleParams } from './behind';
 export { forgetExpiredPasswords, startPasswordsCleanup } from './passwords.service';

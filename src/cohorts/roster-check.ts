@@ -7,6 +7,7 @@ import { usersByUsernames, validUsername, type UserDoc } from '../accounts';
 import { LEARNER_ROLES } from '../shared/actor';
 import { unitsByCodes } from '../org';
 import type { Actor } from '../shared/actor';
+import { normalizePhone } from '../shared/phone';
 import { CohortMember } from './cohort.model';
 import type { RosterRow } from './roster-file';
 
@@ -40,14 +41,6 @@ const ROLE_WORDS = new Map<string, 'volunteer' | 'trainer'>([
   ['cán bộ tập huấn', 'trainer'],
   ['đội trưởng', 'trainer'],
 ]);
-
-/** Vietnamese mobile numbers: 0 or +84, then 9 digits starting 3, 5, 7, 8 or 9. */
-export function normalizePhone(raw: string): string | null | false {
-  const compact = raw.replace(/[\s.()-]/g, '');
-  if (!compact) return null;
-  const m = /^(?:\+?84|0)([35789]\d{8})$/.exec(compact);
-  return m ? `0${m[1]}` : false;
-}
 
 function inScope(actor: Actor, user: Pick<UserDoc, 'lineage' | 'retrainedBy' | '_id'>): boolean {
   if (String(user._id) === String(actor.id)) return true;

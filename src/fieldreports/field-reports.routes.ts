@@ -7,6 +7,7 @@ import { writeCsv } from '../shared/csv';
 import { actorOf, requireRole, requireUser } from '../shared/auth';
 import { Forbidden, NotFound, Refused } from '../shared/errors';
 import { weekNumber } from '../shared/dates';
+import { dayLabelVietnam } from '../shared/vn-time';
 import { formatWeek } from '../shared/i18n';
 import { parseInput } from '../shared/validate';
 import { DIFFICULTY_CATEGORIES, MAX_DIFFICULTIES, totalOf, WORK_KINDS, type FieldReportDoc } from './field-report.model';
@@ -154,7 +155,7 @@ export function fieldReportsRoutes(): Router {
   });
 
   function fileName(unit: UnitDoc, week: ReportWeek, what: string, ext: string) {
-    return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${week.label}.${ext}`;
+    return `${what}-${unit.code.replace(/[^\w-]/g, '')}-tuan-${weekNumber(week.label)}-${dayLabelVietnam(week.start)}.${ext}`;
   }
 
   // GET /field-reports/summary.csv|.xlsx|.pdf and /field-reports/difficulties.csv — the week's summary as files

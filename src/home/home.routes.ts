@@ -8,6 +8,7 @@ import { Invalid } from '../shared/errors';
 import { LOCALES, rememberLanguage } from '../shared/i18n';
 import { safeLocalPath } from '../shared/page-locals';
 import { parseInput } from '../shared/validate';
+import { behindRuleParams } from '../cohorts';
 import { homeOf } from './home.service';
 
 const langForm = z.object({
@@ -24,7 +25,7 @@ export function homeRoutes(config: Config, catalog: Catalog): Router {
   router.get('/', async (req, res) => {
     const q = parseInput(homeQuery, req.query);
     const home = req.user ? await homeOf(actorOf(req), req.user, catalog) : null;
-    res.render('home/index', { home, totalOf, passwordSet: Boolean(req.user) && q.password === 'set' });
+    res.render('home/index', { home, behindRuleParams, totalOf, passwordSet: Boolean(req.user) && q.password === 'set' });
   });
 
   // POST /lang — remember the user's language and go back where they were

@@ -16,6 +16,6 @@ export {
   subtreeOf,
 } from './org.service';
 export { resolveUnit, searchUnits, unitNamed, UNIT_CHOICES_MAX } from './unit-search';
-export { emptyPicker, unitPicker, unitTyped, type UnitPicker } from './unit-picker';
+export { emptyPicker, pickerAfterError, unitPicker, unitTyped, type UnitPicker } from './unit-picker';
 export { forgetTree, treeChanged, treeCache } from './unit-tree';
 export { orgRoutes } from './org.routes';

@@ -20,6 +20,11 @@ export async function unitPicker(actor: Actor, typed: string, picked: string, se
   return { value: typed, choices: unit && searched ? [unit] : choices, more, searched, picked };
 }
 
+/** The picker beside a refused form: the matching units when the unit was the problem, else what was picked or typed. */
+export async function pickerAfterError(actor: Actor, unitRefused: boolean, typed: string, picked: string): Promise<UnitPicker> {
+  return unitRefused ? unitPicker(actor, typed, picked, false) : emptyPicker(picked || typed);
+}
+
 /** The unit a form names: the radio picked, else the text typed. */
 export function unitTyped(body: { unitPick?: string; unitCode?: string }): string {
   return (body.unitPick || body.unitCode || '').trim();

@@ -1,4 +1,5 @@
-import { personMatches, phoneDigits } from '../../src/accounts';
+import { personMatches } from '../../src/accounts';
+import { phoneDigits } from '../../src/shared/phone';
 import { foldHeading, readRoster, ROSTER_COLUMNS } from '../../src/cohorts/roster-file';
 
 describe('roster headings as officials write them', () => {

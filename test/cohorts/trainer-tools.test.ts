@@ -269,6 +269,33 @@ describe('re-issuing one person\'s password from the cohort', () => {
   });
 });
 
+describe('whose password a trainer may re-issue', () => {
+  it('when the member is another trainer, or a volunteer in a colleague\'s cohort, should offer no link and answer 404, changing nothing; staff may', async () => {
+    const id = await newCohort(); // the trainer's own cohort
+    const { user: peer } = await createUser('trainer', 'C-HN');
+    await CohortMember.create({ cohort: id, user: peer._id, addedAt: new Date() });
+    const before = (await reloadUser(peer.username))!.passwordHash;
+    const page = await trainer.get(`/cohorts/${id}`).expect(200);
+    expect(page.text).toContain(peer.fullName);
+    expect(page.text).not.toContain(`/members/${peer._id}/password`);
+    await trainer.get(`/cohorts/${id}/members/${peer._id}/password`).expect(404);
+    expect((await postForm(trainer, `/cohorts/${id}/members/${peer._id}/password`, {}, `/cohorts/${id}`)).status).toBe(404);
+    expect((await reloadUser(peer.username))!.passwordHash).toBe(before);
+
+    // a colleague's cohort in the same unit: its volunteers are not this trainer's to re-issue
+    const theirs = await newCohort(colleague);
+    const { user: volunteer } = await createUser('volunteer', 'T-HN');
+    await CohortMember.create({ cohort: theirs, user: volunteer._id, addedAt: new Date() });
+    expect((await postForm(trainer, `/cohorts/${theirs}/members/${volunteer._id}/password`, {}, `/cohorts/${theirs}`)).status).toBe(404);
+    expect((await reloadUser(volunteer.username))!.mustChangePassword).toBe(false);
+    // the colleague may, and so may staff of the unit (a trainer member too)
+    expect((await postForm(colleague, `/cohorts/${theirs}/members/${volunteer._id}/password`, {}, `/cohorts/${theirs}`)).status).toBe(200);
+    const staff = await signedInAgent(app, (await createUser('staff', 'C-HN')).user.username);
+    expect((await postForm(staff, `/cohorts/${id}/members/${peer._id}/password`, {}, `/cohorts/${id}`)).status).toBe(200);
+    expect((await reloadUser(peer.username))!.mustChangePassword).toBe(true);
+  });
+});
+
 describe('finding people in a cohort and the cohort list', () => {
   it('should find members by name without diacritics, username or phone, and show phone, pace and last activity', async () => {
     const id = await newCohort();

@@ -78,7 +78,7 @@ it('with JavaScript, a trainer picks the unit by name, imports the template, rel
   expect(await page.textContent('#sheet-rule')).toContain('30 phút');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('form.no-print button')]);
   const csv = fs.readFileSync((await download.path())!, 'utf8');
-  expect(csv).toMatch(/^\uFEFFusername,full_name,one_time_password/);
+  expect(csv).toMatch(/^\uFEFFTên đăng nhập,Họ và tên,Mật khẩu dùng một lần/); // in the trainer's words
   expect(csv.trim().split('\n')).toHaveLength(5);
   // a reload (or Back and forth) shows the same sheet; the CSV has gone once
   await page.reload();

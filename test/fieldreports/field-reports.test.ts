@@ -11,7 +11,8 @@ import { AuditEntry } from '../../src/audit/audit.model';
 import { forgetSummaries, summaryKeeping } from '../../src/fieldreports/summary';
 import { currentWeek, FieldReport, fileReport, findReport, parseWeek, shiftWeek, takeUpDifficulty, weekSummary, type ReportInput } from '../../src/fieldreports';
 import { findUnitByCode, importOrgCsv, type UnitDoc } from '../../src/org';
-import { weekRangeText } from '../../src/shared/dates';
+import { weekNumber, weekRangeText } from '../../src/shared/dates';
+import { dayLabelVietnam } from '../../src/shared/vn-time';
 import { formatWeek } from '../../src/shared/i18n';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
@@ -220,7 +221,7 @@ describe('weekly summary exports', () => {
   it('when exported as CSV with ?format=codes, should carry the page figures in snake_case, neutralise formulas, and be audited', async () => {
     const csv = await staffHn.get('/field-reports/summary.csv?unit=C-HN&format=codes');
     expect(csv.status).toBe(200);
-    expect(csv.headers['content-disposition']).toContain(`bao-cao-tuan-C-HN-${week().label}.csv`);
+    expect(csv.headers["content-disposition"]).toContain(`bao-cao-tuan-C-HN-tuan-${weekNumber(week().label)}-${dayLabelVietnam(week().start)}.csv`);
     const rows = parse(csv.text, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.unit_code)).toEqual(['C-HN', 'T-HN', 'T-HN2', 'T-HN3']);
     expect(rows[0]).toMatchObject({ week: week().label, level: 'commune', teams: '3', teams_reported: '2', vneid: '39', people_helped: '42', difficulties: '1', help_needed: '1' });

@@ -124,7 +124,7 @@ describe('taking a quiz', () => {
     const result = await agent.get(res.headers.location!);
     expect(result.text).toContain('Bạn chưa đạt lần này.');
     // the result says when a retry is allowed, and its badges are not the true/false options' words
-    expect(result.text).toMatch(/Bạn có thể làm lại từ \d{2}:\d{2}/);
+    expect(result.text).toMatch(/Bạn có thể làm lại từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
     expect(result.text).toContain('Chưa chính xác');
     expect(result.text).toContain('Đáp án đúng sẽ hiện sau khi bạn đạt');
     expect(result.text).not.toContain('— <strong>đáp án đúng</strong>');
