@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (tree) logger.info({ created: tree.created }, 'organisation tree: default central level and provinces loaded');
   // First run on the embedded store: a demo to click through (never in production).
   if (db.store && config.env !== 'production' && (await countUsers()) === 0) {
-    await seedDemo((m) => logger.info(m));
+    await seedDemo(catalog, (m) => logger.info(m));
   }
   const stopMaintenance = startMaintenance(logger);
   const stopRollups = startRollupJob(logger);

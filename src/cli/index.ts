@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createAccount } from '../accounts';
-import { CONTENT_DIR, loadContent } from '../courses';
+import { CONTENT_DIR, loadCatalog, loadContent } from '../courses';
 import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
@@ -113,7 +113,7 @@ program
   .description('load a small, realistic demo (idempotent)')
   .action(async () => {
     await withDatabase(async () => {
-      const { created } = await seedDemo();
+      const { created } = await seedDemo(loadCatalog());
       console.log(`demo: ${created} account(s) created`);
     });
   });

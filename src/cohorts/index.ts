@@ -1,5 +1,5 @@
 export { Cohort, CohortMember } from './cohort.model';
-export { createCohort } from './cohorts.service';
+export { addMember, createCohort } from './cohorts.service';
 export { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts.routes';
 export { dueDatesOf, type CourseDue } from './due-dates';
 export { attentionLimits, cohortsNeedingAttention, forgetAttention, type CohortAttention } from './attention';

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import mongoose, { type Types } from 'mongoose';
 import path from 'node:path';
 import { createAccount, User } from '../accounts';
+import type { Catalog } from '../courses';
+import { seedDemoCohorts } from './demo-cohorts';
 import { FieldReport, currentWeek, shiftWeek } from '../fieldreports';
 import { importOrgCsv, loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
 import type { Role } from '../shared/actor';
@@ -39,7 +41,7 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { username: 'tnv.giang', fullName: 'Trương Ngọc Giang', role: 'volunteer', unitCode: 'HCM-CONDAO-D1', retrainedBy: 'leader.condao' },
 ];
 
-export async function seedDemo(log: (msg: string) => void = () => undefined): Promise<{ created: number }> {
+export async function seedDemo(catalog: Catalog, log: (msg: string) => void = () => undefined): Promise<{ created: number }> {
   await loadDefaultTreeIfEmpty();
   const tree = await importOrgCsv(fs.readFileSync(path.join(projectRoot, 'src', 'seed', 'demo-tree.csv'), 'utf8'));
   if (tree.problems.length > 0) throw new Error(`demo tree: ${tree.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
@@ -63,7 +65,8 @@ export async function seedDemo(log: (msg: string) => void = () => undefined): Pr
     }
   }
   const reports = await seedDemoFieldReports(ids);
-  log(`demo data: ${created} account(s) created, ${reports} weekly field report(s)`);
+  const cohorts = await seedDemoCohorts(catalog);
+  log(`demo data: ${created} account(s) created, ${reports} weekly field report(s), ${cohorts} cohort(s)`);
   return { created };
 }
 
