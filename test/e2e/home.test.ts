@@ -8,9 +8,8 @@ import { toActor, type UserDoc } from '../../src/accounts';
 import { CohortMember, createCohort } from '../../src/cohorts';
 import { currentWeek, fileReport, takeUpDifficulty } from '../../src/fieldreports';
 import { findUnitByCode, importOrgCsv } from '../../src/org';
-import { rebuildRollups, takeWeeklySnapshot } from '../../src/reports';
 import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
-import { createTree, createUser, recordCompletion } from '../helpers/factories';
+import { complianceRoseSinceSnapshot, createTree, createUser } from '../helpers/factories';
 
 const DAY = 86400_000;
 let trainer: UserDoc;
@@ -33,13 +32,7 @@ const env = useBrowserOnApp(__filename, async () => {
   await CohortMember.create({ cohort: cohort._id, user: early._id, addedAt: new Date(Date.now() - 30 * DAY) });
   await CohortMember.create({ cohort: cohort._id, user: fresh._id, addedAt: new Date() });
   // Staff's figures: one compliant person at the weekly snapshot, two now (in Hoàn Kiếm); nobody in Ba Đình.
-  const a = (await createUser('volunteer', 'T-HN2')).user;
-  const b = (await createUser('volunteer', 'T-HN2')).user;
-  for (const c of ['digital-literacy', 'two-level-government']) await recordCompletion(a._id, c);
-  await rebuildRollups();
-  await takeWeeklySnapshot();
-  for (const c of ['digital-literacy', 'two-level-government']) await recordCompletion(b._id, c);
-  await rebuildRollups();
+  await complianceRoseSinceSnapshot('T-HN2');
   // The team's report with a difficulty, taken up by the province's staff.
   const team = (await findUnitByCode('T-HN'))!;
   const { report } = await fileReport(toActor(leader), team, currentWeek(new Date()), {

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createAccount, User, type UserDoc } from '../../src/accounts';
 import { CourseCompletion } from '../../src/courses';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
+import { rebuildRollups, takeWeeklySnapshot } from '../../src/reports';
 import type { Role } from '../../src/shared/actor';
 
 export const TEST_PASSWORD = 'Correct-Horse-Battery-42';
@@ -82,4 +83,18 @@ export function binaryBody(res: request.Response, cb: (err: Error | null, body: 
 export async function recordCompletion(userId: UserDoc['_id'], course: string, at = new Date()): Promise<void> {
   await CourseCompletion.create({ user: userId, course, completedAt: at, contentVersion: 'test' });
   await User.updateOne({ _id: userId }, { $addToSet: { completed: course, started: course }, $set: { [`completedAt.${course}`]: at } });
+}
+
+/**
+ * Two volunteers of `unitCode`: one compliant when the weekly snapshot is taken, the other
+ * compliant since, with the roll-ups rebuilt after each (a change since last week to show).
+ */
+export async function complianceRoseSinceSnapshot(unitCode: string): Promise<void> {
+  const before = (await createUser('volunteer', unitCode)).user;
+  const after = (await createUser('volunteer', unitCode)).user;
+  for (const c of ['digital-literacy', 'two-level-government']) await recordCompletion(before._id, c);
+  await rebuildRollups();
+  await takeWeeklySnapshot();
+  for (const c of ['digital-literacy', 'two-level-government']) await recordCompletion(after._id, c);
+  await rebuildRollups();
 }

@@ -6,12 +6,12 @@ import { markLessonRead } from '../../src/courses';
 import { currentWeek, FieldReport, fileReport, takeUpDifficulty } from '../../src/fieldreports';
 import { DifficultyTakeUp } from '../../src/fieldreports/field-report.model';
 import { findUnitByCode, importOrgCsv } from '../../src/org';
-import { rebuildRollups, takeWeeklySnapshot } from '../../src/reports';
+import { rebuildRollups } from '../../src/reports';
 import { dateTimeText, dayText } from '../../src/shared/dates';
 import { testApp } from '../helpers/app';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, recordCompletion, signedInAgent } from '../helpers/factories';
+import { complianceRoseSinceSnapshot, createTree, createUser, recordCompletion, signedInAgent } from '../helpers/factories';
 
 useTestDatabase(__filename);
 const DAY = 86400_000;
@@ -222,13 +222,7 @@ describe('GET / — staff', () => {
 
   it('when figures changed since the weekly snapshot, should show compliance, the change, the units furthest behind and difficulties waiting for help', async () => {
     const staff = (await createUser('staff', '01', { username: 'staff.home' })).user;
-    const a = (await createUser('volunteer', 'T-HN2')).user;
-    const b = (await createUser('volunteer', 'T-HN2')).user;
-    for (const c of ['digital-literacy', 'two-level-government']) await recordCompletion(a._id, c);
-    await rebuildRollups();
-    await takeWeeklySnapshot();
-    for (const c of ['digital-literacy', 'two-level-government']) await recordCompletion(b._id, c);
-    await rebuildRollups();
+    await complianceRoseSinceSnapshot('T-HN2');
     const team2 = (await findUnitByCode('T-HN2'))!;
     const leader2 = (await createUser('trainer', 'T-HN2')).user;
     await fileReport(toActor(leader2), team2, currentWeek(new Date()), {
