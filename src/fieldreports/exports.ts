@@ -113,14 +113,14 @@ export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, local
   const children = s.children.filter((c) => c.figures.teams > 0);
   if (children.length > 0) {
     const title = t('fieldReports.pdf.childrenTitle');
-    const narrow = [50, 48, 48, 48, 48, 48, 48];
-    const columns = [
-      { header: t('fieldReports.pdf.unitCol'), width: p.width - narrow.reduce((a, b) => a + b, 0) - 53 },
-      { header: t('fieldReports.reportedShort'), width: narrow[0]!, align: 'right' as const },
-      ...WORK_KINDS.map((k) => ({ header: t(`fieldReports.kindsShort.${k}`), width: 48, align: 'right' as const })),
-      { header: t('fieldReports.helpedShort'), width: 48, align: 'right' as const },
-      { header: t('fieldReports.pdf.difficultiesCol'), width: 53, align: 'right' as const },
-    ];
+    // The figures' columns as narrow as their headers' longest words allow; the unit's name takes the rest.
+    const narrow = [
+      { header: t('fieldReports.reportedShort'), width: 0, align: 'right' as const },
+      ...WORK_KINDS.map((k) => ({ header: t(`fieldReports.kindsShort.${k}`), width: 0, align: 'right' as const })),
+      { header: t('fieldReports.helpedShort'), width: 0, align: 'right' as const },
+      { header: t('fieldReports.pdf.difficultiesCol'), width: 0, align: 'right' as const },
+    ].map((c) => ({ ...c, width: p.columnFor(c.header, 42) }));
+    const columns = [{ header: t('fieldReports.pdf.unitCol'), width: p.width - narrow.reduce((n, c) => n + c.width, 0) }, ...narrow];
     const figures = (g: Figures) => [`${g.reported}/${g.teams}`, ...WORK_KINDS.map((k) => String(g.counts[k])), String(g.helped), `${g.difficulties} (${g.helpNeeded})`];
     p.table(
       columns,

@@ -97,6 +97,13 @@ export class PrintedDoc {
     return this.doc.heightOfString(text, { width: w, features: this.features });
   }
 
+  /** The narrowest column that holds `header` (bold, as a table writes it) breaking between words only, at least `min` points. */
+  columnFor(header: string, min: number): number {
+    this.doc.font('b').fontSize(8.5);
+    const words = header.split(/\s+/).map((w) => this.doc.widthOfString(w, { features: this.features }));
+    return Math.max(min, Math.ceil(Math.max(...words)) + 2 * 4 + 1);
+  }
+
   newPage(): void {
     this.doc.addPage();
     this.y = MARGIN;

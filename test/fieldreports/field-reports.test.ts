@@ -420,6 +420,7 @@ describe('the week printed for the briefing', () => {
     expect(flat).toContain(`Báo cáo ${formatWeek('vi', week())} — Tỉnh Đắk Lắk`);
     expect(flat).toContain('2/3 đội đã báo cáo · hỗ trợ 16 người · 12 khó khăn, 9 cần hỗ trợ');
     // grouped by category, help needed and not taken up first; who took one up, with their post
+    expect(flat).toContain('Đơn vị (mã) Đã báo cáo VNeID DVC trực tuyến Hồ sơ Số hóa Khác Số người Khó khăn (cần hỗ trợ)');
     expect(flat).toContain('Kết nối mạng: 6 khó khăn, 3 cần hỗ trợ chưa được tiếp nhận');
     const connectivity = flat.slice(flat.indexOf('Kết nối mạng: 6 khó khăn'), flat.indexOf('Thiết bị: 6 khó khăn'));
     expect(connectivity.indexOf('Cần hỗ trợ, chưa được tiếp nhận')).toBeLessThan(connectivity.indexOf('Đã tiếp nhận'));
@@ -441,10 +442,13 @@ describe('the week printed for the briefing', () => {
     const en = await staffDl.get('/field-reports/summary.pdf').set('Accept-Language', 'en').buffer(true).parse(binaryBody).expect(200);
     const enFile = path.join(path.dirname(file), 'en.pdf');
     fs.writeFileSync(enFile, en.body as Buffer);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', enFile, path.join(out, 'field-report-en')]);
     const enFlat = execFileSync('pdftotext', ['-raw', enFile, '-']).toString().replace(/\s+/g, ' ');
     expect(enFlat).toContain('WEEKLY REPORT OF THE VOLUNTEER TEAMS');
     expect(enFlat).toContain('2/3 teams reported · 16 people helped');
     expect(enFlat).toContain('Connectivity: 6 difficulties, 3 needing help not yet taken up');
+    // a column header breaks between words only
+    expect(enFlat).toContain('Reported VNeID Online service Dossier Digitising Other People Difficulties (help needed)');
     expect(enFlat).toContain('PREPARED BY');
     expect(enFlat).not.toContain('…');
   }, 60_000);
