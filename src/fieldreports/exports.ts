@@ -1,15 +1,16 @@
 /**
  * The week's summary as files for the weekly briefing: CSV (the unit and its children),
  * CSV of the difficulties, XLSX with both and the teams that did not report, and a
- * one-page PDF. Like the compliance exports, a file reads in its reader's words by default
+ * printable PDF. Like the compliance exports, a file reads in its reader's words by default
  * (headers and values in their language, weeks as "Tuần 49 (…)", times in Vietnam time) and
  * keeps the snake_case codes with `?format=codes`.
  */
 import type { Writable } from 'node:stream';
 import { unitName } from '../org';
 import { formatWeek } from '../shared/i18n';
-import { fileDate, fileWord, fileYesNo, headerOf, openPdf, sheetName, type FileRow, type FileStyle } from '../reports';
-import { WORK_KINDS } from './field-report.model';
+import { fileDate, fileWord, fileYesNo, headerOf, PDF_MUTED, PrintedDoc, sheetName, type FileRow, type FileStyle, type PdfCell } from '../reports';
+import { dateTimeText } from '../shared/dates';
+import { WORK_KINDS, type DifficultyDoc } from './field-report.model';
 import type { Figures, WeekSummary } from './summary';
 
 type Row = FileRow;
@@ -82,64 +83,119 @@ export function summarySheets(s: WeekSummary, style: FileStyle) {
 }
 
 /**
- * One A4 page for the briefing: the totals, the children (as many as fit), the
- * difficulties needing help first, and the teams that did not report.
+ * The week as a document a province prints for its briefing: A4 portrait with the title
+ * block, the week's totals by kind of work, each child unit's figures, the difficulties by
+ * category (help needed and not yet taken up first) with who took each up, the teams that
+ * did not report, and the signature block. Every name and description wraps; tables go on
+ * over pages under their header again.
  */
-export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, locale: 'vi' | 'en', subtitle: string): Promise<void> {
-  const { doc, features, cell, finish } = openPdf(out, t('fieldReports.pdfTitle', { week: formatWeek(locale, s.week), unit: unitName(s.unit, locale) }), subtitle);
-  const bottom = doc.page.height - 36;
-  const text = (str: string, x: number, y: number, width: number, bold = false, size = 9) => cell(str, x, y, width, { bold, size });
-  let y = doc.y + 8;
+export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, locale: 'vi' | 'en', now = new Date()): Promise<void> {
+  const p = new PrintedDoc(out, t, locale);
+  const name = (u: { nameVi: string; nameEn: string }) => unitName(u, locale);
+  const muted = (text: string) => ({ text, size: 8, color: PDF_MUTED });
   const f = s.total;
-  text(t('fieldReports.pdfTotals', { reported: f.reported, teams: f.teams, helped: f.helped, difficulties: f.difficulties, help: f.helpNeeded }), 36, y, 770, true, 10);
-  y += 18;
+  p.titleBlock(s.unit, t('fieldReports.pdf.heading'), [t('fieldReports.pdfTitle', { week: formatWeek(locale, s.week), unit: name(s.unit) })], now);
 
-  // The table: unit, teams reported, each kind of work, total, difficulties.
-  const widths = [190, 80, 70, 80, 70, 70, 60, 70, 80];
-  const header = [t('fieldReports.unit'), t('fieldReports.reportedShort'), ...WORK_KINDS.map((k) => t(`fieldReports.kindsShort.${k}`)), t('fieldReports.helpedShort'), t('fieldReports.difficultiesShort')];
-  // Units without a team have nothing to report; the centre's 34 provinces fit in small type.
+  // The week's totals: teams reported, people helped by kind of work.
+  const totalsTitle = t('fieldReports.pdf.totalsTitle');
+  p.table(
+    [
+      { header: t('fieldReports.pdf.kindCol'), width: p.width - 130 },
+      { header: t('fieldReports.pdf.peopleCol'), width: 130, align: 'right' },
+    ],
+    [...WORK_KINDS.map((k) => ({ cells: [t(`fieldReports.kinds.${k}`), String(f.counts[k])] })), { cells: [t('fieldReports.total'), String(f.helped)], bold: true }],
+    t('fieldReports.pdf.continued', { what: totalsTitle }),
+    [PrintedDoc.heading(totalsTitle), { text: t('fieldReports.pdfTotals', { reported: f.reported, teams: f.teams, helped: f.helped, difficulties: f.difficulties, help: f.helpNeeded }), bold: true, size: 10.5, gap: 8 }],
+  );
+  p.y += 16;
+
+  // Each child unit with teams (a unit without a team has nothing to report).
   const children = s.children.filter((c) => c.figures.teams > 0);
-  const small = children.length > 16;
-  const room = Math.min(children.length, 36);
-  const row = (cells: string[], bold: boolean) => {
-    let x = 36;
-    cells.forEach((c, i) => {
-      text(c, x, y, widths[i]! - 4, bold, small ? 7.5 : 8.5);
-      x += widths[i]!;
-    });
-    y += small ? 10 : 12;
-  };
-  const cells = (name: string, g: Figures) => [name, `${g.reported}/${g.teams}`, ...WORK_KINDS.map((k) => String(g.counts[k])), String(g.helped), `${g.difficulties} (${g.helpNeeded})`];
-  row(header, true);
-  for (const c of children.slice(0, room)) row(cells(unitName(c.unit, locale), c.figures), false);
-  if (children.length > room) row([t('reports.pdfMore', { n: children.length - room }), '', '', '', '', '', '', '', ''], false);
-  row(cells(t('fieldReports.total'), f), true);
-  y += 8;
+  if (children.length > 0) {
+    const title = t('fieldReports.pdf.childrenTitle');
+    // The figures' columns as narrow as their headers' longest words allow; the unit's name takes the rest.
+    const narrow = [
+      { header: t('fieldReports.reportedShort'), width: 0, align: 'right' as const },
+      ...WORK_KINDS.map((k) => ({ header: t(`fieldReports.kindsShort.${k}`), width: 0, align: 'right' as const })),
+      { header: t('fieldReports.helpedShort'), width: 0, align: 'right' as const },
+      { header: t('fieldReports.pdf.difficultiesCol'), width: 0, align: 'right' as const },
+    ].map((c) => ({ ...c, width: p.columnFor(c.header, 42) }));
+    const columns = [{ header: t('fieldReports.pdf.unitCol'), width: p.width - narrow.reduce((n, c) => n + c.width, 0) }, ...narrow];
+    const figures = (g: Figures) => [`${g.reported}/${g.teams}`, ...WORK_KINDS.map((k) => String(g.counts[k])), String(g.helped), `${g.difficulties} (${g.helpNeeded})`];
+    p.table(
+      columns,
+      [
+        ...children.map((c, i) => ({ cells: [[{ text: name(c.unit) }, muted(c.unit.code)], ...figures(c.figures)], shade: i % 2 === 1 })),
+        { cells: [t('fieldReports.total'), ...figures(f)], bold: true },
+      ],
+      t('fieldReports.pdf.continued', { what: `${name(s.unit)}: ${title}` }),
+      [PrintedDoc.heading(title)],
+    );
+    p.y += 16;
+  }
 
-  // Difficulties: help needed and not yet taken up first (the summary's order).
-  text(t('fieldReports.difficultiesTitle'), 36, y, 770, true, 11);
-  y += 16;
-  const all = s.byCategory.flatMap((g) => g.rows.map((r) => ({ category: g.category, r })));
-  all.sort((a, b) => Number(Boolean(b.r.difficulty.helpNeeded && !b.r.difficulty.takenUpAt)) - Number(Boolean(a.r.difficulty.helpNeeded && !a.r.difficulty.takenUpAt)));
-  const reserve = 40; // for the teams that did not report
-  let shown = 0;
-  for (const { category, r } of all) {
-    if (y + 12 > bottom - reserve) break;
-    const flags = [r.difficulty.helpNeeded ? t('fieldReports.helpNeeded') : '', r.difficulty.takenUpAt ? t('fieldReports.takenUp') : ''].filter(Boolean).join(' · ');
-    text(`${t(`fieldReports.categories.${category}`)} — ${unitName(r.team, locale)}${flags ? ` [${flags}]` : ''}: ${r.difficulty.description}`, 36, y, 770, false, 8.5);
-    y += 12;
-    shown += 1;
+  // The difficulties by category, help needed and not yet taken up first (the summary's order).
+  const difficultiesTitle = t('fieldReports.difficultiesTitle');
+  if (s.byCategory.length === 0) {
+    p.heading(difficultiesTitle);
+    p.paragraph(t('fieldReports.noDifficulties'), { size: 9.5 });
   }
-  if (all.length === 0) {
-    text(t('fieldReports.noDifficulties'), 36, y, 770, false, 8.5);
-    y += 12;
-  } else if (shown < all.length) {
-    text(t('reports.pdfMore', { n: all.length - shown }), 36, y, 770, false, 8.5);
-    y += 12;
+  const above = new Set([String(s.unit._id), ...s.unit.lineage.map(String)]);
+  const placeOf = (...units: ({ _id: unknown; nameVi: string; nameEn: string } | undefined)[]) =>
+    units.filter((u): u is NonNullable<typeof u> => Boolean(u) && !above.has(String(u!._id))).map((u) => muted(name(u)));
+  const waiting = (d: DifficultyDoc) => Boolean(d.helpNeeded && !d.takenUpAt);
+  s.byCategory.forEach((g, i) => {
+    const category = t(`fieldReports.categories.${g.category}`);
+    const line = { text: t('fieldReports.pdf.category', { category, n: g.rows.length, waiting: g.rows.filter((r) => waiting(r.difficulty)).length }), bold: true, size: 10 };
+    p.table(
+      [
+        { header: t('fieldReports.pdf.teamCol'), width: 150 },
+        { header: t('fieldReports.pdf.descriptionCol'), width: p.width - 320 },
+        { header: t('fieldReports.pdf.takeUpCol'), width: 170 },
+      ],
+      [...g.rows].sort((a, b) => Number(waiting(b.difficulty)) - Number(waiting(a.difficulty))).map((r) => ({
+        cells: [[{ text: name(r.team), bold: true }, ...placeOf(r.commune, r.province)], r.difficulty.description, takeUpCell(r.difficulty, t, locale)],
+        shade: waiting(r.difficulty),
+      })),
+      t('fieldReports.pdf.continued', { what: category }),
+      i === 0 ? [PrintedDoc.heading(difficultiesTitle), line] : [line],
+    );
+    p.y += 12;
+  });
+  p.y += 4;
+
+  // The teams that did not report.
+  const missingTitle = t('fieldReports.missingTitle', { n: s.missing.length });
+  if (s.missing.length === 0) {
+    p.heading(missingTitle);
+    p.paragraph(t('fieldReports.noneMissing'), { size: 9.5 });
+  } else {
+    p.table(
+      [
+        { header: t('fieldReports.pdf.missingTeamCol'), width: 220 },
+        { header: t('fieldReports.pdf.missingPlaceCol'), width: p.width - 220 },
+      ],
+      s.missing.map((m, i) => ({ cells: [[{ text: name(m.team) }, muted(m.team.code)], placeOf(m.commune, m.province).map((x) => ({ text: x.text }))], shade: i % 2 === 1 })),
+      t('fieldReports.pdf.continued', { what: missingTitle }),
+      [PrintedDoc.heading(missingTitle)],
+    );
   }
-  y += 8;
-  const names = s.missing.map((m) => unitName(m.team, locale)).join(', ');
-  text(t('fieldReports.missingTitle', { n: s.missing.length }), 36, Math.min(y, bottom - 28), 770, true, 10);
-  if (names) doc.font('r').fontSize(8.5).text(names, 36, Math.min(y, bottom - 28) + 14, { width: 770, height: 14, lineBreak: false, ellipsis: true, features });
-  await finish();
+  p.y += 20;
+
+  p.signatures(s.unit, now);
+  await p.finish();
+}
+
+/** Whether help was asked for, and who took the difficulty up (name and post when kept, the username on older take-ups), when, with their note. */
+function takeUpCell(d: DifficultyDoc, t: T, locale: 'vi' | 'en'): PdfCell {
+  if (!d.takenUpAt) return d.helpNeeded ? [{ text: t('fieldReports.pdf.waiting'), bold: true, color: '#9a2a00' }] : [{ text: t('fieldReports.pdf.notAsked'), color: PDF_MUTED }];
+  const who = d.takenUpByFullName || d.takenUpByUsername || '';
+  const post = [d.takenUpByRole ? t(`roles.${d.takenUpByRole}`) : '', d.takenUpByUnit ? unitName(d.takenUpByUnit, locale) : ''].filter(Boolean).join(' · ');
+  const when = dateTimeText(d.takenUpAt);
+  return [
+    ...(d.helpNeeded ? [{ text: t('fieldReports.helpNeeded'), color: PDF_MUTED, size: 8 }] : []),
+    { text: t('fieldReports.takenUp'), bold: true },
+    { text: post ? t('fieldReports.takenUpByPost', { who, post, when }) : t('fieldReports.takenUpBy', { who, when }) },
+    ...(d.takenUpNote ? [{ text: t('fieldReports.pdf.takenUpNote', { note: d.takenUpNote }) }] : []),
+  ];
 }

@@ -179,8 +179,7 @@ export function fieldReportsRoutes(): Router {
     } else {
       res.type('application/pdf');
       const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
-      const { formatDateTime } = res.locals as { formatDateTime: (d: Date) => string };
-      await writeSummaryPdf(res, summary, t, req.locale, t('fieldReports.pdfSubtitle', { when: formatDateTime(new Date()) }));
+      await writeSummaryPdf(res, summary, t, req.locale);
     }
   });
 

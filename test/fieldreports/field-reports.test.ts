@@ -263,21 +263,26 @@ describe('weekly summary exports', () => {
     expect(summary.getRow(2).values).toEqual([undefined, formatWeek('vi', week()), '01', 'Thành phố Hà Nội', 'Tỉnh, thành phố', 3, 2, 39, 2, 1, 0, 0, 42, 1, 1]);
   });
 
-  it('when exported as PDF, should be one page with the unit, the week said once, the totals and the difficulties', async () => {
+  it('when exported as PDF, should be an A4 portrait document with the title block, the week said once, the totals, the difficulties and the signatures', async () => {
     const res = await staffHn.get('/field-reports/summary.pdf').buffer(true).parse(binaryBody);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fr-')), 's.pdf');
     fs.writeFileSync(file, res.body as Buffer);
-    expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+1\n/);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
-    expect(text).toContain(`Báo cáo ${formatWeek('vi', week())} — Thành phố Hà Nội`);
-    // the week's days are in the title: the subtitle does not say them again
-    expect(text.split(weekRangeText(week().start))).toHaveLength(2);
-    expect(text).toMatch(/In lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
-    expect(text).toContain('2/3 đội đã báo cáo · hỗ trợ 42 người');
-    expect(text).toContain('Cổng DVC lỗi khi nộp hồ sơ (đã đỡ)');
-    expect(text).toContain('Đội Ba Đình 3');
+    const info = execFileSync('pdfinfo', [file]).toString();
+    expect(info).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+    const flat = execFileSync('pdftotext', ['-raw', file, '-']).toString().replace(/\s+/g, ' ');
+    expect(flat).toContain('ĐOÀN TNCS HỒ CHÍ MINH');
+    expect(flat).toContain('BÁO CÁO KẾT QUẢ HOẠT ĐỘNG CỦA CÁC ĐỘI TÌNH NGUYỆN');
+    expect(flat).toContain(`Báo cáo ${formatWeek('vi', week())} — Thành phố Hà Nội`);
+    // the week's days are in the title: nothing else says them again
+    expect(flat.split(weekRangeText(week().start))).toHaveLength(2);
+    expect(flat).toMatch(/Lập lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    expect(flat).toContain('2/3 đội đã báo cáo · hỗ trợ 42 người');
+    expect(flat).toContain('Cài đặt, kích hoạt VNeID 39');
+    expect(flat).toContain('Cổng DVC lỗi khi nộp hồ sơ');
+    expect(flat).toContain('Đội Ba Đình 3');
+    expect(flat).toContain('NGƯỜI LẬP BIỂU');
   });
 });
 
@@ -365,4 +370,86 @@ describe("a team's list of weeks", () => {
     expect((await findReport(team2._id, older[0]!))!.difficulties[0]!.takenUpNote ?? null).toBeNull();
     expect((await findReport(team2._id, older[1]!))!.difficulties[0]!.takenUpNote).toBe('Đã chuyển máy');
   });
+});
+
+describe('the week printed for the briefing', () => {
+  const LONG_COMMUNE = 'Xã Ea Tiêu thuộc vùng đồng bào dân tộc thiểu số của huyện Cư Kuin cũ (địa bàn sáp nhập)';
+  const LONG_TEAMS = [
+    { code: 'T-DL-1', name: 'Đội Thanh niên tình nguyện hỗ trợ chuyển đổi số và dịch vụ công trực tuyến thôn Ea Kmar' },
+    { code: 'T-DL-2', name: 'Đội Thanh niên tình nguyện hỗ trợ người cao tuổi cài đặt VNeID buôn Ea Tiêu và buôn Kram' },
+    { code: 'T-DL-3', name: 'Đội Thanh niên tình nguyện hỗ trợ số hóa hồ sơ hộ tịch tại nhà văn hóa thôn Ea Bông' },
+  ];
+  const LONG_DESCRIPTION =
+    'Trạm phát sóng ở buôn Kram thường xuyên mất tín hiệu vào buổi chiều nên người dân không nhận được mã OTP khi kích hoạt tài khoản định danh điện tử mức độ 2; đội đã đưa bà con ra trụ sở xã nhưng nhiều cụ già không đi được xa, cần Đoàn cấp trên đề nghị nhà mạng kiểm tra trạm và hỗ trợ một bộ phát sóng di động cho các buổi tối.';
+
+  it('when the week has long names and long difficulties over several pages, should print every one whole, the header again on the next page, who took help up, and the signatures', async () => {
+    const rows = ['code,name_vi,name_en,level,parent_code,remote', `C-DL,${LONG_COMMUNE},Ea Tieu Commune,commune,66,true`, ...LONG_TEAMS.map((t) => `${t.code},${t.name},${t.code} Team,team,C-DL,true`)];
+    expect((await importOrgCsv(rows.join('\n'))).problems).toEqual([]);
+    const [t1, t2] = await Promise.all([findUnitByCode('T-DL-1'), findUnitByCode('T-DL-2')]);
+    const leader1 = toActor((await createUser('trainer', 'T-DL-1')).user);
+    const leader2 = toActor((await createUser('trainer', 'T-DL-2')).user);
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ category: i % 2 ? 'devices' : 'connectivity', description: `${i + 1}. ${LONG_DESCRIPTION}`, helpNeeded: i % 3 !== 2 })) as ReportInput['difficulties'];
+    const { report } = await fileReport(leader1, t1!, week(), input(7, { difficulties: many(8) }));
+    await fileReport(leader2, t2!, week(), input(3, { difficulties: many(4) }));
+    const { user: staffUser } = await createUser('staff', '66', { fullName: 'Nguyễn Thị Hồng Nhung' });
+    await takeUpDifficulty(toActor(staffUser), String(report._id), String(report.difficulties[0]!._id), 'Tỉnh đoàn đã gửi công văn đề nghị nhà mạng kiểm tra trạm phát sóng buôn Kram trong tuần này');
+    const staffDl = await signedInAgent(app, staffUser.username);
+
+    const res = await staffDl.get('/field-reports/summary.pdf').buffer(true).parse(binaryBody).expect(200);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fr-')), 'dl.pdf');
+    fs.writeFileSync(file, res.body as Buffer);
+    const info = execFileSync('pdfinfo', [file]).toString();
+    expect(info).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+    expect(pages).toBeGreaterThanOrEqual(2); // 12 long difficulties do not fit on one page
+
+    // Rendered as a person sees it (look at test-results/field-report-*.png).
+    const out = path.join(__dirname, '..', '..', 'test-results');
+    fs.mkdirSync(out, { recursive: true });
+    execFileSync('pdftoppm', ['-png', '-r', '60', file, path.join(out, 'field-report')]);
+    expect(fs.readdirSync(out).filter((f) => /^field-report-\d+\.png$/.test(f)).length).toBe(pages);
+
+    // In content order, whatever the wrapping: every name and description whole, nothing cut with an ellipsis.
+    const raw = execFileSync('pdftotext', ['-raw', file, '-']).toString();
+    const squeezed = raw.replace(/\s+/g, '');
+    const flat = raw.replace(/\s+/g, ' ');
+    expect(raw).not.toContain('…');
+    for (const name of [LONG_COMMUNE, ...LONG_TEAMS.map((t) => t.name), 'Tỉnh Đắk Lắk']) expect(squeezed).toContain(name.replace(/\s+/g, ''));
+    for (let i = 1; i <= 8; i++) expect(squeezed).toContain(`${i}. ${LONG_DESCRIPTION}`.replace(/\s+/g, ''));
+    expect(flat).toContain('BÁO CÁO KẾT QUẢ HOẠT ĐỘNG CỦA CÁC ĐỘI TÌNH NGUYỆN');
+    expect(flat).toContain(`Báo cáo ${formatWeek('vi', week())} — Tỉnh Đắk Lắk`);
+    expect(flat).toContain('2/3 đội đã báo cáo · hỗ trợ 16 người · 12 khó khăn, 9 cần hỗ trợ');
+    // grouped by category, help needed and not taken up first; who took one up, with their post
+    expect(flat).toContain('Đơn vị (mã) Đã báo cáo VNeID DVC trực tuyến Hồ sơ Số hóa Khác Số người Khó khăn (cần hỗ trợ)');
+    expect(flat).toContain('Kết nối mạng: 6 khó khăn, 3 cần hỗ trợ chưa được tiếp nhận');
+    const connectivity = flat.slice(flat.indexOf('Kết nối mạng: 6 khó khăn'), flat.indexOf('Thiết bị: 6 khó khăn'));
+    expect(connectivity.indexOf('Cần hỗ trợ, chưa được tiếp nhận')).toBeLessThan(connectivity.indexOf('Đã tiếp nhận'));
+    expect(connectivity.indexOf('Đã tiếp nhận')).toBeLessThan(connectivity.indexOf('Không đề nghị hỗ trợ'));
+    expect(squeezed).toContain('bởiNguyễnThịHồngNhung(CánbộĐoàn·TỉnhĐắkLắk)');
+    expect(squeezed).toContain('Nộidung:Tỉnhđoànđãgửicôngvănđềnghịnhàmạngkiểmtratrạmphátsóngbuôn');
+    // the table goes on over the page under its header again
+    const second = (raw.split('\f')[1] ?? '').replace(/\s+/g, ' ');
+    expect(second).toContain('(tiếp theo)');
+    expect(second).toContain('Đội, xã Khó khăn Hỗ trợ');
+    // the team that did not report, and the signatures on the last page
+    expect(flat).toContain('Đội chưa báo cáo (1)');
+    expect(flat).toMatch(/Tỉnh Đắk Lắk, ngày \d{2} tháng \d{2} năm \d{4}/);
+    expect(flat).toContain('NGƯỜI LẬP BIỂU');
+    expect(flat).toContain('LÃNH ĐẠO ĐƠN VỊ');
+    expect(flat).toContain(`Trang ${pages}/${pages}`);
+
+    // In English, the same document in English words.
+    const en = await staffDl.get('/field-reports/summary.pdf').set('Accept-Language', 'en').buffer(true).parse(binaryBody).expect(200);
+    const enFile = path.join(path.dirname(file), 'en.pdf');
+    fs.writeFileSync(enFile, en.body as Buffer);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', enFile, path.join(out, 'field-report-en')]);
+    const enFlat = execFileSync('pdftotext', ['-raw', enFile, '-']).toString().replace(/\s+/g, ' ');
+    expect(enFlat).toContain('WEEKLY REPORT OF THE VOLUNTEER TEAMS');
+    expect(enFlat).toContain('2/3 teams reported · 16 people helped');
+    expect(enFlat).toContain('Connectivity: 6 difficulties, 3 needing help not yet taken up');
+    // a column header breaks between words only
+    expect(enFlat).toContain('Reported VNeID Online service Dossier Digitising Other People Difficulties (help needed)');
+    expect(enFlat).toContain('PREPARED BY');
+    expect(enFlat).not.toContain('…');
+  }, 60_000);
 });
