@@ -33,6 +33,7 @@ import { Unit } from '../src/org';
 import { markCompletionsBucketed, rebuildRollups, reconcile, refreshRollupsIfChanged } from '../src/reports';
 import { seedScale, SCALE_DEFAULTS, SCALE_PASSWORD } from '../src/seed/scale';
 import { dirtyMarks } from '../src/shared/changes';
+import { wire } from '../src/wiring';
 import { Client } from './client';
 import { writeSection } from './results-file';
 
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   useStorePostgres(store.postgresUrl);
   await connectMongoose(uri, DB);
   await syncIndexes();
+  wire(); // as every process of the app
   const catalog = loadCatalog();
 
   // Seed once (kept with BENCH_DATA_DIR), with every team's weekly field reports for 8 weeks.

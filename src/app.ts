@@ -32,6 +32,7 @@ import { publicDir, viewsDir } from './shared/paths';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle, LookupLimiter, type LoginLimits } from './shared/rate-limit';
 import { absoluteTimeout, sessionMiddleware } from './shared/session';
 import { closeConnectionsWhenDraining } from './shared/lifecycle';
+import { wire } from './wiring';
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +57,7 @@ export function createApp({
   catalog = loadCatalog(),
   verifyLimitPerMinute = 60,
 }: AppDeps): Express {
+  wire(); // the features' events and listeners (once per process)
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

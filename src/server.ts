@@ -20,6 +20,7 @@ import { startSettleJob } from './quizzes';
 import { startPasswordsCleanup } from './cohorts';
 import { lifecycle } from './shared/lifecycle';
 import path from 'node:path';
+import { wire } from './wiring';
 
 const SHUTDOWN_GRACE_MS = 8000;
 
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // Before the demo and the background jobs, which complete courses and move people too.
+  wire();
   const tree = await loadDefaultTreeIfEmpty();
   if (tree) logger.info({ created: tree.created }, 'organisation tree: default central level and provinces loaded');
   // First run on the embedded store: a demo to click through (never in production).

@@ -4,10 +4,11 @@
  */
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit';
-import { findUnitByCode, onLineageChanged, unitNamed, type UnitDoc } from '../org';
+import { findUnitByCode, unitNamed, type UnitDoc } from '../org';
 import { allOf, isObjectId, LEARNER_ROLES, peopleScope, type Actor, type Role } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markChanged, markFiguresChanged } from '../shared/changes';
+import { createEvent } from '../shared/events';
 import { mapLimit } from '../db/bulk';
 import { recheckLater, updateSurely } from '../db/sure-update';
 import { normalizeName } from '../shared/text';
@@ -23,31 +24,30 @@ export function validUsername(username: string): boolean {
   return USERNAME_RE.test(username) && !(username in Object.prototype);
 }
 
-type PeopleMovedListener = (userIds: Types.ObjectId[], lineage: Types.ObjectId[]) => Promise<void>;
-const peopleMovedListeners: PeopleMovedListener[] = [];
+const peopleMovedEvent = createEvent<[userIds: Types.ObjectId[], lineage: Types.ObjectId[]]>('accounts.peopleMoved');
 
 /**
  * Called whenever people come to sit under another lineage: moved by staff, moved by a
  * roster import, or their unit moved in the tree. Features that keep a copy of a person's
- * lineage on their own records (certificates) keep it in step here.
+ * lineage on their own records (certificates) keep it in step here. Connected in src/wiring.ts.
  */
-export function onPeopleMoved(listener: PeopleMovedListener): void {
-  peopleMovedListeners.push(listener);
+export function onPeopleMoved(listener: (userIds: Types.ObjectId[], lineage: Types.ObjectId[]) => Promise<void>): void {
+  peopleMovedEvent.on(listener);
 }
 
 export async function peopleMoved(userIds: Types.ObjectId[], lineage: Types.ObjectId[]): Promise<void> {
   if (userIds.length === 0) return;
-  for (const listener of peopleMovedListeners) await listener(userIds, lineage);
+  await peopleMovedEvent.emit(userIds, lineage);
 }
 
-// People follow their unit when the tree is re-organised.
-onLineageChanged(async (unitId, lineage) => {
+/** People follow their unit when the tree is re-organised (listens to org's lineage changes; src/wiring.ts). */
+export async function peopleFollowTheirUnit(unitId: Types.ObjectId, lineage: Types.ObjectId[]): Promise<void> {
   const ids = (await User.find({ unit: unitId }).select('_id').lean()).map((u) => u._id);
   if (ids.length === 0) return;
   await User.updateMany({ unit: unitId }, { $set: { lineage } });
   await peopleMoved(ids, lineage);
   await markChanged('people');
-});
+}
 
 export function toActor(user: Pick<UserDoc, '_id' | 'username' | 'role' | 'unit'>, ip?: string): Actor {
   return { id: user._id, username: user.username, role: user.role, unitId: user.unit, ip };

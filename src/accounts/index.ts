@@ -10,6 +10,7 @@ export {
   moveUser,
   onPeopleMoved,
   peopleMoved,
+  peopleFollowTheirUnit,
   personInScope,
   promoteToTrainer,
   mayReissue,

@@ -6,9 +6,9 @@ import { PassThrough, type Writable } from 'node:stream';
 import archiver from 'archiver';
 import { mapLimit } from '../db/bulk';
 import mongoose, { type Types } from 'mongoose';
-import { onPeopleMoved, personInScope, User, type UserDoc } from '../accounts';
+import { personInScope, User, type UserDoc } from '../accounts';
 import { recordAudit } from '../audit';
-import { completionsOf, findCourse, onCourseCompleted, resetCompletion, type Catalog, type CompletionDoc } from '../courses';
+import { completionsOf, findCourse, resetCompletion, type Catalog, type CompletionDoc } from '../courses';
 import { centralUnit, unitInScope } from '../org';
 import type { Actor } from '../shared/actor';
 import { Forbidden, Invalid, NotFound } from '../shared/errors';
@@ -44,15 +44,19 @@ export async function issueForCompletion(completion: CompletionDoc): Promise<Cer
   throw new Error('could not draw a unique certificate serial');
 }
 
-// The copy of the holder's lineage (for scoped lists) follows the holder.
-// One update per person, by `user` (an `$in` would make the store read every certificate).
-onPeopleMoved(async (userIds, lineage) => {
+/**
+ * The copy of the holder's lineage (for scoped lists) follows the holder (listens to accounts'
+ * people moved; src/wiring.ts). One update per person, by `user` (an `$in` would make the
+ * store read every certificate).
+ */
+export async function certificatesFollowHolders(userIds: Types.ObjectId[], lineage: Types.ObjectId[]): Promise<void> {
   await mapLimit(userIds, (user) => Certificate.updateMany({ user }, { $set: { lineage } }).exec(), 4);
-});
+}
 
-onCourseCompleted(async (completion) => {
+/** A completion earns its certificate (listens to courses' completions; src/wiring.ts). */
+export async function certifyCompletion(completion: CompletionDoc): Promise<void> {
   await issueForCompletion(completion);
-});
+}
 
 /** Issues any certificate a completion still lacks (e.g. the process stopped in between). */
 export async function ensureCertificates(userId: Types.ObjectId): Promise<void> {

@@ -1,4 +1,4 @@
 export { Certificate, type CertificateDoc } from './certificate.model';
-export { issueForCompletion, myCertificates, revokeCertificate, writeCertificatesOfPeopleZip } from './certificates.service';
+export { certificatesFollowHolders, certifyCompletion, issueForCompletion, myCertificates, revokeCertificate, writeCertificatesOfPeopleZip } from './certificates.service';
 export { checkSerial, generateSerial } from './serial';
 export { certificatesRoutes } from './certificates.routes';

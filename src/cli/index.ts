@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createAccount } from '../accounts';
-import { CONTENT_DIR, loadCatalog, loadContent } from '../courses';
+import { CONTENT_DIR, loadCatalog, loadContent, settleUnsettledCompletions } from '../courses';
 import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
+import { settleUnsettledResults } from '../quizzes';
 import { rebuildRollups, reconcile } from '../reports';
 import { SCALE_DEFAULTS, SCALE_PASSWORD, seedScale } from '../seed/scale';
 import { seedDemo } from '../seed/demo';
@@ -18,6 +19,7 @@ import { ROLES } from '../shared/actor';
 import { Invalid } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { translate } from '../shared/i18n';
+import { wire } from '../wiring';
 
 const program = new Command();
 program
@@ -31,6 +33,7 @@ async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
   const config = loadConfig();
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const db = await openDatabase(config, logger, { reuseRunning: true });
+  wire(); // the features' events and listeners, as in the server
   try {
     return await fn();
   } finally {
@@ -157,6 +160,18 @@ program
         console.log(`${d.key}: stored ${JSON.stringify(d.stored)} → actual ${JSON.stringify(d.actual)} (repaired)`);
       }
       console.log(`reconcile: ${differences.length} roll-up difference(s), ${peopleRepaired} person record(s) repaired, in ${Date.now() - started} ms`);
+    });
+  });
+
+program
+  .command('repair:settle')
+  .description('finish now the passed quizzes and course completions a crash left half done (module pass, completion, certificate); the server does this every minute')
+  .action(async () => {
+    await withDatabase(async () => {
+      const catalog = loadCatalog();
+      const results = await settleUnsettledResults(catalog);
+      const completions = await settleUnsettledCompletions();
+      console.log(`settled: ${results} passed quiz result(s), ${completions} course completion(s)`);
     });
   });
 

@@ -6,6 +6,7 @@
 import mongoose, { type Types } from 'mongoose';
 import { User, type UserDoc } from '../accounts';
 import { markFiguresChanged } from '../shared/changes';
+import { createEvent, createSlot } from '../shared/events';
 import { recheckLater, updateSurely } from '../db/sure-update';
 import type { Actor } from '../shared/actor';
 import type { Catalog, Course } from './content-loader';
@@ -17,14 +18,16 @@ import { CourseCompletion, LessonRead, type CompletionDoc } from './progress.mod
  * Until one is registered, a course whose rule asks for passed quizzes cannot complete.
  */
 export type PassedModules = (userId: Types.ObjectId, course: Course) => Promise<Set<string>>;
-let passedModules: PassedModules | null = null;
+const quizGate = createSlot<PassedModules>('courses.quizGate');
+/** Plugs the quiz gate in (src/wiring.ts does, once per process). */
 export function registerQuizGate(gate: PassedModules): void {
-  passedModules = gate;
+  quizGate.set(gate);
 }
 
 /** Modules of `course` the person has passed (empty until the quiz gate is registered). */
 export async function modulesPassed(userId: Types.ObjectId, course: Course): Promise<Set<string>> {
-  return passedModules ? passedModules(userId, course) : new Set();
+  const gate = quizGate.get();
+  return gate ? gate(userId, course) : new Set();
 }
 
 export interface CourseProgress {
@@ -109,8 +112,9 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
     if (!keys.every((k) => readSet.has(k))) return false;
   }
   if (course.completion.allQuizzesPassed) {
-    if (!passedModules) return false;
-    const passed = await passedModules(userId, course);
+    const gate = quizGate.get();
+    if (!gate) return false;
+    const passed = await gate(userId, course);
     if (!course.modules.every((m) => passed.has(m.folder))) return false;
   }
   let created: CompletionDoc;
@@ -130,7 +134,7 @@ export async function settleCompletion(completion: CompletionDoc): Promise<void>
   await updateSurely(User, completion.user, `completed:${completion.course}`, { $addToSet: { completed: completion.course }, $set: { [`completedAt.${completion.course}`]: completion.completedAt } }, (u: UserDoc) =>
     (u.completed ?? []).includes(completion.course) && new Date((u.completedAt as unknown as Record<string, Date> | undefined)?.[completion.course] ?? 0).getTime() === completion.completedAt.getTime());
   await markFiguresChanged({ people: [completion.user] });
-  for (const listener of completedListeners) await listener(completion);
+  await courseCompleted.emit(completion);
   await CourseCompletion.updateOne({ _id: completion._id }, { $set: { settled: true } });
 }
 
@@ -149,18 +153,16 @@ export async function settleUnsettledCompletions(max = 500): Promise<number> {
   return pending.length - failed;
 }
 
-type CompletedListener = (completion: CompletionDoc) => Promise<void>;
-const completedListeners: CompletedListener[] = [];
-/** Called once per completion, right after it is written (certificates are issued here). */
-export function onCourseCompleted(listener: CompletedListener): void {
-  completedListeners.push(listener);
+const courseCompleted = createEvent<[completion: CompletionDoc]>('courses.completed');
+/** Called once per completion, right after it is written (certificates are issued here). Connected in src/wiring.ts. */
+export function onCourseCompleted(listener: (completion: CompletionDoc) => Promise<void>): void {
+  courseCompleted.on(listener);
 }
 
-type ResetListener = (userId: Types.ObjectId, course: string) => Promise<void>;
-const resetListeners: ResetListener[] = [];
-/** Called when a completion is withdrawn (quizzes forget the module passes of that course). */
-export function onCompletionReset(listener: ResetListener): void {
-  resetListeners.push(listener);
+const completionReset = createEvent<[userId: Types.ObjectId, course: string]>('courses.completionReset');
+/** Called when a completion is withdrawn (quizzes forget the module passes of that course). Connected in src/wiring.ts. */
+export function onCompletionReset(listener: (userId: Types.ObjectId, course: string) => Promise<void>): void {
+  completionReset.on(listener);
 }
 
 /** Withdraws a completion so that the person must complete the course again. */
@@ -168,7 +170,7 @@ export async function resetCompletion(userId: Types.ObjectId, course: string): P
   await CourseCompletion.deleteOne({ user: userId, course });
   await updateSurely(User, userId, `completed:${course}`, { $pull: { completed: course }, $unset: { [`completedAt.${course}`]: 1 } }, (u: UserDoc) => !(u.completed ?? []).includes(course));
   await markFiguresChanged({ people: [userId] });
-  for (const listener of resetListeners) await listener(userId, course);
+  await completionReset.emit(userId, course);
 }
 
 export async function completionsOf(userId: Types.ObjectId): Promise<CompletionDoc[]> {

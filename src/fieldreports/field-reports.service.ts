@@ -6,7 +6,7 @@
 import mongoose, { type Types } from 'mongoose';
 import { User } from '../accounts';
 import { recordAudit } from '../audit';
-import { findUnitById, onLineageChanged, type UnitDoc } from '../org';
+import { findUnitById, type UnitDoc } from '../org';
 import { isObjectId, isTeamLeader, type Actor } from '../shared/actor';
 import { Conflict, NotFound, Refused } from '../shared/errors';
 import { DifficultyTakeUp, FieldReport, FieldReportEdit, withTakeUps, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
@@ -31,13 +31,13 @@ export interface ReportInput {
   notes: string;
 }
 
-// A team's reports (and their take-ups) follow it when the tree is re-organised.
-onLineageChanged(async (unitId, lineage) => {
+/** A team's reports (and their take-ups) follow it when the tree is re-organised (listens to org's lineage changes; src/wiring.ts). */
+export async function reportsFollowTheirTeam(unitId: Types.ObjectId, lineage: Types.ObjectId[]): Promise<void> {
   const reports = await FieldReport.find({ team: unitId }).select('_id').lean();
   if (reports.length === 0) return;
   await FieldReport.updateMany({ team: unitId }, { $set: { lineage } });
   await DifficultyTakeUp.updateMany({ report: mongoose.trusted({ $in: reports.map((r) => r._id) }) }, { $set: { lineage } });
-});
+}
 
 /** The team a person files for: a trainer (team leader) whose own unit is a team. */
 export async function teamOf(user: { role: string; unit: Types.ObjectId; lineage: Types.ObjectId[] }): Promise<UnitDoc | null> {

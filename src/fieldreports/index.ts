@@ -1,5 +1,5 @@
 export { DIFFICULTY_CATEGORIES, FieldReport, totalOf } from './field-report.model';
-export { fileReport, findReport, takeUpDifficulty, weeklyReminder, type ReportInput } from './field-reports.service';
+export { fileReport, findReport, reportsFollowTheirTeam, takeUpDifficulty, weeklyReminder, type ReportInput } from './field-reports.service';
 export { fieldReportsRoutes } from './field-reports.routes';
 export { warmFieldSummaries, weekSummary } from './summary';
 export { currentWeek, isOpen, parseWeek, shiftWeek, weeksEndingWith } from './weeks';

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { PARENT_LEVEL, Unit, UNIT_LEVELS, type UnitLevel } from './unit.model';
 import { treeChanged } from './unit-tree';
 import { insertEach, updateEach } from '../db/bulk';
+import { createEvent } from '../shared/events';
 
 export interface ImportProblem {
   line: number;
@@ -182,13 +183,12 @@ async function rebuildLineage(parentCodeOf: Map<string, string>): Promise<void> 
     if (unit.lineage.length > 0) moved.push({ unitId: unit._id, lineage });
   }
   await updateEach(Unit, writes.map((w) => w.updateOne));
-  for (const { unitId, lineage } of moved) for (const listener of lineageListeners) await listener(unitId, lineage);
+  for (const { unitId, lineage } of moved) await lineageChanged.emit(unitId, lineage);
 }
 
-type LineageListener = (unitId: Types.ObjectId, lineage: Types.ObjectId[]) => Promise<void>;
-const lineageListeners: LineageListener[] = [];
+const lineageChanged = createEvent<[unitId: Types.ObjectId, lineage: Types.ObjectId[]]>('org.lineageChanged');
 
-/** Called for every unit whose lineage changed (accounts keeps its copy on people in step). */
-export function onLineageChanged(listener: LineageListener): void {
-  lineageListeners.push(listener);
+/** Called for every unit whose lineage changed (accounts keeps its copy on people in step). Connected in src/wiring.ts. */
+export function onLineageChanged(listener: (unitId: Types.ObjectId, lineage: Types.ObjectId[]) => Promise<void>): void {
+  lineageChanged.on(listener);
 }

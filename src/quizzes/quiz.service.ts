@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Types } from 'mongoose';
-import { completeIfDone, findCourse, onCompletionReset, settleUnsettledCompletions, registerQuizGate, type Catalog, type Course, type Module, type Question } from '../courses';
+import { completeIfDone, findCourse, settleUnsettledCompletions, type Catalog, type Course, type Module, type Question } from '../courses';
 import { isObjectId, type Actor } from '../shared/actor';
 import { startOfDayVietnam } from '../shared/vn-time';
 import { NotFound, Refused } from '../shared/errors';
@@ -18,18 +18,18 @@ export const GRACE_MS = 30_000;
 /** A quiz action refused for a reason the learner should read (shown on the quiz page). */
 export class QuizRefused extends Refused {}
 
-// Course completion asks which modules a person has passed.
-registerQuizGate(async (userId, course) => {
+/** The quiz gate: which modules of a course a person has passed (course completion asks; src/wiring.ts plugs it in). */
+export async function modulesPassedBy(userId: Types.ObjectId, course: Course): Promise<Set<string>> {
   const passes = await ModulePass.find({ user: userId, course: course.slug }).select('module').lean();
   return new Set(passes.map((p) => p.module));
-});
+}
 
-// A withdrawn completion (revoked certificate) means the quizzes must be passed again.
-onCompletionReset(async (userId, course) => {
+/** A withdrawn completion (revoked certificate) means the quizzes must be passed again (listens to courses' resets; src/wiring.ts). */
+export async function forgetPassesOfReset(userId: Types.ObjectId, course: string): Promise<void> {
   await ModulePass.deleteMany({ user: userId, course });
   // a result not yet settled must not bring the withdrawn completion back
   await QuizResult.updateMany({ user: userId, course, settled: false }, { $set: { settled: true } });
-});
+}
 
 export function findModule(catalog: Catalog, courseSlug: string, folder: string): { course: Course; module: Module } {
   const course = findCourse(catalog, courseSlug);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { connectMongoose, syncIndexes, useStorePostgres } from '../../src/db';
+import { wire } from '../../src/wiring';
 
 export function testStoreUri(): string {
   const uri = process.env.TEST_MONGODB_URI;
@@ -20,10 +21,15 @@ export function uniqueDbName(testFile: string): string {
   return `t_${base}_${randomBytes(3).toString('hex')}`;
 }
 
-/** Connects mongoose to a fresh database for this test file (beforeAll / afterAll). */
+/**
+ * Connects mongoose to a fresh database for this test file (beforeAll / afterAll), with the
+ * features wired as in every process of the app (src/wiring.ts), so that a service called
+ * directly has its listeners.
+ */
 export function useTestDatabase(testFile: string): { name: string } {
   const state = { name: uniqueDbName(testFile) };
   beforeAll(async () => {
+    wire();
     await connectMongoose(testStoreUri(), state.name);
     await syncIndexes();
   });

@@ -1,4 +1,5 @@
 import { Rollup, Snapshot, takeWeeklySnapshot, trendOf, trendSvg, weekOf } from '../../src/reports';
+import { CLAIM_LEASE_MS, SnapshotRun } from '../../src/reports/snapshot';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser } from '../helpers/factories';
 
@@ -39,5 +40,63 @@ describe('weekly snapshot', () => {
     const svg = trendSvg(trend, 'Tỷ lệ');
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-label="Tỷ lệ"/);
     expect(svg).toContain('<polyline');
+  });
+});
+
+describe('a weekly snapshot that fails', () => {
+  const trendedCount = async () => (await Rollup.find({}).lean()).filter((r) => /^(unit|trainer):/.test(r.key)).length;
+
+  /** The next insert of snapshot rows writes half of them, then the store goes away. */
+  function failHalfWay(): jest.SpyInstance {
+    const real = Snapshot.insertMany.bind(Snapshot) as (docs: object[], opts: object) => Promise<unknown>;
+    return jest.spyOn(Snapshot, 'insertMany').mockImplementationOnce((async (docs: object[], opts: object) => {
+      await real(docs.slice(0, Math.ceil(docs.length / 2)), opts);
+      throw new Error('the store went away');
+    }) as never);
+  }
+
+  beforeAll(async () => {
+    await createTree();
+    await createUser('volunteer', 'T-CB');
+  });
+
+  it('when a run throws half-way, should be retried by the next tick and completed exactly once', async () => {
+    const spy = failHalfWay();
+    await expect(takeWeeklySnapshot(new Date('2026-12-07T00:05:00+07:00'))).rejects.toThrow('the store went away');
+    spy.mockRestore();
+    const half = await Snapshot.countDocuments({ week: '2026-W50' });
+    expect(half).toBeGreaterThan(0);
+    const all = await trendedCount();
+    expect(half).toBeLessThan(all);
+    expect(await takeWeeklySnapshot(new Date('2026-12-07T00:10:00+07:00'))).toBe(true);
+    expect(await Snapshot.countDocuments({ week: '2026-W50' })).toBe(all);
+    expect(await takeWeeklySnapshot(new Date('2026-12-07T00:15:00+07:00'))).toBe(false);
+    expect(await SnapshotRun.findOne({ week: '2026-W50' }).lean()).toMatchObject({ state: 'done' });
+  });
+
+  it('when two processes retry a failed run at once, should write one set of snapshots', async () => {
+    const spy = failHalfWay();
+    await expect(takeWeeklySnapshot(new Date('2026-12-14T00:05:00+07:00'))).rejects.toThrow('the store went away');
+    spy.mockRestore();
+    const at = new Date('2026-12-14T00:10:00+07:00');
+    const results = await Promise.all([takeWeeklySnapshot(at), takeWeeklySnapshot(at)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await Snapshot.countDocuments({ week: '2026-W51' })).toBe(await trendedCount());
+  });
+
+  it('when the process that claimed the week stopped mid-run, should be taken over once its claim is older than the lease', async () => {
+    const claimedAt = new Date('2026-12-21T00:05:00+07:00');
+    await SnapshotRun.create({ week: '2026-W52', at: claimedAt, state: 'running' }); // and the process died
+    expect(await takeWeeklySnapshot(new Date(claimedAt.getTime() + CLAIM_LEASE_MS - 60_000))).toBe(false);
+    expect(await Snapshot.countDocuments({ week: '2026-W52' })).toBe(0);
+    const later = new Date(claimedAt.getTime() + CLAIM_LEASE_MS + 60_000);
+    const results = await Promise.all([takeWeeklySnapshot(later), takeWeeklySnapshot(later)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await Snapshot.countDocuments({ week: '2026-W52' })).toBe(await trendedCount());
+  });
+
+  it('when a run was recorded before runs had a state, should count it as done', async () => {
+    await SnapshotRun.create({ week: '2026-W53', at: new Date('2026-12-28T00:05:00+07:00') });
+    expect(await takeWeeklySnapshot(new Date('2026-12-28T08:00:00+07:00'))).toBe(false);
   });
 });

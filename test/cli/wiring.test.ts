@@ -1,0 +1,78 @@
+/**
+ * Only the operator CLI runs (no app, no server): what the features do for one another on
+ * an event still happens, because the CLI wires them (src/wiring.ts) as the server does.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import mongoose from 'mongoose';
+import { User } from '../../src/accounts';
+import { Certificate, issueForCompletion } from '../../src/certificates';
+import { CourseCompletion, LessonRead, lessonKeys, loadCatalog } from '../../src/courses';
+import { Unit } from '../../src/org';
+import { ModulePass, QuizAttempt, QuizResult } from '../../src/quizzes';
+import { projectRoot } from '../../src/shared/paths';
+import { testStoreUri, useTestDatabase } from '../helpers/db';
+import { createTree, createUser } from '../helpers/factories';
+
+const db = useTestDatabase(__filename);
+const run = promisify(execFile);
+const COURSE = 'digital-literacy'; // its rule: every lesson read and every quiz passed
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(projectRoot, 'dist', 'cli', 'index.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', MONGODB_URI: `${testStoreUri()}${db.name}`, LOG_LEVEL: 'warn' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  await createTree();
+});
+
+describe('the CLI on its own', () => {
+  it('when it settles the passed last quiz of a quiz-gated course, should complete the course and issue its certificate', async () => {
+    const course = loadCatalog().courses.find((c) => c.slug === COURSE)!;
+    expect(course.completion).toMatchObject({ allLessonsRead: true, allQuizzesPassed: true });
+    const { user } = await createUser('volunteer', 'T-HN');
+    for (const lesson of lessonKeys(course)) await LessonRead.create({ user: user._id, course: COURSE, lesson, readAt: new Date() });
+    const [last, ...others] = [...course.modules].reverse();
+    for (const m of others) await ModulePass.create({ user: user._id, course: COURSE, module: m.folder, result: new mongoose.Types.ObjectId(), passedAt: new Date() });
+    // the last result was stored and the server stopped before what follows it
+    const attempt = await QuizAttempt.create({ user: user._id, course: COURSE, module: last!.folder, questions: [], startedAt: new Date(), deadline: null, contentVersion: course.version });
+    await QuizResult.create({ attempt: attempt._id, user: user._id, course: COURSE, module: last!.folder, answers: [], correctCount: 1, total: 1, score: 100, passed: true, submittedAt: new Date(), settled: false });
+
+    const res = await cli('repair:settle');
+    expect(res).toMatchObject({ code: 0 });
+    expect(res.stdout).toContain('settled: 1 passed quiz result(s), 0 course completion(s)');
+    expect(await ModulePass.exists({ user: user._id, course: COURSE, module: last!.folder })).not.toBeNull();
+    expect((await CourseCompletion.findOne({ user: user._id, course: COURSE }).lean())?.settled).toBe(true);
+    expect((await User.findById(user._id).lean())!.completed).toContain(COURSE);
+    expect(await Certificate.exists({ user: user._id, course: COURSE })).not.toBeNull();
+  });
+
+  it('when its org:import moves a commune to another province, should move the commune\'s people and their certificates with it', async () => {
+    const header = 'code,name_vi,name_en,level,parent_code,remote';
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tss-cli-')), 'tree.csv');
+    fs.writeFileSync(file, [header, 'CLI-MV,Xã Di Chuyển,Moving Commune,commune,01,false', 'CLI-MV-T,Đội Di Chuyển,Moving Team,team,CLI-MV,false', ''].join('\n'));
+    expect(await cli('org:import', file)).toMatchObject({ code: 0 });
+    const { user } = await createUser('volunteer', 'CLI-MV-T');
+    const completion = await CourseCompletion.create({ user: user._id, course: COURSE, completedAt: new Date(), contentVersion: 'test' });
+    await issueForCompletion(completion.toObject());
+
+    fs.writeFileSync(file, [header, 'CLI-MV,Xã Di Chuyển,Moving Commune,commune,04,false', ''].join('\n'));
+    const moved = await cli('org:import', file);
+    expect(moved).toMatchObject({ code: 0 });
+    expect(moved.stdout).toContain('units: 0 created, 1 updated, 0 unchanged');
+    const caoBang = String((await Unit.findOne({ code: '04' }).lean())!._id);
+    expect((await User.findById(user._id).lean())!.lineage.map(String)).toContain(caoBang);
+    expect((await Certificate.findOne({ user: user._id }).lean())!.lineage.map(String)).toContain(caoBang);
+  });
+});
