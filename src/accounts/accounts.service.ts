@@ -15,6 +15,7 @@ import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, ve
 import { personMatches } from './person-search';
 import { normalizePhone } from '../shared/phone';
 import { searchTextOf, User, type UserDoc } from './user.model';
+import { isDuplicateKey } from '../db/insert-once';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
 
@@ -123,7 +124,7 @@ export async function createAccount(actor: Actor | null, input: NewAccount): Pro
     });
     return { user: created.toObject() as UserDoc, oneTimePassword };
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new Invalid({ username: 'account.usernameTaken' });
+    if (isDuplicateKey(err)) throw new Invalid({ username: 'account.usernameTaken' });
     throw err;
   }
 }

@@ -16,6 +16,7 @@ import { translate } from '../shared/i18n';
 import { Certificate, type CertificateDoc } from './certificate.model';
 import { writeCertificatePdf } from './pdf';
 import { checkSerial, generateSerial } from './serial';
+import { isDuplicateKey } from '../db/insert-once';
 
 /** Issues the certificate of a completion; a second call (or a concurrent one) changes nothing. */
 export async function issueForCompletion(completion: CompletionDoc): Promise<CertificateDoc> {
@@ -35,7 +36,7 @@ export async function issueForCompletion(completion: CompletionDoc): Promise<Cer
       });
       return created.toObject() as CertificateDoc;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const existing = await Certificate.findOne({ completion: completion._id }).lean<CertificateDoc>();
       if (existing) return existing; // issued already: the unique key did its job
       // otherwise the random serial collided (about never): draw another
