@@ -16,6 +16,8 @@ import { generateOneTimePassword, hashPassword, passwordProblem, verifyDecoy, ve
 import { personMatches } from './person-search';
 import { normalizePhone } from '../shared/phone';
 import { searchTextOf, User, type UserDoc } from './user.model';
+import { isDuplicateKey } from '../db/insert-once';
+import { PAGE_SIZE, pageOf } from '../shared/pager';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
 
@@ -123,7 +125,7 @@ export async function createAccount(actor: Actor | null, input: NewAccount): Pro
     });
     return { user: created.toObject() as UserDoc, oneTimePassword };
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new Invalid({ username: 'account.usernameTaken' });
+    if (isDuplicateKey(err)) throw new Invalid({ username: 'account.usernameTaken' });
     throw err;
   }
 }
@@ -255,7 +257,7 @@ export async function moveUser(actor: Actor, id: string, unitCode: string): Prom
   return { ...user, unit: unit._id, lineage: unit.lineage };
 }
 
-export const PEOPLE_PAGE_SIZE = 50;
+export const PEOPLE_PAGE_SIZE = PAGE_SIZE;
 
 /**
  * People in scope whose name or username contains `q`, accents ignored, or whose phone number does: the people of the
@@ -284,8 +286,8 @@ export async function findPeople(
   const all = (await User.find(allOf({ lineage: q.unit._id }, scope)).batchSize(2000).lean<UserDoc[]>())
     .filter((p) => !q.text || personMatches(p, q.text))
     .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
-  const from = (q.page - 1) * PEOPLE_PAGE_SIZE;
-  return { people: all.slice(from, from + PEOPLE_PAGE_SIZE), hasMore: all.length > from + PEOPLE_PAGE_SIZE, tooMany: false };
+  const { items, hasMore } = pageOf(all, q.page, PEOPLE_PAGE_SIZE);
+  return { people: items, hasMore, tooMany: false };
 }
 
 export async function countUsers(): Promise<number> {

@@ -8,7 +8,8 @@ import { childrenOf, emptyPicker, findUnitById, pickerAfterError, unitInScope, u
 import { ROLES } from '../shared/actor';
 import { actorOf, requireRole } from '../shared/auth';
 import { Invalid, NotFound } from '../shared/errors';
-import { pageNumber, parseInput } from '../shared/validate';
+import { pageField, pagerLinks } from '../shared/pager';
+import { parseInput } from '../shared/validate';
 import {
   createAccount,
   findPeople,
@@ -23,7 +24,7 @@ import type { UserDoc } from './user.model';
 const searchQuery = z.object({
   q: z.string().max(100).optional(),
   unit: z.string().max(32).optional(),
-  page: z.string().max(6).optional(),
+  page: pageField,
 });
 const newPersonForm = z.object({
   username: z.string().max(100),
@@ -52,12 +53,11 @@ export function peopleRoutes(): Router {
   router.get('/people', async (req, res) => {
     const query = parseInput(searchQuery, req.query);
     const actor = actorOf(req);
-    const page = pageNumber(query.page);
     let unitFilter = null;
     if (query.unit) unitFilter = await unitInScope(actor, query.unit);
     const where = unitFilter ?? (await findUnitById(actor.unitId));
     if (!where) throw new NotFound();
-    const { people, hasMore, tooMany } = await findPeople(actor, { text: query.q?.trim() || undefined, unit: where, page });
+    const { people, hasMore, tooMany } = await findPeople(actor, { text: query.q?.trim() || undefined, unit: where, page: query.page });
     const units = await unitsByIds(people.map((p) => p.unit));
     const choices = tooMany ? await childrenOf(where._id) : [];
     res.render('accounts/people', {
@@ -66,8 +66,7 @@ export function peopleRoutes(): Router {
       unitFilter,
       people,
       units,
-      page,
-      hasMore,
+      pager: pagerLinks('/people', { q: query.q ?? '', ...(unitFilter ? { unit: unitFilter.code } : {}) }, query.page, hasMore),
       tooMany,
       where,
       choices,

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { findUnitById } from '../org';
 import { actorOf, requireRole } from '../shared/auth';
-import { pageNumber, parseInput } from '../shared/validate';
+import { pageField, pagerLinks } from '../shared/pager';
+import { parseInput } from '../shared/validate';
 import { actionLabelKey, AUDIT_ACTIONS } from './audit.model';
 import { listAudit } from './audit.service';
 
@@ -11,7 +12,7 @@ const auditQuery = z.object({
   username: z.string().max(64).optional(),
   from: z.union([z.iso.date(), z.literal('')]).optional(),
   to: z.union([z.iso.date(), z.literal('')]).optional(),
-  page: z.string().max(6).optional(),
+  page: pageField,
 });
 
 export function auditRoutes(): Router {
@@ -20,7 +21,6 @@ export function auditRoutes(): Router {
   // GET /admin/audit — the audit log of my subtree, filtered
   router.get('/admin/audit', ...requireRole('admin'), async (req, res) => {
     const q = parseInput(auditQuery, req.query);
-    const page = pageNumber(q.page);
     const actor = actorOf(req);
     const own = await findUnitById(actor.unitId);
     const { entries, hasMore, stoppedAt } = await listAudit(actor, {
@@ -29,9 +29,10 @@ export function auditRoutes(): Router {
       // Dates are days in Vietnam (UTC+7), inclusive.
       from: q.from ? new Date(`${q.from}T00:00:00+07:00`) : undefined,
       to: q.to ? new Date(`${q.to}T23:59:59.999+07:00`) : undefined,
-      page,
+      page: q.page,
     }, own?.level === 'central');
-    res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, hasMore, stoppedAt, page, actions: AUDIT_ACTIONS, actionLabelKey });
+    const pager = pagerLinks('/admin/audit', { action: q.action ?? '', username: q.username ?? '', from: q.from ?? '', to: q.to ?? '' }, q.page, hasMore);
+    res.render('audit/list', { title: res.locals.t('audit.title'), q, entries, pager, stoppedAt, actions: AUDIT_ACTIONS, actionLabelKey });
   });
 
   return router;

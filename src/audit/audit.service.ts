@@ -7,6 +7,7 @@ import type { Actor } from '../shared/actor';
 import { changedAt, markChanged } from '../shared/changes';
 import { insertEach, updateEach } from '../db/bulk';
 import { AuditEntry, AuditSlotMark, MARKS_VERSION, parentLabel, SLOT_FIELDS, SLOT_LENGTH, slotMarkKey, slotsOf, type AuditAction, type AuditDoc, type SlotField } from './audit.model';
+import { PAGE_SIZE, pageOf, rowsNeeded } from '../shared/pager';
 
 export interface AuditInput {
   action: AuditAction;
@@ -65,7 +66,7 @@ export interface AuditQuery {
   page: number;
 }
 
-export const AUDIT_PAGE_SIZE = 50;
+export const AUDIT_PAGE_SIZE = PAGE_SIZE;
 
 /** How far back the log is read when no start date is given (older entries: choose dates). */
 export const AUDIT_DEFAULT_MONTHS = 24;
@@ -96,7 +97,7 @@ export async function listAudit(actor: Actor, q: AuditQuery, centralAdmin = fals
   const from = slotsOf(q.from ?? defaultFrom).minute;
   const inRange = (field: SlotField, label: string) => label >= from.slice(0, SLOT_LENGTH[field]) && label <= to.slice(0, SLOT_LENGTH[field]);
 
-  const wanted = (q.page - 1) * AUDIT_PAGE_SIZE + AUDIT_PAGE_SIZE + 1;
+  const wanted = rowsNeeded(q.page, AUDIT_PAGE_SIZE);
   const found: AuditDoc[] = [];
   let asked = 0;
   let stoppedAt: Date | null = null;
@@ -129,8 +130,8 @@ export async function listAudit(actor: Actor, q: AuditQuery, centralAdmin = fals
     return false;
   };
   await walk('year', '');
-  const start = (q.page - 1) * AUDIT_PAGE_SIZE;
-  return { entries: found.slice(start, start + AUDIT_PAGE_SIZE), hasMore: found.length > start + AUDIT_PAGE_SIZE, stoppedAt };
+  const { items, hasMore } = pageOf(found, q.page, AUDIT_PAGE_SIZE);
+  return { entries: items, hasMore, stoppedAt };
 }
 
 /** The moment a slot label starts (Vietnam's time). */

@@ -6,7 +6,8 @@ import { unitInScope } from '../org';
 import { actorOf, requireRole, requireUser } from '../shared/auth';
 import { Invalid } from '../shared/errors';
 import type { LookupLimiter } from '../shared/rate-limit';
-import { pageNumber, parseInput } from '../shared/validate';
+import { pageField, pagerLinks } from '../shared/pager';
+import { parseInput } from '../shared/validate';
 import {
   certificateInScope,
   myCertificates,
@@ -21,7 +22,7 @@ import { writeCertificatePdf } from './pdf';
 import { checkSerial } from './serial';
 
 const revokeForm = z.object({ reason: z.string().max(1000) });
-const listQuery = z.object({ unit: z.string().max(32).optional(), page: z.string().max(6).optional() });
+const listQuery = z.object({ unit: z.string().max(32).optional(), page: pageField });
 const zipQuery = z.object({ unit: z.string().min(1).max(32) });
 
 export function certificatesRoutes(config: Config, catalog: Catalog, limiter: LookupLimiter): Router {
@@ -73,13 +74,11 @@ export function certificatesRoutes(config: Config, catalog: Catalog, limiter: Lo
   router.get('/certificates/people', ...requireRole('trainer', 'staff', 'admin'), async (req, res) => {
     const q = parseInput(listQuery, req.query);
     const actor = actorOf(req);
-    const page = pageNumber(q.page);
-    const { certificates, hasMore } = await peopleCertificates(actor, { unitCode: q.unit, page });
+    const { certificates, hasMore } = await peopleCertificates(actor, { unitCode: q.unit, page: q.page });
     res.render('certificates/people', {
       title: res.locals.t('certificates.peopleTitle'),
       certificates,
-      hasMore,
-      page,
+      pager: pagerLinks('/certificates/people', { unit: q.unit ?? '' }, q.page, hasMore),
       unit: q.unit ?? '',
       courseTitle,
       canRevoke: actor.role === 'staff' || actor.role === 'admin',

@@ -16,6 +16,8 @@ import { translate } from '../shared/i18n';
 import { Certificate, type CertificateDoc } from './certificate.model';
 import { writeCertificatePdf } from './pdf';
 import { checkSerial, generateSerial } from './serial';
+import { isDuplicateKey } from '../db/insert-once';
+import { PAGE_SIZE, pageOfWindow, pageWindow } from '../shared/pager';
 
 /** Issues the certificate of a completion; a second call (or a concurrent one) changes nothing. */
 export async function issueForCompletion(completion: CompletionDoc): Promise<CertificateDoc> {
@@ -35,7 +37,7 @@ export async function issueForCompletion(completion: CompletionDoc): Promise<Cer
       });
       return created.toObject() as CertificateDoc;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const existing = await Certificate.findOne({ completion: completion._id }).lean<CertificateDoc>();
       if (existing) return existing; // issued already: the unique key did its job
       // otherwise the random serial collided (about never): draw another
@@ -84,7 +86,7 @@ export async function certificateInScope(actor: Actor, serialInput: string): Pro
   return cert;
 }
 
-export const CERTIFICATES_PAGE_SIZE = 50;
+export const CERTIFICATES_PAGE_SIZE = PAGE_SIZE;
 
 /** Certificates of the people in the actor's scope (trainers: their unit and the people they retrained). */
 export async function peopleCertificates(actor: Actor, q: { unitCode?: string; page: number }): Promise<{ certificates: CertificateDoc[]; hasMore: boolean }> {
@@ -97,12 +99,10 @@ export async function peopleCertificates(actor: Actor, q: { unitCode?: string; p
     and.push({ lineage: actor.unitId });
   }
   if (q.unitCode) and.push({ lineage: (await unitInScope(actor, q.unitCode))._id });
-  const certificates = await Certificate.find({ $and: and })
-    .sort({ issuedAt: -1 })
-    .skip((q.page - 1) * CERTIFICATES_PAGE_SIZE)
-    .limit(CERTIFICATES_PAGE_SIZE + 1)
-    .lean<CertificateDoc[]>();
-  return { certificates: certificates.slice(0, CERTIFICATES_PAGE_SIZE), hasMore: certificates.length > CERTIFICATES_PAGE_SIZE };
+  const { skip, limit } = pageWindow(q.page, CERTIFICATES_PAGE_SIZE);
+  const rows = await Certificate.find({ $and: and }).sort({ issuedAt: -1 }).skip(skip).limit(limit).lean<CertificateDoc[]>();
+  const { items, hasMore } = pageOfWindow(rows, CERTIFICATES_PAGE_SIZE);
+  return { certificates: items, hasMore };
 }
 
 export type Verification =

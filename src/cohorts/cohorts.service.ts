@@ -16,6 +16,7 @@ import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
 import { seal } from './seal';
 import { insertEach, mapLimit, updateEach } from '../db/bulk';
+import { insertOnce } from '../db/insert-once';
 
 /** How long the one-time passwords of an import can be shown again to its importer. */
 export const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
@@ -81,11 +82,7 @@ export async function addMember(actor: Actor, cohortId: string, username: string
   const cohort = await openCohort(actor, cohortId);
   const user = await User.findOne(allOf({ username: username.trim().toLowerCase() }, peopleScope(actor))).lean<UserDoc>();
   if (!user) throw new Invalid({ username: 'cohorts.personUnknown' });
-  try {
-    await CohortMember.create({ cohort: cohort._id, user: user._id, addedAt: new Date() });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err; // already a member
-  }
+  await insertOnce(CohortMember, { cohort: cohort._id, user: user._id, addedAt: new Date() }); // false: already a member
 }
 
 export async function removeMember(actor: Actor, cohortId: string, userId: string): Promise<void> {
@@ -199,12 +196,7 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
   const lastSign = Math.max(last?.at.getTime() ?? 0, batch.applyingAt?.getTime() ?? 0);
   if (last && batch.status !== 'failed' && Date.now() - lastSign <= APPLY_STALE_MS) throw new Conflict('cohorts.importRunning');
   const attempt = Math.max(last?.attempt ?? 0, batch.attempt ?? 0) + 1;
-  try {
-    await RosterImportClaim.create({ batch: batch._id, attempt, at: new Date() });
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new Conflict('cohorts.importRunning');
-    throw err;
-  }
+  if (!(await insertOnce(RosterImportClaim, { batch: batch._id, attempt, at: new Date() }))) throw new Conflict('cohorts.importRunning');
   await RosterImport.updateOne({ _id: batch._id }, { $set: { status: 'applying', attempt, applyingAt: new Date() } });
   // a beat while this try runs (a national roster takes minutes): only a silent try is taken as dead
   const beat = setInterval(() => void RosterImport.updateOne({ _id: batch._id, attempt }, { $set: { applyingAt: new Date() } }).catch(() => undefined), APPLY_STALE_MS / 4);

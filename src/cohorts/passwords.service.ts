@@ -11,6 +11,7 @@ import type { Actor } from '../shared/actor';
 import { PasswordsDownload, RosterImport, type CohortDoc, type RosterImportDoc } from './cohort.model';
 import { importOf, type ApplyResult } from './cohorts.service';
 import { unseal } from './seal';
+import { insertOnce } from '../db/insert-once';
 
 export interface PasswordSheet {
   cohort: CohortDoc;
@@ -44,12 +45,7 @@ export async function passwordSheet(actor: Actor, cohortId: string, importId: st
 export async function takePasswords(actor: Actor, cohortId: string, importId: string, secret: string): Promise<ApplyResult['passwords'] | null> {
   const sheet = await passwordSheet(actor, cohortId, importId, secret);
   if (!sheet.passwords) return null;
-  try {
-    await PasswordsDownload.create({ batch: sheet.batch._id, at: new Date() });
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return null; // downloaded already (or at the same moment)
-    throw err;
-  }
+  if (!(await insertOnce(PasswordsDownload, { batch: sheet.batch._id, at: new Date() }))) return null; // downloaded already (or at the same moment)
   return sheet.passwords;
 }
 

@@ -96,7 +96,7 @@ async function* toRows(records: AsyncIterable<{ line: number; cells: unknown[] |
       columns = texts.map(headerKey);
       const missing = ROSTER_COLUMNS.filter((c) => c.required && !columns!.includes(c.field));
       // the codes of the missing columns; the page names them in the reader's language (missingColumnsText)
-      if (missing.length > 0) throw new RosterFileError('roster.missingColumns', { columns: missing.map((c) => c.code).join(', ') });
+      if (missing.length > 0) throw new RosterFileError('roster.missingColumns', { n: missing.length, columns: missing.map((c) => c.code).join(', ') });
       continue;
     }
     if (texts.every((t) => t.trim() === '')) continue;

@@ -14,7 +14,8 @@ export function columnText(t: TranslateFn, code: string): string {
 
 /** The text of a missing-columns refusal: its codes named in the reader's language. */
 export function missingColumnsText(t: TranslateFn, codes: string): string {
-  return t('roster.missingColumns', { columns: codes.split(', ').map((c) => columnText(t, c)).join('; ') });
+  const list = codes.split(', ');
+  return t('roster.missingColumns', { n: list.length, columns: list.map((c) => columnText(t, c)).join('; ') });
 }
 
 export async function rosterTemplate(t: TranslateFn): Promise<Buffer> {

@@ -12,6 +12,7 @@ import type { Actor } from '../shared/actor';
 import type { Catalog, Course } from './content-loader';
 import { findLesson, lessonKeys } from './catalog';
 import { CourseCompletion, LessonRead, type CompletionDoc } from './progress.model';
+import { insertOnce, isDuplicateKey } from '../db/insert-once';
 
 /**
  * The quiz gate plugs in here (issue 5): which modules of a course the person has passed.
@@ -80,11 +81,7 @@ export async function progressFor(actor: Actor, catalog: Catalog): Promise<Cours
 /** Records the lesson as read (idempotent), then checks whether the course is now complete. */
 export async function markLessonRead(actor: Actor, catalog: Catalog, course: string, module: string, lesson: string): Promise<void> {
   const ref = findLesson(catalog, course, module, lesson);
-  try {
-    await LessonRead.create({ user: actor.id, course, lesson: `${module}/${lesson}`, readAt: new Date() });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err; // already read: nothing new to record
-  }
+  await insertOnce(LessonRead, { user: actor.id, course, lesson: `${module}/${lesson}`, readAt: new Date() }); // false: already read, nothing new to record
   // Also after a read recorded before a crash: the person has started the course.
   const started = await User.updateOne({ _id: actor.id, started: mongoose.trusted({ $ne: course }) }, { $addToSet: { started: course } });
   if (started.modifiedCount > 0) {
@@ -121,7 +118,7 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
   try {
     created = (await CourseCompletion.create({ user: userId, course: course.slug, completedAt: new Date(), contentVersion: course.version, settled: false })).toObject() as CompletionDoc;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     return true; // written a moment ago by a concurrent request, which settles it
   }
   await settleCompletion(created);

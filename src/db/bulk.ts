@@ -9,6 +9,8 @@
  * `bulkWrite` is refused by eslint in src/ for this reason.
  */
 
+import { isDuplicateKey } from './insert-once';
+
 export interface UpdateOp {
   filter: Record<string, unknown>;
   update: Record<string, unknown>;
@@ -59,7 +61,7 @@ export async function insertEach(model: Insertable, docs: readonly object[]): Pr
       await model.insertMany(docs.slice(i, i + INSERT_CHUNK) as never[], { ordered: false });
     } catch (err) {
       const e = err as { code?: number; writeErrors?: { code?: number }[] };
-      const allDuplicates = Array.isArray(e.writeErrors) && e.writeErrors.length > 0 ? e.writeErrors.every((w) => w.code === 11000) : e.code === 11000;
+      const allDuplicates = Array.isArray(e.writeErrors) && e.writeErrors.length > 0 ? e.writeErrors.every(isDuplicateKey) : isDuplicateKey(e);
       if (!allDuplicates) throw err;
       duplicates = true;
     }

@@ -13,6 +13,7 @@ import { DifficultyTakeUp, FieldReport, FieldReportEdit, withTakeUps, type Count
 import { forgetSummaries } from './summary';
 import { currentWeek, isOpen, shiftWeek, type ReportWeek } from './weeks';
 import { weekNumber, weekRangeText } from '../shared/dates';
+import { isDuplicateKey } from '../db/insert-once';
 
 /** A week as a message names it ("Tuần 49 (30/11–06/12/2026)"): the same in both languages but for the word. */
 const weekWords = (week: ReportWeek) => ({ n: weekNumber(week.label) ?? week.label, range: weekRangeText(week.start) });
@@ -94,8 +95,6 @@ function mergeDifficulties(input: DifficultyInput[], before: DifficultyDoc[]) {
     helpNeeded: d.helpNeeded,
   }));
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 function audit(actor: Actor, team: UnitDoc, week: ReportWeek, how: 'created' | 'edited') {
   return recordAudit({ action: 'fieldreport.filed', actor, lineage: team.lineage, ip: actor.ip, details: `${how} week=${week.label} team=${team.code}` });

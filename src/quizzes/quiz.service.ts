@@ -11,6 +11,7 @@ import { startOfDayVietnam } from '../shared/vn-time';
 import { NotFound, Refused } from '../shared/errors';
 import { grade, shuffle } from './grading';
 import { ModulePass, QuizAttempt, QuizResult, type AttemptDoc, type ResultDoc } from './quiz.model';
+import { insertOnce, isDuplicateKey } from '../db/insert-once';
 
 /** A late submit within this margin still counts (slow networks). */
 export const GRACE_MS = 30_000;
@@ -179,7 +180,7 @@ export async function submitAttempt(
     const created = await QuizResult.create({ attempt: attempt._id, user: actor.id, course: attempt.course, module: attempt.module, ...graded, submittedAt: now, ...(graded.passed ? { settled: false } : {}) });
     result = created.toObject() as ResultDoc;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     // Someone (the same phone, twice) got there first: theirs is the result.
     const first = await resultOfAttempt(attempt._id);
     if (!first) throw err;
@@ -198,11 +199,7 @@ export async function submitAttempt(
  */
 export async function settleResult(catalog: Catalog, result: Pick<ResultDoc, '_id' | 'user' | 'course' | 'module' | 'passed' | 'submittedAt'> & { settled?: boolean | null }): Promise<void> {
   if (!result.passed || result.settled !== false) return; // settled, or stored before settling existed
-  try {
-    await ModulePass.create({ user: result.user, course: result.course, module: result.module, result: result._id, passedAt: result.submittedAt });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err; // passed before: nothing changes
-  }
+  await insertOnce(ModulePass, { user: result.user, course: result.course, module: result.module, result: result._id, passedAt: result.submittedAt }); // false: passed before, nothing changes
   const course = catalog.courses.find((c) => c.slug === result.course);
   if (course) await completeIfDone(result.user, course);
   await QuizResult.updateOne({ _id: result._id }, { $set: { settled: true } });

@@ -19,6 +19,7 @@ import { ExportClaim, ExportJob, type ExportJobDoc } from './export-job.model';
 import { peopleRows, writePeopleFile } from './exports';
 import type { FileForm, FileStyle } from './file-style';
 import { figuresFor } from './rollup.service';
+import { insertOnce } from '../db/insert-once';
 
 /** A subtree with more people than this is exported in the background (a province's ~7,000 stream at once). */
 export const exportLimits = { inlineMaxPeople: 20_000 };
@@ -51,13 +52,7 @@ export async function readyExport(actor: Actor, id: string): Promise<ExportJobDo
 }
 
 async function claim(job: ExportJobDoc, attempt: number): Promise<boolean> {
-  try {
-    await ExportClaim.create({ job: job._id, attempt, at: new Date() });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false; // another process has it
-    throw err;
-  }
+  return insertOnce(ExportClaim, { job: job._id, attempt, at: new Date() }); // false: another process has it
 }
 
 /** Runs one attempt of a claimed job to its end: the file is written under a temporary name, then renamed. */

@@ -12,6 +12,7 @@ import { changedAt, clearDirtyMarks, dirtyMarks, places, type DirtyMark } from '
 import { LIST_MAX, Rollup, ZERO, type Figures } from './rollup.model';
 import { insertEach, mapLimit, updateEach } from '../db/bulk';
 import { allUnitIds } from '../org';
+import { insertOnce } from '../db/insert-once';
 
 const DL = 'digital-literacy';
 const TLG = 'two-level-government';
@@ -261,11 +262,7 @@ async function writeIncremental(key: string, parent: string | null, figures: Fig
   const stored = await Rollup.find({ key }).select('builtAt incremental parent').lean();
   const latest = Math.max(0, ...stored.map((d) => d.builtAt.getTime()));
   const builtAt = new Date(Math.max(Date.now(), latest + 1));
-  try {
-    await Rollup.create({ key, parent, ...pick(figures), ...(waiting ? { waiting } : {}), builtAt, incremental: true });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err; // another process wrote this key at the same instant
-  }
+  await insertOnce(Rollup, { key, parent, ...pick(figures), ...(waiting ? { waiting } : {}), builtAt, incremental: true }); // false: another process wrote this key at the same instant
   // An older one under another parent goes too, even a generation's (a trainer whose own trainer changed):
   // reads by parent must not find it there.
   for (const old of stored) if ((old.incremental || (old.parent ?? null) !== parent) && old.builtAt < builtAt) await Rollup.deleteOne({ key, builtAt: old.builtAt });
@@ -341,9 +338,7 @@ async function giveCompletionsTheirBucket(): Promise<void> {
 
 /** Says that every completion record has its bucket (the seed, which writes them so, says it at once). */
 export async function markCompletionsBucketed(): Promise<void> {
-  await Rollup.create({ key: BUCKETS_DONE, ...ZERO, builtAt: new Date(0) }).catch((err: { code?: number }) => {
-    if (err.code !== 11000) throw err;
-  });
+  await insertOnce(Rollup, { key: BUCKETS_DONE, ...ZERO, builtAt: new Date(0) });
 }
 
 function pick(f: Figures): Figures {

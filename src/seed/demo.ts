@@ -13,6 +13,7 @@ import { FieldReport, currentWeek, shiftWeek } from '../fieldreports';
 import { importOrgCsv, loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
 import type { Role } from '../shared/actor';
 import { projectRoot } from '../shared/paths';
+import { isDuplicateKey } from '../db/insert-once';
 
 /** Every demo account signs in with this password (demo data only; never in production). */
 export const DEMO_PASSWORD = 'TiepSuc#2025-demo';
@@ -98,7 +99,7 @@ async function seedDemoFieldReports(ids: Map<string, Types.ObjectId>): Promise<n
     }
   }
   const result = await FieldReport.insertMany(docs, { ordered: false }).catch((err: { code?: number; insertedDocs?: unknown[] }) => {
-    if (err.code !== 11000) throw err; // already seeded
+    if (!isDuplicateKey(err)) throw err; // already seeded
     return err.insertedDocs ?? [];
   });
   return result.length;

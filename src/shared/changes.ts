@@ -3,6 +3,7 @@
  * the jobs that keep derived data (the compliance roll-ups) rebuild only when needed.
  */
 import mongoose, { type Types } from 'mongoose';
+import { isDuplicateKey } from '../db/insert-once';
 
 const COLLECTION = 'change_marks';
 
@@ -11,7 +12,7 @@ export async function markChanged(topic: string, at = new Date()): Promise<void>
   try {
     await write();
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     await write(); // two writers made the mark at once: it exists now
   }
 }

@@ -1,7 +1,10 @@
 /**
  * Two languages, Vietnamese first. The user's explicit choice (the `lang` cookie) wins;
  * without one, Accept-Language decides; without that, DEFAULT_LOCALE.
- * Every user-facing string lives in ./locales/<lang>.json.
+ * Every user-facing string lives in ./locales/<lang>.json. A message that changes with a
+ * count is an object of plural forms ({ "one": "1 question", "other": "{n} questions" }),
+ * chosen by the param `n` (or `count`) with Intl.PluralRules; Vietnamese has no plural forms
+ * and keeps one string.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Locale } from '../config';
@@ -12,8 +15,15 @@ import en from './locales/en.json';
 export const LOCALES: readonly Locale[] = ['vi', 'en'];
 export const LANG_COOKIE = 'lang';
 
-type Messages = typeof vi;
-const catalogs: Record<Locale, Messages> = { vi, en };
+/** A message's forms by plural category (Intl.PluralRules); `other` is always there. */
+type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+type Message = string | PluralForms;
+interface Catalog {
+  [key: string]: Message | Catalog;
+}
+const catalogs: Record<Locale, Catalog> = { vi, en };
+const PLURAL_RULES: Record<Locale, Intl.PluralRules> = { vi: new Intl.PluralRules('vi'), en: new Intl.PluralRules('en') };
+const PLURAL_CATEGORIES: readonly string[] = ['zero', 'one', 'two', 'few', 'many', 'other'];
 
 export type TranslateFn = (key: string, params?: Record<string, string | number>) => string;
 
@@ -21,7 +31,14 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
-function lookup(catalog: unknown, key: string): string | undefined {
+/** Whether a catalog node is a message's plural forms (not a section of messages). */
+export function isPluralForms(node: unknown): node is PluralForms {
+  if (!node || typeof node !== 'object') return false;
+  const entries = Object.entries(node);
+  return entries.length > 0 && typeof (node as { other?: unknown }).other === 'string' && entries.every(([k, v]) => PLURAL_CATEGORIES.includes(k) && typeof v === 'string');
+}
+
+function lookup(catalog: unknown, key: string): Message | undefined {
   let node: unknown = catalog;
   for (const part of key.split('.')) {
     if (node && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, part)) {
@@ -30,12 +47,30 @@ function lookup(catalog: unknown, key: string): string | undefined {
       return undefined;
     }
   }
-  return typeof node === 'string' ? node : undefined;
+  return typeof node === 'string' || isPluralForms(node) ? node : undefined;
+}
+
+/**
+ * The count that chooses a plural form: the param `n`, else `count`; a number, or a number
+ * as formatNumber wrote it ("1,234": its group separators are dropped). None: `other`.
+ */
+function countOf(params: Record<string, string | number> | undefined): number {
+  const value = params?.n ?? params?.count;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' ? Number(value.replace(/[,\s\u00a0\u202f]/g, '')) : Number.NaN;
+}
+
+function pluralText(locale: Locale, forms: PluralForms, params: Record<string, string | number> | undefined): string {
+  const n = countOf(params);
+  return (Number.isFinite(n) ? forms[PLURAL_RULES[locale].select(n)] : undefined) ?? forms.other;
 }
 
 /** Translates `key`; a missing key falls back to Vietnamese, then to the key itself. */
 export function translate(locale: Locale, key: string, params?: Record<string, string | number>): string {
-  const text = lookup(catalogs[locale], key) ?? lookup(catalogs.vi, key) ?? key;
+  const own = lookup(catalogs[locale], key);
+  const from: Locale = own === undefined ? 'vi' : locale;
+  const message = own ?? lookup(catalogs.vi, key) ?? key;
+  const text = typeof message === 'string' ? message : pluralText(from, message, params);
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
@@ -46,13 +81,13 @@ export function translator(locale: Locale): TranslateFn {
   return (key, params) => translate(locale, key, params);
 }
 
-/** Every key path of a catalog, for tests that keep the two languages in step. */
+/** Every key path of a catalog (a message with plural forms is one key), for tests that keep the two languages in step. */
 export function catalogKeys(locale: Locale): string[] {
   const out: string[] = [];
   const walk = (node: unknown, prefix: string) => {
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
       const key = prefix ? `${prefix}.${k}` : k;
-      if (v && typeof v === 'object') walk(v, key);
+      if (v && typeof v === 'object' && !isPluralForms(v)) walk(v, key);
       else out.push(key);
     }
   };

@@ -10,6 +10,7 @@
  * Expired slots are deleted by the maintenance job.
  */
 import mongoose, { Schema } from 'mongoose';
+import { isDuplicateKey } from '../db/insert-once';
 
 export const RATE_LIMITS_COLLECTION = 'rate_attempts';
 
@@ -26,8 +27,6 @@ attemptSchema.index({ slot: 1 }, { unique: true });
 attemptSchema.index({ key: 1, window: 1 });
 attemptSchema.index({ expire: 1 });
 const Attempt = mongoose.model('RateAttempt', attemptSchema);
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /** At most `points` attempts per key in each window of `durationSec`. */
 export class AttemptLimiter {

@@ -12,9 +12,3 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
   }
   throw new Invalid(fields);
 }
-
-/** A page number from the query string (1 when absent or silly). */
-export function pageNumber(value: unknown): number {
-  const n = typeof value === 'string' ? Number.parseInt(value, 10) : 1;
-  return Number.isFinite(n) && n >= 1 && n <= 10000 ? n : 1;
-}

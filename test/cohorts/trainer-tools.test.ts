@@ -128,7 +128,7 @@ describe('roster headings and the template', () => {
     expect(vi.res.status).toBe(400);
     expect(vi.res.text).toContain('Tệp thiếu cột bắt buộc: &#34;Tên đăng nhập&#34; (Tên đăng nhập, ten_dang_nhap, username); &#34;Mã đơn vị&#34; (Mã đơn vị, Mã ĐV, ma_don_vi, unit_code).');
     const en = await upload(id, 'Họ và tên,Số điện thoại\nA,\n', 'r.csv', trainer, 'en');
-    expect(en.res.text).toContain('The file lacks required column(s): &#34;Username&#34; (Tên đăng nhập, ten_dang_nhap, username); &#34;Unit code&#34;');
+    expect(en.res.text).toContain('The file lacks required columns: &#34;Username&#34; (Tên đăng nhập, ten_dang_nhap, username); &#34;Unit code&#34;');
   });
 
   it('the cohort page should list the accepted headings and link the template; the template should have the headings, an example and instructions, and import as it is filled', async () => {
