@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { findUnitById, unitName } from '../org';
-import { LEARNER_ROLES } from '../shared/actor';
+import { can } from '../shared/permissions';
 import { actorOf, requireUser } from '../shared/auth';
 import { Invalid } from '../shared/errors';
 import { rememberLanguage } from '../shared/i18n';
@@ -76,7 +76,7 @@ export function accountRoutes(config: Config): Router {
     // Someone who has just chosen their first password goes on to what they came for: a
     // learner to their courses, staff to the home page; a change later stays on My account.
     if (!firstPassword) res.redirect(303, '/account?saved=1');
-    else res.redirect(303, (LEARNER_ROLES as readonly string[]).includes(req.user!.role) ? '/courses?password=set' : '/?password=set');
+    else res.redirect(303, can(req.user, 'learn') ? '/courses?password=set' : '/?password=set');
   });
 
   return router;

@@ -18,6 +18,7 @@ import { normalizePhone } from '../shared/phone';
 import { searchTextOf, User, type UserDoc } from './user.model';
 import { isDuplicateKey } from '../db/insert-once';
 import { PAGE_SIZE, pageOf } from '../shared/pager';
+import { can } from '../shared/permissions';
 
 export const USERNAME_RE = /^[a-z0-9._-]{3,64}$/;
 
@@ -181,10 +182,10 @@ export async function personInScope(actor: Actor, id: string): Promise<UserDoc> 
 
 /** Administration (staff, admin) acts on people in its scope other than itself. */
 async function managedPerson(actor: Actor, id: string): Promise<UserDoc> {
-  if (actor.role !== 'staff' && actor.role !== 'admin') throw new Forbidden();
+  if (!can(actor, 'managePeople')) throw new Forbidden();
   const user = await personInScope(actor, id);
   if (String(user._id) === String(actor.id)) throw new Conflict('account.notOnYourself');
-  if (user.role === 'admin' && actor.role !== 'admin') throw new Forbidden();
+  if (user.role === 'admin' && !can(actor, 'manageAdmins')) throw new Forbidden();
   return user;
 }
 
@@ -204,8 +205,8 @@ export async function resetPassword(actor: Actor, id: string): Promise<{ user: U
  */
 export function mayReissue(actor: Actor, user: Pick<UserDoc, '_id' | 'role' | 'retrainedBy'>, inOwnCohort: boolean): boolean {
   if (String(user._id) === String(actor.id) || !(LEARNER_ROLES as readonly string[]).includes(user.role)) return false;
-  if (actor.role === 'staff' || actor.role === 'admin') return true;
-  return actor.role === 'trainer' && user.role === 'volunteer' && (inOwnCohort || String(user.retrainedBy ?? '') === String(actor.id));
+  if (can(actor, 'managePeople')) return true;
+  return can(actor, 'reissueLearnerPasswords') && user.role === 'volunteer' && (inOwnCohort || String(user.retrainedBy ?? '') === String(actor.id));
 }
 
 /**
@@ -214,7 +215,7 @@ export function mayReissue(actor: Actor, user: Pick<UserDoc, '_id' | 'role' | 'r
  * they had ends. Who may is `mayReissue`; anyone else is not found. Audited like a reset.
  */
 export async function reissueLearnerPassword(actor: Actor, id: string, details: string, opts: { inOwnCohort: boolean }): Promise<{ user: UserDoc; oneTimePassword: string }> {
-  if (actor.role === 'volunteer') throw new Forbidden();
+  if (!can(actor, 'reissueLearnerPasswords')) throw new Forbidden();
   const user = await personInScope(actor, id);
   if (String(user._id) === String(actor.id)) throw new Conflict('account.notOnYourself');
   if (!mayReissue(actor, user, opts.inOwnCohort)) throw new NotFound();
@@ -296,9 +297,9 @@ export async function countUsers(): Promise<number> {
 
 /** Makes a volunteer a trainer: staff and admins in scope, or the trainer who retrained them. */
 export async function promoteToTrainer(actor: Actor, id: string): Promise<UserDoc> {
-  if (actor.role === 'volunteer') throw new Forbidden();
+  if (!can(actor, 'promoteToTrainer')) throw new Forbidden();
   const user = await personInScope(actor, id);
-  if (actor.role === 'trainer' && String(user.retrainedBy ?? '') !== String(actor.id)) throw new NotFound();
+  if (!can(actor, 'managePeople') && String(user.retrainedBy ?? '') !== String(actor.id)) throw new NotFound();
   if (user.role !== 'volunteer') return user;
   await User.updateOne({ _id: user._id, role: 'volunteer' }, { $set: { role: 'trainer' } });
   recheckLater(User, user._id, 'role', { $set: { role: 'trainer' } }, (u: UserDoc) => u.role !== 'volunteer');

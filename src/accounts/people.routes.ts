@@ -6,7 +6,8 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { childrenOf, emptyPicker, findUnitById, pickerAfterError, unitInScope, unitName, unitPicker, unitsByIds, unitTyped, type UnitPicker } from '../org';
 import { ROLES } from '../shared/actor';
-import { actorOf, requireRole } from '../shared/auth';
+import { actorOf } from '../shared/auth';
+import { requireAbility } from '../shared/permissions';
 import { Invalid, NotFound } from '../shared/errors';
 import { pageField, pagerLinks } from '../shared/pager';
 import { parseInput } from '../shared/validate';
@@ -47,7 +48,7 @@ const DONE = ['disabled', 'enabled', 'moved'] as const;
 
 export function peopleRoutes(): Router {
   const router = Router();
-  router.use('/people', ...requireRole('staff', 'admin'));
+  router.use('/people', ...requireAbility('readPeopleInSubtree'));
 
   // GET /people — find people in my scope by name or username (accents ignored)
   router.get('/people', async (req, res) => {

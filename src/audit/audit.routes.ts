@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { findUnitById } from '../org';
-import { actorOf, requireRole } from '../shared/auth';
+import { actorOf } from '../shared/auth';
 import { pageField, pagerLinks } from '../shared/pager';
+import { requireAbility } from '../shared/permissions';
 import { parseInput } from '../shared/validate';
 import { actionLabelKey, AUDIT_ACTIONS } from './audit.model';
 import { listAudit } from './audit.service';
@@ -19,7 +20,7 @@ export function auditRoutes(): Router {
   const router = Router();
 
   // GET /admin/audit — the audit log of my subtree, filtered
-  router.get('/admin/audit', ...requireRole('admin'), async (req, res) => {
+  router.get('/admin/audit', ...requireAbility('readAudit'), async (req, res) => {
     const q = parseInput(auditQuery, req.query);
     const actor = actorOf(req);
     const own = await findUnitById(actor.unitId);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { findCourse, type Catalog } from '../courses';
 import { unitInScope } from '../org';
-import { actorOf, requireRole, requireUser } from '../shared/auth';
+import { actorOf, requireUser } from '../shared/auth';
+import { can, requireAbility } from '../shared/permissions';
 import { Invalid } from '../shared/errors';
 import type { LookupLimiter } from '../shared/rate-limit';
 import { pageField, pagerLinks } from '../shared/pager';
@@ -67,11 +68,11 @@ export function certificatesRoutes(config: Config, catalog: Catalog, limiter: Lo
   router.get('/certificates', async (req, res) => {
     const actor = actorOf(req);
     const certificates = await myCertificates(actor);
-    res.render('certificates/mine', { title: res.locals.t('certificates.title'), certificates, courseTitle, canSeePeople: actor.role !== 'volunteer' });
+    res.render('certificates/mine', { title: res.locals.t('certificates.title'), certificates, courseTitle, canSeePeople: can(actor, 'readPeopleCertificates') });
   });
 
   // GET /certificates/people — certificates of the people in my scope
-  router.get('/certificates/people', ...requireRole('trainer', 'staff', 'admin'), async (req, res) => {
+  router.get('/certificates/people', ...requireAbility('readPeopleCertificates'), async (req, res) => {
     const q = parseInput(listQuery, req.query);
     const actor = actorOf(req);
     const { certificates, hasMore } = await peopleCertificates(actor, { unitCode: q.unit, page: q.page });
@@ -81,12 +82,12 @@ export function certificatesRoutes(config: Config, catalog: Catalog, limiter: Lo
       pager: pagerLinks('/certificates/people', { unit: q.unit ?? '' }, q.page, hasMore),
       unit: q.unit ?? '',
       courseTitle,
-      canRevoke: actor.role === 'staff' || actor.role === 'admin',
+      canRevoke: can(actor, 'revokeCertificate'),
     });
   });
 
   // GET /certificates/zip?unit=CODE — every valid certificate under a unit, in one ZIP for printing
-  router.get('/certificates/zip', ...requireRole('trainer', 'staff', 'admin'), async (req, res) => {
+  router.get('/certificates/zip', ...requireAbility('readPeopleCertificates'), async (req, res) => {
     const { unit } = parseInput(zipQuery, req.query);
     const actor = actorOf(req);
     // Validate the scope before the first byte is sent: afterwards an error cannot become a page.
@@ -105,7 +106,7 @@ export function certificatesRoutes(config: Config, catalog: Catalog, limiter: Lo
   });
 
   // POST /certificates/:serial/revoke — staff revoke with a reason (audited)
-  router.post('/certificates/:serial/revoke', ...requireRole('staff', 'admin'), async (req, res) => {
+  router.post('/certificates/:serial/revoke', ...requireAbility('revokeCertificate'), async (req, res) => {
     const actor = actorOf(req);
     try {
       const { reason } = parseInput(revokeForm, req.body);
@@ -120,7 +121,7 @@ export function certificatesRoutes(config: Config, catalog: Catalog, limiter: Lo
   });
 
   // GET /certificates/:serial/revoke — the revocation form
-  router.get('/certificates/:serial/revoke', ...requireRole('staff', 'admin'), async (req, res) => {
+  router.get('/certificates/:serial/revoke', ...requireAbility('revokeCertificate'), async (req, res) => {
     const cert = await certificateInScope(actorOf(req), String(req.params.serial));
     res.render('certificates/revoke', { title: res.locals.t('certificates.revokeTitle'), cert, course: courseTitle(cert.course), errors: {} });
   });

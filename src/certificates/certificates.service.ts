@@ -18,6 +18,7 @@ import { writeCertificatePdf } from './pdf';
 import { checkSerial, generateSerial } from './serial';
 import { isDuplicateKey } from '../db/insert-once';
 import { PAGE_SIZE, pageOfWindow, pageWindow } from '../shared/pager';
+import { can } from '../shared/permissions';
 
 /** Issues the certificate of a completion; a second call (or a concurrent one) changes nothing. */
 export async function issueForCompletion(completion: CompletionDoc): Promise<CertificateDoc> {
@@ -80,7 +81,7 @@ export async function certificateInScope(actor: Actor, serialInput: string): Pro
   const cert = await Certificate.findOne({ serial: check.serial }).lean<CertificateDoc>();
   if (!cert) throw new NotFound();
   if (String(cert.user) !== String(actor.id)) {
-    if (actor.role === 'volunteer') throw new NotFound();
+    if (!can(actor, 'readPeopleCertificates')) throw new NotFound();
     await personInScope(actor, String(cert.user)); // throws NotFound outside the scope
   }
   return cert;
@@ -90,7 +91,7 @@ export const CERTIFICATES_PAGE_SIZE = PAGE_SIZE;
 
 /** Certificates of the people in the actor's scope (trainers: their unit and the people they retrained). */
 export async function peopleCertificates(actor: Actor, q: { unitCode?: string; page: number }): Promise<{ certificates: CertificateDoc[]; hasMore: boolean }> {
-  if (actor.role === 'volunteer') throw new Forbidden();
+  if (!can(actor, 'readPeopleCertificates')) throw new Forbidden();
   const and: Record<string, unknown>[] = [];
   if (actor.role === 'trainer') {
     const retrained = (await User.find({ retrainedBy: actor.id }).select('_id').lean()).map((u) => u._id);
@@ -119,7 +120,7 @@ export async function verifySerial(input: string): Promise<Verification> {
 
 /** Staff revoke with a reason: the verification page says so, and the person must complete again. */
 export async function revokeCertificate(actor: Actor, serialInput: string, reason: string): Promise<CertificateDoc> {
-  if (actor.role !== 'staff' && actor.role !== 'admin') throw new Forbidden();
+  if (!can(actor, 'revokeCertificate')) throw new Forbidden();
   const cert = await certificateInScope(actor, serialInput);
   const text = reason.trim();
   if (text.length < 5 || text.length > 500) throw new Invalid({ reason: 'certificates.reasonRules' });
@@ -161,7 +162,7 @@ export function pdfFileName(cert: CertificateDoc): string {
 
 /** Streams a ZIP of the valid certificates of the people under a unit in the actor's scope. */
 export async function writeUnitZip(actor: Actor, catalog: Catalog, baseUrl: string, unitCode: string, out: Writable): Promise<void> {
-  if (actor.role === 'volunteer') throw new Forbidden();
+  if (!can(actor, 'readPeopleCertificates')) throw new Forbidden();
   const unit = await unitInScope(actor, unitCode);
   await writeCertificatesZip(catalog, baseUrl, { lineage: unit._id }, out);
 }

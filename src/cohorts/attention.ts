@@ -8,6 +8,7 @@ import type { Catalog } from '../courses';
 import type { Actor } from '../shared/actor';
 import { Cohort, type CohortDoc } from './cohort.model';
 import { cohortProgress, countMembers } from './cohorts.service';
+import { can } from '../shared/permissions';
 
 export const attentionLimits = { MAX_COHORTS: 5, MAX_MEMBERS_COUNTED: 60, KEPT_MS: 2 * 60_000 };
 
@@ -40,7 +41,7 @@ export interface CohortAttention {
 }
 
 export async function cohortsNeedingAttention(actor: Actor, catalog: Catalog, now = new Date()): Promise<{ cohorts: CohortAttention[]; more: boolean }> {
-  if (actor.role === 'volunteer') return { cohorts: [], more: false };
+  if (!can(actor, 'manageCohorts')) return { cohorts: [], more: false };
   // a trainer's own cohorts are few: read them all (one equality on `owner`), then keep the open ones
   const own = (await Cohort.find({ owner: actor.id }).limit(2000).lean<CohortDoc[]>())
     .filter((c) => !c.closedAt)

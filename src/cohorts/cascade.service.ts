@@ -7,6 +7,7 @@ import { User, type UserDoc } from '../accounts';
 import { figuresFor, figuresUnder, type Figures } from '../reports';
 import { isObjectId, LEARNER_ROLES, type Actor } from '../shared/actor';
 import { NotFound } from '../shared/errors';
+import { can } from '../shared/permissions';
 
 export interface LevelCounts {
   level: number;
@@ -53,7 +54,7 @@ async function rootFor(actor: Actor, userId: string | null, self?: UserDoc): Pro
 export const cascadeLimits = { liveMax: 60 };
 
 export async function cascadeOf(actor: Actor, userId: string | null, self?: UserDoc): Promise<CascadeView> {
-  if (actor.role === 'volunteer') throw new NotFound();
+  if (!can(actor, 'readCascade')) throw new NotFound();
   const root = await rootFor(actor, userId, self);
   const rolled = (await figuresFor([`trainer:${root._id}`])).get(`trainer:${root._id}`)!;
   if (rolled.people > cascadeLimits.liveMax) return cascadeFromRollups(root, rolled);

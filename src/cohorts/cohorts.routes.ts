@@ -6,7 +6,8 @@ import { emptyPicker, pickerAfterError, unitPicker, unitTyped, type UnitPicker }
 import { writeCertificatesOfPeopleZip } from '../certificates';
 import type { Config } from '../config';
 import type { Catalog } from '../courses';
-import { actorOf, requireRole } from '../shared/auth';
+import { actorOf } from '../shared/auth';
+import { requireAbility } from '../shared/permissions';
 import { csrfProtection } from '../shared/csrf';
 import { Invalid, Refused } from '../shared/errors';
 import { writeCsv } from '../shared/csv';
@@ -67,7 +68,9 @@ export const ROSTER_UPLOAD_PATH = /^\/cohorts\/[a-f0-9]{24}\/import$/;
 
 export function cohortsRoutes(config: Config, catalog: Catalog): Router {
   const router = Router();
-  router.use(['/cohorts', '/cascade'], ...requireRole('trainer', 'staff', 'admin'));
+  router.use('/cohorts', ...requireAbility('manageCohorts'));
+  router.use('/cascade', ...requireAbility('readCascade'));
+  router.use(['/cohorts/:id/import', '/cohorts/:id/imports'], ...requireAbility('importRoster'));
 
   async function renderCohort(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}, q = '') {
     const cohort = await cohortInScope(actorOf(req), String(req.params.id));

@@ -17,12 +17,13 @@ import type { RosterRow } from './roster-file';
 import { seal } from './seal';
 import { insertEach, mapLimit, updateEach } from '../db/bulk';
 import { insertOnce } from '../db/insert-once';
+import { can } from '../shared/permissions';
 
 /** How long the one-time passwords of an import can be shown again to its importer. */
 export const PASSWORDS_KEPT_MS = 30 * 60 * 1000;
 
 function requireTrainerOrStaff(actor: Actor): void {
-  if (actor.role === 'volunteer') throw new Forbidden();
+  if (!can(actor, 'manageCohorts')) throw new Forbidden();
 }
 
 export interface NewCohort {

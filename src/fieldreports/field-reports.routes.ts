@@ -4,7 +4,8 @@ import { recordAudit } from '../audit';
 import { findUnitById, trailWithin, unitInScope, type UnitDoc } from '../org';
 import { barChartSvg, fileFormQuery, formOf, headerOf, writeXlsxSheets } from '../reports';
 import { writeCsv } from '../shared/csv';
-import { actorOf, requireRole, requireUser } from '../shared/auth';
+import { actorOf, requireUser } from '../shared/auth';
+import { can, requireAbility, roleMay } from '../shared/permissions';
 import { Forbidden, NotFound, Refused } from '../shared/errors';
 import { weekNumber } from '../shared/dates';
 import { dayLabelVietnam } from '../shared/vn-time';
@@ -28,7 +29,6 @@ const takeUpForm = z.object({ note: z.string().trim().min(1).max(500), unit: z.s
 export function fieldReportsRoutes(): Router {
   const router = Router();
   router.use('/field-reports', requireUser);
-  const staffOnly = requireRole('staff', 'admin');
 
   /** The team of the signed-in team leader; anyone else is refused. */
   async function myTeam(req: Request): Promise<UnitDoc> {
@@ -47,11 +47,12 @@ export function fieldReportsRoutes(): Router {
   // GET /field-reports — a team leader's weekly reports; staff go to the summary
   router.get('/field-reports', async (req, res) => {
     const user = req.user!;
-    if (user.role === 'staff' || user.role === 'admin') {
+    if (can(user, 'readFieldSummaries')) {
       res.redirect(303, '/field-reports/summary');
       return;
     }
-    if (user.role !== 'trainer') throw new Forbidden();
+    // any trainer sees this page; only a team leader has a team to file for
+    if (!roleMay(user.role, 'fileFieldReport')) throw new Forbidden();
     const team = await teamOf(user);
     if (!team) {
       const own = await findUnitById(user.unit);
@@ -149,7 +150,7 @@ export function fieldReportsRoutes(): Router {
   }
 
   // GET /field-reports/summary — the week's reports under a unit, for the weekly briefing
-  router.get('/field-reports/summary', ...staffOnly, async (req, res) => {
+  router.get('/field-reports/summary', ...requireAbility('readFieldSummaries'), async (req, res) => {
     const { unit, week } = await summaryTarget(req);
     await renderSummary(req, res, unit, week);
   });
@@ -159,7 +160,7 @@ export function fieldReportsRoutes(): Router {
   }
 
   // GET /field-reports/summary.csv|.xlsx|.pdf and /field-reports/difficulties.csv — the week's summary as files
-  router.get(['/field-reports/summary.csv', '/field-reports/summary.xlsx', '/field-reports/summary.pdf', '/field-reports/difficulties.csv'], ...staffOnly, async (req, res) => {
+  router.get(['/field-reports/summary.csv', '/field-reports/summary.xlsx', '/field-reports/summary.pdf', '/field-reports/difficulties.csv'], ...requireAbility('readFieldSummaries'), async (req, res) => {
     const { unit, week, format } = await summaryTarget(req);
     const what = req.path.slice('/field-reports/'.length);
     const actor = actorOf(req);
@@ -184,7 +185,7 @@ export function fieldReportsRoutes(): Router {
   });
 
   // POST /field-reports/difficulties/:report/:difficulty — staff take a difficulty up, with a note
-  router.post('/field-reports/difficulties/:report/:difficulty', ...staffOnly, async (req, res) => {
+  router.post('/field-reports/difficulties/:report/:difficulty', ...requireAbility('takeUpDifficulty'), async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const parsed = takeUpForm.safeParse(body);
     const reportId = String(req.params.report);

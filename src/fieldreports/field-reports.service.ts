@@ -7,7 +7,8 @@ import mongoose, { type Types } from 'mongoose';
 import { User } from '../accounts';
 import { recordAudit } from '../audit';
 import { findUnitById, type UnitDoc } from '../org';
-import { isObjectId, isTeamLeader, type Actor } from '../shared/actor';
+import { isObjectId, type Actor, type Role } from '../shared/actor';
+import { can } from '../shared/permissions';
 import { Conflict, NotFound, Refused } from '../shared/errors';
 import { DifficultyTakeUp, FieldReport, FieldReportEdit, withTakeUps, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
 import { forgetSummaries } from './summary';
@@ -41,8 +42,8 @@ export async function reportsFollowTheirTeam(unitId: Types.ObjectId, lineage: Ty
 }
 
 /** The team a person files for: a trainer (team leader) whose own unit is a team. */
-export async function teamOf(user: { role: string; unit: Types.ObjectId; lineage: Types.ObjectId[] }): Promise<UnitDoc | null> {
-  if (!isTeamLeader(user)) return null;
+export async function teamOf(user: { role: Role; unit: Types.ObjectId; lineage: Types.ObjectId[] }): Promise<UnitDoc | null> {
+  if (!can(user, 'fileFieldReport')) return null;
   const unit = await findUnitById(user.unit);
   return unit?.level === 'team' ? unit : null;
 }
@@ -74,8 +75,8 @@ export async function openWeeks(team: UnitDoc, now = new Date(), known?: FieldRe
 }
 
 /** What a team leader's home page says about the weekly report; null for everyone else. */
-export async function weeklyReminder(user: { role: string; unit: Types.ObjectId; lineage: Types.ObjectId[] } | undefined, now = new Date()) {
-  if (!user || !isTeamLeader(user)) return null;
+export async function weeklyReminder(user: { role: Role; unit: Types.ObjectId; lineage: Types.ObjectId[] } | undefined, now = new Date()) {
+  if (!user || !can(user, 'fileFieldReport')) return null;
   const team = await teamOf(user);
   return team ? { team, weeks: await openWeeks(team, now) } : null;
 }

@@ -12,7 +12,8 @@ import { coursesWithNext, stepPath, type Catalog, type CourseWithNext, type Next
 import { helpWaiting, recentTakeUps, weeklyReminder, type HelpWaiting, type TakeUpShown } from '../fieldreports';
 import { findUnitById } from '../org';
 import { homeFigures, type HomeFigures } from '../reports';
-import { LEARNER_ROLES, type Actor } from '../shared/actor';
+import type { Actor, Role } from '../shared/actor';
+import { can } from '../shared/permissions';
 
 export interface LearnerHome {
   courses: (CourseWithNext & { due: CourseDue | null; certificate: CertificateDoc | null })[];
@@ -38,7 +39,7 @@ export interface Home {
   staff: StaffHome | null;
 }
 
-type Person = { role: string; unit: Types.ObjectId; lineage: Types.ObjectId[] };
+type Person = { role: Role; unit: Types.ObjectId; lineage: Types.ObjectId[] };
 
 export async function learnerHome(actor: Actor, catalog: Catalog): Promise<LearnerHome> {
   const [courses, dues, certificates] = await Promise.all([coursesWithNext(actor, catalog), dueDatesOf(actor.id), myCertificates(actor)]);
@@ -67,11 +68,12 @@ export async function staffHome(actor: Actor, now = new Date()): Promise<StaffHo
 
 /** The signed-in person's home, by role. */
 export async function homeOf(actor: Actor, person: Person, catalog: Catalog, now = new Date()): Promise<Home> {
-  const learns = (LEARNER_ROLES as string[]).includes(actor.role);
+  const learns = can(actor, 'learn');
   const [learner, trainer, staff] = await Promise.all([
     learns ? learnerHome(actor, catalog) : null,
-    actor.role === 'trainer' ? trainerHome(actor, person, catalog, now) : null,
-    actor.role === 'staff' || actor.role === 'admin' ? staffHome(actor, now) : null,
+    // a trainer: a learner who also runs cohorts
+    learns && can(actor, 'manageCohorts') ? trainerHome(actor, person, catalog, now) : null,
+    can(actor, 'readReports') ? staffHome(actor, now) : null,
   ]);
   return { learner, trainer, staff };
 }

@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { actorOf, requireRole } from '../shared/auth';
+import { actorOf } from '../shared/auth';
+import { requireAbility } from '../shared/permissions';
 import { childrenOf, findUnitById, trailWithin, unitInScope } from './org.service';
 
 export function orgRoutes(): Router {
   const router = Router();
-  router.use('/org', ...requireRole('staff', 'admin'));
+  router.use('/org', ...requireAbility('manageOrg'));
 
   // GET /org — my own unit
   router.get('/org', async (req, res) => {

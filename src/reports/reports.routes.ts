@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { findUnitById, trailWithin, unitInScope, type UnitDoc } from '../org';
-import { actorOf, requireRole } from '../shared/auth';
+import { actorOf } from '../shared/auth';
+import { requireAbility } from '../shared/permissions';
 import { NotFound } from '../shared/errors';
 import { parseInput } from '../shared/validate';
 import { peopleRecords, rollupTable, writePeopleFile, writeRollupFile } from './exports';
@@ -39,7 +40,8 @@ const exportRequest = z.object({
 
 export function reportsRoutes(): Router {
   const router = Router();
-  router.use('/reports', ...requireRole('staff', 'admin'));
+  router.use('/reports', ...requireAbility('readReports'));
+  router.use('/reports/exports', ...requireAbility('exportReports'));
 
   async function selectedUnit(req: Request, unitCode: string | undefined): Promise<UnitDoc> {
     const actor = actorOf(req);
@@ -94,7 +96,7 @@ export function reportsRoutes(): Router {
 
   // GET /reports/people.csv and .xlsx — one row per person of the subtree (streamed), readable or ?format=codes;
   // a subtree too big for one request (the whole country) is offered as a background export
-  router.get(['/reports/people.csv', '/reports/people.xlsx'], async (req: Request, res: Response) => {
+  router.get(['/reports/people.csv', '/reports/people.xlsx'], ...requireAbility('exportReports'), async (req: Request, res: Response) => {
     const q = parseInput(fileQuery, req.query);
     const unit = await selectedUnit(req, q.unit);
     const xlsx = req.path.endsWith('.xlsx');
@@ -110,7 +112,7 @@ export function reportsRoutes(): Router {
   });
 
   // GET /reports/rollup.csv, .xlsx — the unit and its children with their figures, readable or ?format=codes
-  router.get(['/reports/rollup.csv', '/reports/rollup.xlsx'], async (req: Request, res: Response) => {
+  router.get(['/reports/rollup.csv', '/reports/rollup.xlsx'], ...requireAbility('exportReports'), async (req: Request, res: Response) => {
     const q = parseInput(fileQuery, req.query);
     const unit = await selectedUnit(req, q.unit);
     const xlsx = req.path.endsWith('.xlsx');
@@ -123,7 +125,7 @@ export function reportsRoutes(): Router {
   });
 
   // GET /reports/rollup.pdf — the briefing: A4 portrait, the unit against 100%, its children, signatures
-  router.get('/reports/rollup.pdf', async (req: Request, res: Response) => {
+  router.get('/reports/rollup.pdf', ...requireAbility('exportReports'), async (req: Request, res: Response) => {
     const q = parseInput(reportQuery, req.query);
     const unit = await selectedUnit(req, q.unit);
     await audited(req, unit, 'rollup.pdf');

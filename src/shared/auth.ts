@@ -2,9 +2,9 @@
  * Who is signed in, and guards on routes. The session holds only the user id; the
  * person is read on every request, so a disabled account stops working at once.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
-import type { Actor, Role } from './actor';
+import type { Actor } from './actor';
 import { Forbidden } from './errors';
 import { safeLocalPath } from './page-locals';
 
@@ -35,20 +35,7 @@ export const requireUser: RequestHandler = (req, res, next) => {
   res.redirect(303, back === '/' ? '/login' : `/login?next=${encodeURIComponent(back)}`);
 };
 
-/** Only these roles; anyone else signed in gets 403 (and the denial is logged). */
-export function requireRole(...roles: Role[]): RequestHandler[] {
-  return [
-    requireUser,
-    (req: Request, _res: Response, next: NextFunction) => {
-      if (roles.includes(req.user!.role)) {
-        next();
-        return;
-      }
-      req.log?.warn({ username: req.user!.username, role: req.user!.role, path: req.path }, 'authorization denied');
-      next(new Forbidden());
-    },
-  ];
-}
+/* Guards by ability (403 when not allowed) are in permissions.ts: requireAbility. */
 
 const OPEN_WHILE_CHANGING = new Set(['/account/password', '/logout', '/lang']);
 

@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import { isTeamLeader, type Role } from './actor';
+import type { Role } from './actor';
+import { can, type Ability } from './permissions';
 
-type NavItem = { href: string; key: string; roles: Role[]; more?: Role[]; only?: (user: Express.User) => boolean };
+/** A link shows to whoever has one of its abilities (see the permission table). */
+type NavItem = { href: string; key: string; abilities: Ability[]; more?: Role[] };
 
 /**
  * Navigation shows only what exists for this person (My account is the name in the user bar).
@@ -10,22 +12,22 @@ type NavItem = { href: string; key: string; roles: Role[]; more?: Role[]; only?:
  * every day stay in view, on one or two lines at 360 px.
  */
 const ITEMS: NavItem[] = [
-  { href: '/', key: 'nav.home', roles: ['volunteer', 'trainer', 'staff', 'admin'] },
-  { href: '/courses', key: 'nav.courses', roles: ['volunteer', 'trainer', 'staff', 'admin'], more: ['staff', 'admin'] },
-  { href: '/certificates', key: 'nav.certificates', roles: ['volunteer', 'trainer', 'staff', 'admin'], more: ['trainer', 'staff', 'admin'] },
-  { href: '/cohorts', key: 'nav.cohorts', roles: ['trainer', 'staff', 'admin'], more: ['staff', 'admin'] },
-  { href: '/cascade', key: 'nav.cascade', roles: ['trainer', 'staff', 'admin'], more: ['trainer', 'staff', 'admin'] },
-  { href: '/reports', key: 'nav.reports', roles: ['staff', 'admin'] },
+  { href: '/', key: 'nav.home', abilities: ['readHome'] },
+  { href: '/courses', key: 'nav.courses', abilities: ['readCourses'], more: ['staff', 'admin'] },
+  { href: '/certificates', key: 'nav.certificates', abilities: ['readOwnCertificates'], more: ['trainer', 'staff', 'admin'] },
+  { href: '/cohorts', key: 'nav.cohorts', abilities: ['manageCohorts'], more: ['staff', 'admin'] },
+  { href: '/cascade', key: 'nav.cascade', abilities: ['readCascade'], more: ['trainer', 'staff', 'admin'] },
+  { href: '/reports', key: 'nav.reports', abilities: ['readReports'] },
   // Team leaders file the weekly report; staff read the summaries.
-  { href: '/field-reports', key: 'nav.fieldReports', roles: ['trainer', 'staff', 'admin'], only: (u) => u.role !== 'trainer' || isTeamLeader(u) },
-  { href: '/org', key: 'nav.org', roles: ['staff', 'admin'], more: ['staff', 'admin'] },
-  { href: '/people', key: 'nav.people', roles: ['staff', 'admin'], more: ['staff', 'admin'] },
-  { href: '/admin/audit', key: 'nav.audit', roles: ['admin'], more: ['admin'] },
+  { href: '/field-reports', key: 'nav.fieldReports', abilities: ['fileFieldReport', 'readFieldSummaries'] },
+  { href: '/org', key: 'nav.org', abilities: ['manageOrg'], more: ['staff', 'admin'] },
+  { href: '/people', key: 'nav.people', abilities: ['readPeopleInSubtree'], more: ['staff', 'admin'] },
+  { href: '/admin/audit', key: 'nav.audit', abilities: ['readAudit'], more: ['admin'] },
 ];
 
 /** This person's links: those always in view (`nav`) and those under "More" (`navMore`). */
 export function navigationFor(user: Express.User | undefined): { nav: NavItem[]; navMore: NavItem[] } {
-  const mine = user && !user.mustChangePassword ? ITEMS.filter((i) => i.roles.includes(user.role) && (i.only?.(user) ?? true)) : [];
+  const mine = user && !user.mustChangePassword ? ITEMS.filter((i) => i.abilities.some((a) => can(user, a))) : [];
   const under = (i: NavItem) => Boolean(user && i.more?.includes(user.role));
   const navMore = mine.filter(under);
   // A menu of one link is only a longer way to it.
