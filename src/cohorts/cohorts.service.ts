@@ -211,12 +211,51 @@ export async function applyImport(actor: Actor, cohortId: string, importId: stri
   }
 }
 
+type UnitsByCode = Awaited<ReturnType<typeof unitsByCodes>>;
+type PeopleByName = Map<string, Awaited<ReturnType<typeof usersByUsernames>>[number]>;
+
 async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc, secret: string, attempt: number): Promise<ApplyResult> {
   const rows = (batch.rows ?? []) as unknown as PlannedRow[];
 
   const unitBy = await unitsByCodes(rows.map((r) => r.unitCode));
 
   // 1. New accounts, with one-time passwords (hashed; the clear text is only sealed below).
+  const { created, passwords } = await createAccounts(rows, unitBy, batch);
+
+  // 2. Everyone of the file, with their trainers, in one read; then who retrained whom.
+  const names = [...new Set(rows.flatMap((r) => [r.username, r.trainerUsername]))];
+  const people = await usersByUsernames(names);
+  const byName: PeopleByName = new Map(people.map((u) => [u.username, u]));
+  const cascadePath = cascadePathsOf(actor, rows, byName);
+  await updatePeople(actor, rows, unitBy, byName, cascadePath);
+  await movePeople(rows, unitBy, byName);
+
+  // 3. Enrol, once each.
+  const enrolled = await enrolRows(cohort, rows, byName);
+
+  // the figures of every unit and cascade the file touched: where its people are now, and where they were
+  const touched = rows.filter((r) => r.action !== 'unchanged' && byName.has(r.username));
+  await markFiguresChanged({
+    lineages: [...touched.map((r) => unitBy.get(r.unitCode)!.lineage), ...touched.map((r) => byName.get(r.username)!.lineage ?? [])],
+    paths: [...touched.map((r) => cascadePath(r.username)), ...touched.map((r) => (byName.get(r.username)!.cascadePath ?? []) as Types.ObjectId[])],
+  });
+  await RosterImport.updateOne(
+    { _id: batch._id, attempt },
+    {
+      $set: {
+        status: 'applied',
+        sealedPasswords: passwords.length ? seal(secret, passwords) : null,
+        sealedUntil: passwords.length ? new Date(Date.now() + PASSWORDS_KEPT_MS) : null,
+        passwordsKept: passwords.length > 0,
+        result: { created, updated: rows.filter((r) => r.action === 'update').length, enrolled },
+      },
+    },
+  );
+  return { created, updated: rows.filter((r) => r.action === 'update').length, enrolled, passwords };
+}
+
+/** Step 1 of applying: the new accounts of the file, each with a one-time password. */
+async function createAccounts(rows: PlannedRow[], unitBy: UnitsByCode, batch: RosterImportDoc): Promise<{ created: number; passwords: ApplyResult['passwords'] }> {
   const passwords: ApplyResult['passwords'] = [];
   const newDocs = rows
     .filter((r) => r.action === 'create')
@@ -240,31 +279,36 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
   let created = newDocs.length;
   if (newDocs.length > 0) {
     const { duplicates: clash } = await insertEach(User, newDocs);
-    if (clash) {
-      // A username taken meanwhile is not ours, unless an earlier try of this import made it:
-      // then its password was never shown, and it gets a new one now.
-      const existing = new Map((await usersByUsernames(newDocs.map((d) => d.username))).map((u) => [u.username, u]));
-      const keep = new Set<string>();
-      const reissue: { filter: { _id: Types.ObjectId }; update: { $set: Record<string, unknown> } }[] = [];
-      for (const d of newDocs) {
-        const u = existing.get(d.username);
-        if (!u) continue;
-        if (u.passwordHash === d.passwordHash) keep.add(d.username);
-        else if (String(u.createdByImport ?? '') === String(batch._id) && u.mustChangePassword) {
-          reissue.push({ filter: { _id: u._id }, update: { $set: { passwordHash: d.passwordHash } } });
-          keep.add(d.username);
-        }
-      }
-      await updateEach(User, reissue);
-      for (let i = passwords.length - 1; i >= 0; i--) if (!keep.has(passwords[i]!.username)) passwords.splice(i, 1);
-      created = keep.size;
+    if (clash) created = await keepOurAccounts(newDocs, passwords, batch);
+  }
+  return { created, passwords };
+}
+
+/**
+ * A username taken meanwhile is not ours, unless an earlier try of this import made it:
+ * then its password was never shown, and it gets a new one now. Drops the passwords of the
+ * others from `passwords` and returns how many accounts are ours.
+ */
+async function keepOurAccounts(newDocs: { username: string; passwordHash: string }[], passwords: ApplyResult['passwords'], batch: RosterImportDoc): Promise<number> {
+  const existing = new Map((await usersByUsernames(newDocs.map((d) => d.username))).map((u) => [u.username, u]));
+  const keep = new Set<string>();
+  const reissue: { filter: { _id: Types.ObjectId }; update: { $set: Record<string, unknown> } }[] = [];
+  for (const d of newDocs) {
+    const u = existing.get(d.username);
+    if (!u) continue;
+    if (u.passwordHash === d.passwordHash) keep.add(d.username);
+    else if (String(u.createdByImport ?? '') === String(batch._id) && u.mustChangePassword) {
+      reissue.push({ filter: { _id: u._id }, update: { $set: { passwordHash: d.passwordHash } } });
+      keep.add(d.username);
     }
   }
+  await updateEach(User, reissue);
+  for (let i = passwords.length - 1; i >= 0; i--) if (!keep.has(passwords[i]!.username)) passwords.splice(i, 1);
+  return keep.size;
+}
 
-  // 2. Everyone of the file, with their trainers, in one read; then who retrained whom.
-  const names = [...new Set(rows.flatMap((r) => [r.username, r.trainerUsername]))];
-  const people = await usersByUsernames(names);
-  const byName = new Map(people.map((u) => [u.username, u]));
+/** Who retrained whom: each person's chain of trainers, as the file sets it (memoised). */
+function cascadePathsOf(actor: Actor, rows: PlannedRow[], byName: PeopleByName): (username: string) => Types.ObjectId[] {
   const pathOf = new Map<string, Types.ObjectId[]>();
   const rowBy = new Map(rows.map((r) => [r.username, r]));
   const cascadePath = (username: string, depth = 0): Types.ObjectId[] => {
@@ -281,7 +325,11 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
     pathOf.set(username, path);
     return path;
   };
+  return cascadePath;
+}
 
+/** Step 2 of applying: each changed person's trainer, chain, and (for updates) name, unit, phone, role. */
+async function updatePeople(actor: Actor, rows: PlannedRow[], unitBy: UnitsByCode, byName: PeopleByName, cascadePath: (username: string) => Types.ObjectId[]): Promise<void> {
   const ops = rows
     .filter((r) => r.action !== 'unchanged' && byName.has(r.username))
     .map((r) => {
@@ -302,7 +350,10 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
       return { updateOne: { filter: { _id: user._id }, update: { $set: set } } };
     });
   await updateEach(User, ops.map((o) => o.updateOne));
-  // People the file put in another unit.
+}
+
+/** People the file put in another unit. */
+async function movePeople(rows: PlannedRow[], unitBy: UnitsByCode, byName: PeopleByName): Promise<void> {
   const moved = new Map<string, Types.ObjectId[]>();
   for (const r of rows) {
     const user = byName.get(r.username);
@@ -310,8 +361,10 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
     moved.set(r.unitCode, [...(moved.get(r.unitCode) ?? []), user._id]);
   }
   for (const [code, ids] of moved) await peopleMoved(ids, unitBy.get(code)!.lineage);
+}
 
-  // 3. Enrol, once each.
+/** Step 3 of applying: enrol the file's people once each; returns how many of them are members. */
+async function enrolRows(cohort: CohortDoc, rows: PlannedRow[], byName: PeopleByName): Promise<number> {
   const enrol = rows.filter((r) => r.enroll && byName.has(r.username)).map((r) => ({ cohort: cohort._id, user: byName.get(r.username)!._id, addedAt: new Date() }));
   let enrolled = enrol.length;
   const { duplicates: enrolClash } = await insertEach(CohortMember, enrol);
@@ -320,26 +373,7 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
     const wanted = new Set(enrol.map((e) => String(e.user)));
     enrolled = (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).filter((m) => wanted.has(String(m.user))).length;
   }
-
-  // the figures of every unit and cascade the file touched: where its people are now, and where they were
-  const touched = rows.filter((r) => r.action !== 'unchanged' && byName.has(r.username));
-  await markFiguresChanged({
-    lineages: [...touched.map((r) => unitBy.get(r.unitCode)!.lineage), ...touched.map((r) => byName.get(r.username)!.lineage ?? [])],
-    paths: [...touched.map((r) => cascadePath(r.username)), ...touched.map((r) => (byName.get(r.username)!.cascadePath ?? []) as Types.ObjectId[])],
-  });
-  await RosterImport.updateOne(
-    { _id: batch._id, attempt },
-    {
-      $set: {
-        status: 'applied',
-        sealedPasswords: passwords.length ? seal(secret, passwords) : null,
-        sealedUntil: passwords.length ? new Date(Date.now() + PASSWORDS_KEPT_MS) : null,
-        passwordsKept: passwords.length > 0,
-        result: { created, updated: rows.filter((r) => r.action === 'update').length, enrolled },
-      },
-    },
-  );
-  return { created, updated: rows.filter((r) => r.action === 'update').length, enrolled, passwords };
+  return enrolled;
 }
 
 /** Members per cohort: one count by `cohort` each (an `$in` would read every membership). */
