@@ -49,6 +49,25 @@ function inScope(actor: Actor, user: Pick<UserDoc, 'lineage' | 'retrainedBy' | '
   return underUnit;
 }
 
+/** What checking a row needs besides the row: the people, units and members it may name. */
+interface RosterContext {
+  actor: Actor;
+  userBy: Map<string, UserDoc>;
+  unitBy: Awaited<ReturnType<typeof unitsByCodes>>;
+  memberIds: Set<string>;
+  fileTrainers: Set<string>;
+  /** the first line of each username seen so far (a later one is a duplicate) */
+  firstLine: Map<string, number>;
+}
+
+type RosterUnit = NonNullable<ReturnType<RosterContext['unitBy']['get']>>;
+
+/** Why a row was refused (a locale key and its parameters). */
+interface Refusal {
+  reason: string;
+  params?: Record<string, string | number>;
+}
+
 export async function checkRoster(
   actor: Actor,
   cohortId: Types.ObjectId,
@@ -62,111 +81,93 @@ export async function checkRoster(
     unitsByCodes(codes),
     CohortMember.find({ cohort: cohortId }).select('user').lean(),
   ]);
-  const userBy = new Map(users.map((u) => [u.username, u]));
-  const memberIds = new Set(members.map((m) => String(m.user)));
-  const fileTrainers = new Set(rows.filter((r) => ROLE_WORDS.get(r.role) === 'trainer').map((r) => r.username));
+  const ctx: RosterContext = {
+    actor,
+    userBy: new Map(users.map((u) => [u.username, u])),
+    unitBy,
+    memberIds: new Set(members.map((m) => String(m.user))),
+    fileTrainers: new Set(rows.filter((r) => ROLE_WORDS.get(r.role) === 'trainer').map((r) => r.username)),
+    firstLine: new Map<string, number>(),
+  };
 
   const planned: PlannedRow[] = [];
   const invalid: InvalidRow[] = [];
-  const firstLine = new Map<string, number>();
   for (const r of rows) {
-    const bad = (reason: string, params: Record<string, string | number> = {}) => invalid.push({ line: r.line, username: r.username.slice(0, 64), reason, params });
-    if (r.unreadable) {
-      bad('roster.unreadableLine');
-      continue;
-    }
-    if (!validUsername(r.username)) {
-      bad('roster.badUsername');
-      continue;
-    }
-    if (firstLine.has(r.username)) {
-      bad('roster.duplicateInFile', { line: firstLine.get(r.username)! });
-      continue;
-    }
-    firstLine.set(r.username, r.line);
-    if (!r.fullName || r.fullName.length > 120) {
-      bad('roster.badName');
-      continue;
-    }
-    const role = ROLE_WORDS.get(r.role);
-    if (!role) {
-      bad('roster.badRole', { role: r.role.slice(0, 30) });
-      continue;
-    }
-    const unit = unitBy.get(r.unitCode);
-    if (!unit) {
-      bad('roster.unknownUnit', { code: r.unitCode.slice(0, 32) });
-      continue;
-    }
-    if (!unit.lineage.some((id) => String(id) === String(actor.unitId))) {
-      bad('roster.unitOutOfScope', { code: r.unitCode });
-      continue;
-    }
-    if (unit.level !== 'team' && unit.level !== 'commune') {
-      bad('roster.unitLevel', { code: r.unitCode });
-      continue;
-    }
-    const phone = normalizePhone(r.phone);
-    if (phone === false) {
-      bad('roster.badPhone', { phone: r.phone.slice(0, 20) });
-      continue;
-    }
-    const trainerUsername = r.trainerUsername || actor.username;
-    if (trainerUsername !== actor.username) {
-      const trainer = userBy.get(trainerUsername);
-      if (!trainer && !fileTrainers.has(trainerUsername)) {
-        bad('roster.unknownTrainer', { username: trainerUsername });
-        continue;
-      }
-      if (trainer && (!inScope(actor, trainer) || trainer.role === 'volunteer')) {
-        bad(trainer.role === 'volunteer' ? 'roster.trainerNotTrainer' : 'roster.trainerOutOfScope', { username: trainerUsername });
-        continue;
-      }
-      if (trainerUsername === r.username) {
-        bad('roster.selfTrainer');
-        continue;
-      }
-    }
-    const existing = userBy.get(r.username);
-    if (existing && !inScope(actor, existing)) {
-      bad('roster.usernameTaken');
-      continue;
-    }
-    // A roster manages learners: a staff or admin account is never renamed or moved by one.
-    if (existing && !(LEARNER_ROLES as readonly string[]).includes(existing.role)) {
-      bad('roster.notALearner', { username: r.username });
-      continue;
-    }
-    let action: PlannedRow['action'] = 'create';
-    if (existing) {
-      const newRole = existing.role === 'volunteer' && role === 'trainer' ? 'trainer' : existing.role;
-      const retrainerChange = Boolean(r.trainerUsername) && userBy.get(r.trainerUsername) && String(existing.retrainedBy ?? '') !== String(userBy.get(r.trainerUsername)!._id);
-      const changed =
-        existing.fullName !== r.fullName ||
-        String(existing.unit) !== String(unit._id) ||
-        (phone !== null && existing.phone !== phone) ||
-        newRole !== existing.role ||
-        Boolean(retrainerChange) ||
-        (!existing.retrainedBy && !r.trainerUsername && String(existing._id) !== String(actor.id));
-      action = changed ? 'update' : 'unchanged';
-      // one's own name, unit and role are changed on one's account page, not by a roster row
-      if (action === 'update' && String(existing._id) === String(actor.id)) {
-        bad('roster.ownAccount');
-        continue;
-      }
-    }
-    planned.push({
-      line: r.line,
-      action,
-      enroll: !existing || !memberIds.has(String(existing._id)),
-      username: r.username,
-      fullName: r.fullName,
-      unitCode: unit.code,
-      role,
-      trainerUsername,
-      phone,
-    });
+    const verdict = checkRow(ctx, r);
+    if ('reason' in verdict) invalid.push({ line: r.line, username: r.username.slice(0, 64), reason: verdict.reason, params: verdict.params ?? {} });
+    else planned.push(verdict);
   }
   invalid.sort((a, b) => a.line - b.line);
   return { planned, invalid };
+}
+
+/** One row: its own fields first, then its trainer, then what it does to an existing account. */
+function checkRow(ctx: RosterContext, r: RosterRow): PlannedRow | Refusal {
+  const { actor, unitBy, firstLine } = ctx;
+  if (r.unreadable) return { reason: 'roster.unreadableLine' };
+  if (!validUsername(r.username)) return { reason: 'roster.badUsername' };
+  if (firstLine.has(r.username)) return { reason: 'roster.duplicateInFile', params: { line: firstLine.get(r.username)! } };
+  firstLine.set(r.username, r.line);
+  if (!r.fullName || r.fullName.length > 120) return { reason: 'roster.badName' };
+  const role = ROLE_WORDS.get(r.role);
+  if (!role) return { reason: 'roster.badRole', params: { role: r.role.slice(0, 30) } };
+  const unit = unitBy.get(r.unitCode);
+  if (!unit) return { reason: 'roster.unknownUnit', params: { code: r.unitCode.slice(0, 32) } };
+  if (!unit.lineage.some((id) => String(id) === String(actor.unitId))) return { reason: 'roster.unitOutOfScope', params: { code: r.unitCode } };
+  if (unit.level !== 'team' && unit.level !== 'commune') return { reason: 'roster.unitLevel', params: { code: r.unitCode } };
+  const phone = normalizePhone(r.phone);
+  if (phone === false) return { reason: 'roster.badPhone', params: { phone: r.phone.slice(0, 20) } };
+  const trainerUsername = checkTrainer(ctx, r);
+  if (typeof trainerUsername !== 'string') return trainerUsername;
+  return planRow(ctx, r, role, unit, phone, trainerUsername);
+}
+
+/** The row's trainer (the importer when the column is empty), or why it cannot be one. */
+function checkTrainer(ctx: RosterContext, r: RosterRow): string | Refusal {
+  const { actor, userBy, fileTrainers } = ctx;
+  const trainerUsername = r.trainerUsername || actor.username;
+  if (trainerUsername !== actor.username) {
+    const trainer = userBy.get(trainerUsername);
+    if (!trainer && !fileTrainers.has(trainerUsername)) return { reason: 'roster.unknownTrainer', params: { username: trainerUsername } };
+    if (trainer && (!inScope(actor, trainer) || trainer.role === 'volunteer')) {
+      return { reason: trainer.role === 'volunteer' ? 'roster.trainerNotTrainer' : 'roster.trainerOutOfScope', params: { username: trainerUsername } };
+    }
+    if (trainerUsername === r.username) return { reason: 'roster.selfTrainer' };
+  }
+  return trainerUsername;
+}
+
+/** What a valid row does: create an account, update one in scope, or nothing. */
+function planRow(ctx: RosterContext, r: RosterRow, role: PlannedRow['role'], unit: RosterUnit, phone: string | null, trainerUsername: string): PlannedRow | Refusal {
+  const { actor, userBy, memberIds } = ctx;
+  const existing = userBy.get(r.username);
+  if (existing && !inScope(actor, existing)) return { reason: 'roster.usernameTaken' };
+  // A roster manages learners: a staff or admin account is never renamed or moved by one.
+  if (existing && !(LEARNER_ROLES as readonly string[]).includes(existing.role)) return { reason: 'roster.notALearner', params: { username: r.username } };
+  let action: PlannedRow['action'] = 'create';
+  if (existing) {
+    const newRole = existing.role === 'volunteer' && role === 'trainer' ? 'trainer' : existing.role;
+    const retrainerChange = Boolean(r.trainerUsername) && userBy.get(r.trainerUsername) && String(existing.retrainedBy ?? '') !== String(userBy.get(r.trainerUsername)!._id);
+    const changed =
+      existing.fullName !== r.fullName ||
+      String(existing.unit) !== String(unit._id) ||
+      (phone !== null && existing.phone !== phone) ||
+      newRole !== existing.role ||
+      Boolean(retrainerChange) ||
+      (!existing.retrainedBy && !r.trainerUsername && String(existing._id) !== String(actor.id));
+    action = changed ? 'update' : 'unchanged';
+    // one's own name, unit and role are changed on one's account page, not by a roster row
+    if (action === 'update' && String(existing._id) === String(actor.id)) return { reason: 'roster.ownAccount' };
+  }
+  return {
+    line: r.line,
+    action,
+    enroll: !existing || !memberIds.has(String(existing._id)),
+    username: r.username,
+    fullName: r.fullName,
+    unitCode: unit.code,
+    role,
+    trainerUsername,
+    phone,
+  };
 }
