@@ -2,7 +2,7 @@
  * Reads and validates everything under content/, reporting each problem with its file
  * and line, and builds the in-memory catalog (lessons rendered once, per language).
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type MarkdownIt from 'markdown-it';
@@ -140,6 +140,38 @@ function checkMarkdown(
   }
 }
 
+type CourseFile = ReturnType<typeof courseFileSchema.parse>;
+type ModuleFile = ReturnType<typeof moduleFileSchema.parse>;
+type Structure = Map<string, { file: CourseFile; modules: Map<string, ModuleFile> }>;
+type LessonExists = (course: string, module: string, lesson: string) => boolean;
+/** What reading one module needs: the parsers, the course's hash, the problems and the images found so far. */
+interface ModuleContext {
+  md: MarkdownIt;
+  strict: MarkdownIt;
+  hash: Hash;
+  problems: Problems;
+  images: Map<string, { file: string; type: string }>;
+  lessonExists: LessonExists;
+}
+
+/** First pass: the course and module files, so that lesson links can be checked across courses. */
+function readStructure(root: string, expected: readonly string[], problems: Problems): Structure {
+  const structure: Structure = new Map();
+  for (const slug of expected) {
+    const dir = path.join(root, slug);
+    const courseFile = readYaml(path.join(dir, 'course.yaml'), courseFileSchema, problems);
+    if (!courseFile) continue;
+    if (courseFile.slug !== slug) problems.add(path.join(dir, 'course.yaml'), 1, `slug "${courseFile.slug}" differs from the folder name "${slug}"`);
+    const modules = new Map<string, ModuleFile>();
+    for (const folder of courseFile.modules) {
+      const moduleFile = readYaml(path.join(dir, folder, 'module.yaml'), moduleFileSchema, problems);
+      if (moduleFile) modules.set(folder, moduleFile);
+    }
+    structure.set(slug, { file: courseFile, modules });
+  }
+  return structure;
+}
+
 /** Loads and checks every course under `root`. `catalog` is null when any problem was found. */
 export function loadContent(root: string, opts: { courses?: readonly string[] } = {}): { catalog: Catalog | null; problems: ContentProblem[] } {
   const problems = new Problems(root);
@@ -147,20 +179,7 @@ export function loadContent(root: string, opts: { courses?: readonly string[] } 
   const strict = createMarkdown().set({ html: true });
   const expected = opts.courses ?? COURSE_SLUGS;
 
-  // First pass: structure, so that lesson links can be checked across courses.
-  const structure = new Map<string, { file: ReturnType<typeof courseFileSchema.parse>; modules: Map<string, ReturnType<typeof moduleFileSchema.parse>> }>();
-  for (const slug of expected) {
-    const dir = path.join(root, slug);
-    const courseFile = readYaml(path.join(dir, 'course.yaml'), courseFileSchema, problems);
-    if (!courseFile) continue;
-    if (courseFile.slug !== slug) problems.add(path.join(dir, 'course.yaml'), 1, `slug "${courseFile.slug}" differs from the folder name "${slug}"`);
-    const modules = new Map<string, ReturnType<typeof moduleFileSchema.parse>>();
-    for (const folder of courseFile.modules) {
-      const moduleFile = readYaml(path.join(dir, folder, 'module.yaml'), moduleFileSchema, problems);
-      if (moduleFile) modules.set(folder, moduleFile);
-    }
-    structure.set(slug, { file: courseFile, modules });
-  }
+  const structure = readStructure(root, expected, problems);
   const lessonExists = (course: string, module: string, lesson: string) =>
     structure.get(course)?.modules.get(module)?.lessons.some((l) => l.slug === lesson) ?? false;
 
@@ -170,63 +189,12 @@ export function loadContent(root: string, opts: { courses?: readonly string[] } 
     const dir = path.join(root, slug);
     const hash = createHash('sha256');
     hash.update(fs.readFileSync(path.join(dir, 'course.yaml')));
+    const ctx: ModuleContext = { md, strict, hash, problems, images, lessonExists };
     const modules: Module[] = [];
     for (const folder of courseFile.modules) {
       const moduleFile = moduleFiles.get(folder);
       if (!moduleFile) continue;
-      const moduleDir = path.join(dir, folder);
-      hash.update(fs.readFileSync(path.join(moduleDir, 'module.yaml')));
-      const lessons: Lesson[] = [];
-      const seen = new Set<string>();
-      moduleFile.lessons.forEach((entry) => {
-        if (seen.has(entry.slug)) problems.add(path.join(moduleDir, 'module.yaml'), 1, `lesson "${entry.slug}" is listed twice`);
-        seen.add(entry.slug);
-        const html = {} as Record<Locale, string>;
-        const words = {} as Record<Locale, number>;
-        for (const locale of ['vi', 'en'] as const) {
-          const file = path.join(moduleDir, `${entry.slug}.${locale}.md`);
-          if (!fs.existsSync(file)) {
-            problems.add(file, 0, `missing ${locale === 'vi' ? 'Vietnamese' : 'English'} text of lesson "${entry.slug}"`);
-            continue;
-          }
-          const source = fs.readFileSync(file, 'utf8');
-          hash.update(source);
-          checkMarkdown(strict, file, source, { course: slug, moduleDir, lessonExists }, problems);
-          words[locale] = countWords(md, source);
-          if (words[locale] < WORDS_MIN || words[locale] > WORDS_MAX) {
-            problems.add(file, 1, `has ${words[locale]} words; a lesson has ${WORDS_MIN}–${WORDS_MAX}`);
-          }
-          html[locale] = renderLesson(md, source, slug, folder);
-        }
-        lessons.push({ slug: entry.slug, title: entry.title, checked: entry.checked, sources: entry.sources, html, words });
-      });
-      const quizPath = path.join(moduleDir, 'quiz.yaml');
-      const bankFile = readYaml(quizPath, quizFileSchema, problems);
-      if (bankFile) {
-        hash.update(fs.readFileSync(quizPath));
-        if (moduleFile.quiz.questions > bankFile.questions.length) {
-          problems.add(path.join(moduleDir, 'module.yaml'), 1, `quiz.questions (${moduleFile.quiz.questions}) is more than the bank holds (${bankFile.questions.length})`);
-        }
-      }
-      const imagesDir = path.join(moduleDir, 'images');
-      if (fs.existsSync(imagesDir)) {
-        for (const name of fs.readdirSync(imagesDir)) {
-          const file = path.join(imagesDir, name);
-          const type = IMAGE_TYPES[path.extname(name).toLowerCase()];
-          if (!type) {
-            problems.add(file, 0, 'pictures are .svg, .png, .jpg or .webp');
-            continue;
-          }
-          const size = fs.statSync(file).size;
-          if (size > IMAGE_MAX_BYTES) problems.add(file, 0, `picture is ${Math.round(size / 1024)} KB; keep pictures under ${IMAGE_MAX_BYTES / 1024} KB`);
-          if (type === 'image/svg+xml' && /<script|\bon\w+\s*=|href\s*=\s*["']?(?!#)/i.test(fs.readFileSync(file, 'utf8'))) {
-            problems.add(file, 0, 'an SVG picture may not hold scripts, event handlers or links');
-          }
-          hash.update(fs.readFileSync(file));
-          images.set(`/content/${slug}/${folder}/images/${name}`, { file, type });
-        }
-      }
-      modules.push({ folder, title: moduleFile.title, summary: moduleFile.summary, lessons, quiz: moduleFile.quiz, bank: bankFile?.questions ?? [] });
+      modules.push(loadModule(ctx, slug, path.join(dir, folder), folder, moduleFile));
     }
     courses.push({
       slug,
@@ -239,4 +207,72 @@ export function loadContent(root: string, opts: { courses?: readonly string[] } 
   }
   problems.list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { catalog: problems.list.length === 0 ? { courses, images } : null, problems: problems.list };
+}
+
+/** One module: its lessons, its quiz bank and its pictures, each fed to the course's hash in this order. */
+function loadModule(ctx: ModuleContext, slug: string, moduleDir: string, folder: string, moduleFile: ModuleFile): Module {
+  const { hash, problems } = ctx;
+  hash.update(fs.readFileSync(path.join(moduleDir, 'module.yaml')));
+  const lessons: Lesson[] = [];
+  const seen = new Set<string>();
+  moduleFile.lessons.forEach((entry) => {
+    if (seen.has(entry.slug)) problems.add(path.join(moduleDir, 'module.yaml'), 1, `lesson "${entry.slug}" is listed twice`);
+    seen.add(entry.slug);
+    lessons.push(loadLesson(ctx, slug, moduleDir, folder, entry));
+  });
+  const quizPath = path.join(moduleDir, 'quiz.yaml');
+  const bankFile = readYaml(quizPath, quizFileSchema, problems);
+  if (bankFile) {
+    hash.update(fs.readFileSync(quizPath));
+    if (moduleFile.quiz.questions > bankFile.questions.length) {
+      problems.add(path.join(moduleDir, 'module.yaml'), 1, `quiz.questions (${moduleFile.quiz.questions}) is more than the bank holds (${bankFile.questions.length})`);
+    }
+  }
+  loadImages(ctx, slug, moduleDir, folder);
+  return { folder, title: moduleFile.title, summary: moduleFile.summary, lessons, quiz: moduleFile.quiz, bank: bankFile?.questions ?? [] };
+}
+
+/** One lesson in both languages: checked, counted and rendered. */
+function loadLesson(ctx: ModuleContext, slug: string, moduleDir: string, folder: string, entry: ModuleFile['lessons'][number]): Lesson {
+  const { md, strict, hash, problems, lessonExists } = ctx;
+  const html = {} as Record<Locale, string>;
+  const words = {} as Record<Locale, number>;
+  for (const locale of ['vi', 'en'] as const) {
+    const file = path.join(moduleDir, `${entry.slug}.${locale}.md`);
+    if (!fs.existsSync(file)) {
+      problems.add(file, 0, `missing ${locale === 'vi' ? 'Vietnamese' : 'English'} text of lesson "${entry.slug}"`);
+      continue;
+    }
+    const source = fs.readFileSync(file, 'utf8');
+    hash.update(source);
+    checkMarkdown(strict, file, source, { course: slug, moduleDir, lessonExists }, problems);
+    words[locale] = countWords(md, source);
+    if (words[locale] < WORDS_MIN || words[locale] > WORDS_MAX) {
+      problems.add(file, 1, `has ${words[locale]} words; a lesson has ${WORDS_MIN}–${WORDS_MAX}`);
+    }
+    html[locale] = renderLesson(md, source, slug, folder);
+  }
+  return { slug: entry.slug, title: entry.title, checked: entry.checked, sources: entry.sources, html, words };
+}
+
+/** The pictures of a module's images/ folder: checked, hashed and registered for serving. */
+function loadImages(ctx: ModuleContext, slug: string, moduleDir: string, folder: string): void {
+  const { hash, problems, images } = ctx;
+  const imagesDir = path.join(moduleDir, 'images');
+  if (!fs.existsSync(imagesDir)) return;
+  for (const name of fs.readdirSync(imagesDir)) {
+    const file = path.join(imagesDir, name);
+    const type = IMAGE_TYPES[path.extname(name).toLowerCase()];
+    if (!type) {
+      problems.add(file, 0, 'pictures are .svg, .png, .jpg or .webp');
+      continue;
+    }
+    const size = fs.statSync(file).size;
+    if (size > IMAGE_MAX_BYTES) problems.add(file, 0, `picture is ${Math.round(size / 1024)} KB; keep pictures under ${IMAGE_MAX_BYTES / 1024} KB`);
+    if (type === 'image/svg+xml' && /<script|\bon\w+\s*=|href\s*=\s*["']?(?!#)/i.test(fs.readFileSync(file, 'utf8'))) {
+      problems.add(file, 0, 'an SVG picture may not hold scripts, event handlers or links');
+    }
+    hash.update(fs.readFileSync(file));
+    images.set(`/content/${slug}/${folder}/images/${name}`, { file, type });
+  }
 }
