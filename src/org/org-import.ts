@@ -43,20 +43,46 @@ type Row = z.infer<typeof rowSchema> & { line: number };
 
 const HEADERS = ['code', 'name_vi', 'name_en', 'level', 'parent_code', 'remote'];
 
+/** Every unit, as the import compares them (the whole tree: an import is an admin's rare task). */
+const allUnits = () => Unit.find({}).lean();
+type UnitRecord = Awaited<ReturnType<typeof allUnits>>[number];
+
 export async function importOrgCsv(text: string): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, problems: [] };
+  const rows = readRows(text, report);
+  if (!rows) return report;
+
+  const existing = await allUnits();
+  const byCode = new Map(existing.map((u) => [u.code, u]));
+  const accepted = acceptByParent(rows, byCode, report);
+  await writeFields(accepted, existing, byCode, report);
+
+  const parentCodeOf = new Map<string, string>();
+  for (const row of accepted) if (row.parent_code) parentCodeOf.set(row.code, row.parent_code);
+  try {
+    await rebuildLineage(parentCodeOf);
+  } finally {
+    await treeChanged(); // every process reloads its copy of the tree, even after a failure half-way
+  }
+  report.unchanged = accepted.length - report.created - report.updated;
+  report.problems.sort((a, b) => a.line - b.line);
+  return report;
+}
+
+/** The file's rows by code, or null when the file itself cannot be read (the problem is in `report`). */
+function readRows(text: string, report: ImportReport): Map<string, Row> | null {
   let records: string[][];
   try {
     records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   } catch (err) {
     report.problems.push({ line: 0, message: `not a readable CSV file: ${(err as Error).message}` });
-    return report;
+    return null;
   }
   const header = (records.shift() ?? []).map((h) => h.toLowerCase());
   const missing = HEADERS.filter((h) => h !== 'remote' && !header.includes(h));
   if (missing.length > 0) {
     report.problems.push({ line: 1, message: `missing column(s): ${missing.join(', ')}` });
-    return report;
+    return null;
   }
 
   const rows = new Map<string, Row>();
@@ -77,12 +103,14 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
     }
     rows.set(parsed.data.code, { ...parsed.data, line });
   });
+  return rows;
+}
 
-  const existing = await Unit.find({}).lean();
-  const byCode = new Map(existing.map((u) => [u.code, u]));
-
-  // Parent checks, from the top level down: the parent exists at the level above, in the
-  // database or among the rows of the file already accepted (a row under a refused row is refused too).
+/**
+ * Parent checks, from the top level down: the parent exists at the level above, in the
+ * database or among the rows of the file already accepted (a row under a refused row is refused too).
+ */
+function acceptByParent(rows: Map<string, Row>, byCode: Map<string, UnitRecord>, report: ImportReport): Row[] {
   const accepted: Row[] = [];
   const acceptedLevel = new Map<string, UnitLevel>();
   const byLevel = [...rows.values()].sort((a, b) => UNIT_LEVELS.indexOf(a.level) - UNIT_LEVELS.indexOf(b.level) || a.line - b.line);
@@ -108,9 +136,14 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
     accepted.push(row);
     acceptedLevel.set(row.code, row.level);
   }
+  return accepted;
+}
 
-  // Write fields first; parents and lineage are recomputed below for the whole tree.
-  // (In two writes, not one per row: a national tree has about 8,000 units.)
+/**
+ * Write fields first; parents and lineage are recomputed afterwards for the whole tree.
+ * (In two writes, not one per row: a national tree has about 8,000 units.)
+ */
+async function writeFields(accepted: Row[], existing: UnitRecord[], byCode: Map<string, UnitRecord>, report: ImportReport): Promise<void> {
   const codeById = new Map(existing.map((u) => [String(u._id), u.code]));
   const toCreate: Record<string, unknown>[] = [];
   const toUpdate: { updateOne: { filter: { _id: Types.ObjectId }; update: { $set: Record<string, unknown> } } }[] = [];
@@ -130,17 +163,6 @@ export async function importOrgCsv(text: string): Promise<ImportReport> {
   }
   await insertEach(Unit, toCreate);
   await updateEach(Unit, toUpdate.map((w) => w.updateOne));
-
-  const parentCodeOf = new Map<string, string>();
-  for (const row of accepted) if (row.parent_code) parentCodeOf.set(row.code, row.parent_code);
-  try {
-    await rebuildLineage(parentCodeOf);
-  } finally {
-    await treeChanged(); // every process reloads its copy of the tree, even after a failure half-way
-  }
-  report.unchanged = accepted.length - report.created - report.updated;
-  report.problems.sort((a, b) => a.line - b.line);
-  return report;
 }
 
 /**
