@@ -93,10 +93,34 @@ export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, local
   const p = new PrintedDoc(out, t, locale);
   const name = (u: { nameVi: string; nameEn: string }) => unitName(u, locale);
   const muted = (text: string) => ({ text, size: 8, color: PDF_MUTED });
-  const f = s.total;
+  const above = new Set([String(s.unit._id), ...s.unit.lineage.map(String)]);
+  const placeOf = (...units: ({ _id: unknown; nameVi: string; nameEn: string } | undefined)[]) =>
+    units.filter((u): u is NonNullable<typeof u> => Boolean(u) && !above.has(String(u!._id))).map((u) => muted(name(u)));
+  const ctx: SummaryPdf = { p, s, t, locale, name, muted, placeOf };
   p.titleBlock(s.unit, t('fieldReports.pdf.heading'), [t('fieldReports.pdfTitle', { week: formatWeek(locale, s.week), unit: name(s.unit) })], now);
+  totalsTable(ctx);
+  childrenTable(ctx);
+  difficultiesTables(ctx);
+  missingTable(ctx);
+  p.signatures(s.unit, now);
+  await p.finish();
+}
 
-  // The week's totals: teams reported, people helped by kind of work.
+/** What each part of the summary PDF draws with: the document, the week and the shared cell helpers. */
+interface SummaryPdf {
+  p: PrintedDoc;
+  s: WeekSummary;
+  t: T;
+  locale: 'vi' | 'en';
+  name: (u: { nameVi: string; nameEn: string }) => string;
+  muted: (text: string) => { text: string; size: number; color: string };
+  /** the places of a team below the summary's unit (the unit itself and those above go without saying) */
+  placeOf: (...units: ({ _id: unknown; nameVi: string; nameEn: string } | undefined)[]) => { text: string; size: number; color: string }[];
+}
+
+/** The week's totals: teams reported, people helped by kind of work. */
+function totalsTable({ p, s, t }: SummaryPdf): void {
+  const f = s.total;
   const totalsTitle = t('fieldReports.pdf.totalsTitle');
   p.table(
     [
@@ -108,41 +132,42 @@ export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, local
     [PrintedDoc.heading(totalsTitle), { text: t('fieldReports.pdfTotals', { reported: f.reported, teams: f.teams, helped: f.helped, difficulties: f.difficulties, help: f.helpNeeded }), bold: true, size: 10.5, gap: 8 }],
   );
   p.y += 16;
+}
 
-  // Each child unit with teams (a unit without a team has nothing to report).
+/** Each child unit with teams (a unit without a team has nothing to report). */
+function childrenTable({ p, s, t, name, muted }: SummaryPdf): void {
+  const f = s.total;
   const children = s.children.filter((c) => c.figures.teams > 0);
-  if (children.length > 0) {
-    const title = t('fieldReports.pdf.childrenTitle');
-    // The figures' columns as narrow as their headers' longest words allow; the unit's name takes the rest.
-    const narrow = [
-      { header: t('fieldReports.reportedShort'), width: 0, align: 'right' as const },
-      ...WORK_KINDS.map((k) => ({ header: t(`fieldReports.kindsShort.${k}`), width: 0, align: 'right' as const })),
-      { header: t('fieldReports.helpedShort'), width: 0, align: 'right' as const },
-      { header: t('fieldReports.pdf.difficultiesCol'), width: 0, align: 'right' as const },
-    ].map((c) => ({ ...c, width: p.columnFor(c.header, 42) }));
-    const columns = [{ header: t('fieldReports.pdf.unitCol'), width: p.width - narrow.reduce((n, c) => n + c.width, 0) }, ...narrow];
-    const figures = (g: Figures) => [`${g.reported}/${g.teams}`, ...WORK_KINDS.map((k) => String(g.counts[k])), String(g.helped), `${g.difficulties} (${g.helpNeeded})`];
-    p.table(
-      columns,
-      [
-        ...children.map((c, i) => ({ cells: [[{ text: name(c.unit) }, muted(c.unit.code)], ...figures(c.figures)], shade: i % 2 === 1 })),
-        { cells: [t('fieldReports.total'), ...figures(f)], bold: true },
-      ],
-      t('fieldReports.pdf.continued', { what: `${name(s.unit)}: ${title}` }),
-      [PrintedDoc.heading(title)],
-    );
-    p.y += 16;
-  }
+  if (children.length === 0) return;
+  const title = t('fieldReports.pdf.childrenTitle');
+  // The figures' columns as narrow as their headers' longest words allow; the unit's name takes the rest.
+  const narrow = [
+    { header: t('fieldReports.reportedShort'), width: 0, align: 'right' as const },
+    ...WORK_KINDS.map((k) => ({ header: t(`fieldReports.kindsShort.${k}`), width: 0, align: 'right' as const })),
+    { header: t('fieldReports.helpedShort'), width: 0, align: 'right' as const },
+    { header: t('fieldReports.pdf.difficultiesCol'), width: 0, align: 'right' as const },
+  ].map((c) => ({ ...c, width: p.columnFor(c.header, 42) }));
+  const columns = [{ header: t('fieldReports.pdf.unitCol'), width: p.width - narrow.reduce((n, c) => n + c.width, 0) }, ...narrow];
+  const figures = (g: Figures) => [`${g.reported}/${g.teams}`, ...WORK_KINDS.map((k) => String(g.counts[k])), String(g.helped), `${g.difficulties} (${g.helpNeeded})`];
+  p.table(
+    columns,
+    [
+      ...children.map((c, i) => ({ cells: [[{ text: name(c.unit) }, muted(c.unit.code)], ...figures(c.figures)], shade: i % 2 === 1 })),
+      { cells: [t('fieldReports.total'), ...figures(f)], bold: true },
+    ],
+    t('fieldReports.pdf.continued', { what: `${name(s.unit)}: ${title}` }),
+    [PrintedDoc.heading(title)],
+  );
+  p.y += 16;
+}
 
-  // The difficulties by category, help needed and not yet taken up first (the summary's order).
+/** The difficulties by category, help needed and not yet taken up first (the summary's order). */
+function difficultiesTables({ p, s, t, locale, name, placeOf }: SummaryPdf): void {
   const difficultiesTitle = t('fieldReports.difficultiesTitle');
   if (s.byCategory.length === 0) {
     p.heading(difficultiesTitle);
     p.paragraph(t('fieldReports.noDifficulties'), { size: 9.5 });
   }
-  const above = new Set([String(s.unit._id), ...s.unit.lineage.map(String)]);
-  const placeOf = (...units: ({ _id: unknown; nameVi: string; nameEn: string } | undefined)[]) =>
-    units.filter((u): u is NonNullable<typeof u> => Boolean(u) && !above.has(String(u!._id))).map((u) => muted(name(u)));
   const waiting = (d: DifficultyDoc) => Boolean(d.helpNeeded && !d.takenUpAt);
   s.byCategory.forEach((g, i) => {
     const category = t(`fieldReports.categories.${g.category}`);
@@ -163,8 +188,10 @@ export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, local
     p.y += 12;
   });
   p.y += 4;
+}
 
-  // The teams that did not report.
+/** The teams that did not report. */
+function missingTable({ p, s, t, name, muted, placeOf }: SummaryPdf): void {
   const missingTitle = t('fieldReports.missingTitle', { n: s.missing.length });
   if (s.missing.length === 0) {
     p.heading(missingTitle);
@@ -181,9 +208,6 @@ export async function writeSummaryPdf(out: Writable, s: WeekSummary, t: T, local
     );
   }
   p.y += 20;
-
-  p.signatures(s.unit, now);
-  await p.finish();
 }
 
 /** Whether help was asked for, and who took the difficulty up (name and post when kept, the username on older take-ups), when, with their note. */
