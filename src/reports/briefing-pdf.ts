@@ -18,27 +18,40 @@ import { percent, type Figures } from './rollup.model';
 const TRACK = '#e6e9ee';
 const BAR = '#1f5fa8';
 
+const pct = (f: Figures) => `${percent(f)}%`;
+
 export async function writeBriefingPdf(out: Writable, b: Briefing, t: TranslateFn, locale: Locale, now = new Date()): Promise<void> {
   const p = new PrintedDoc(out, t, locale);
-  const { doc, left, width } = p;
   const name = (r: { unit: RollupRow['unit'] }) => unitName(r.unit, locale);
-  const pct = (f: Figures) => `${percent(f)}%`;
-  const write = p.write.bind(p);
-  const measure = p.measure.bind(p);
-  const ensure = p.ensure.bind(p);
-  const bar = (x: number, top: number, w: number, h: number, value: number, color = BAR) => {
-    doc.save().rect(x, top, w, h).fill(TRACK);
-    if (value > 0) doc.rect(x, top, (w * Math.min(100, value)) / 100, h).fill(color);
-    doc.rect(x, top, w, h).lineWidth(0.5).stroke(PDF_RULE).restore();
-  };
 
   // Title block: the union and the unit on the left, when it was made on the right.
   p.titleBlock(b.unit, t('exports.briefing.title'), [t('exports.briefing.courses'), ...(b.builtAt ? [t('exports.briefing.figuresAt', { when: dateTimeText(b.builtAt) })] : [])], now);
+  complianceBlock(p, b, t);
 
-  // The unit against 100%, and the change since the last weekly snapshot.
+  if (b.children.length > 0) {
+    childUnitsTable(p, b, t, locale, name);
+    lowestList(p, b, t, name);
+  }
+
+  p.signatures(b.unit, now);
+  await p.finish();
+}
+
+/** A rate as a bar on its track (full width is 100%). */
+function drawBar(p: PrintedDoc, x: number, top: number, w: number, h: number, value: number, color = BAR): void {
+  const { doc } = p;
+  doc.save().rect(x, top, w, h).fill(TRACK);
+  if (value > 0) doc.rect(x, top, (w * Math.min(100, value)) / 100, h).fill(color);
+  doc.rect(x, top, w, h).lineWidth(0.5).stroke(PDF_RULE).restore();
+}
+
+/** The unit against 100%, and the change since the last weekly snapshot. */
+function complianceBlock(p: PrintedDoc, b: Briefing, t: TranslateFn): void {
+  const { left, width } = p;
+  const write = p.write.bind(p);
   const f = b.total;
   p.y += write(t('exports.briefing.compliance', { pct: pct(f), compliant: f.compliant, people: f.people }), left, p.y, width, { bold: true, size: 12 }) + 4;
-  bar(left, p.y, width, 14, percent(f));
+  drawBar(p, left, p.y, width, 14, percent(f));
   p.y += 16;
   write('0%', left, p.y, 40, { size: 7.5, color: MUTED });
   p.y += write(t('exports.briefing.target'), left + width - 160, p.y, 160, { size: 7.5, color: MUTED, align: 'right' }) + 6;
@@ -47,8 +60,13 @@ export async function writeBriefingPdf(out: Writable, b: Briefing, t: TranslateF
     : t('exports.briefing.noChange');
   p.y += write(change, left, p.y, width, { size: 10 }) + 2;
   p.y += write(t('exports.briefing.figures', { people: f.people, dl: f.digitalLiteracy, tlg: f.twoLevelGovernment }), left, p.y, width, { size: 10, color: MUTED }) + 16;
+}
 
-  // One row per child unit: the unit's name and code (wrapped), its figures and a bar.
+/** One row per child unit: the unit's name and code (wrapped), its figures and a bar; then the total. */
+function childUnitsTable(p: PrintedDoc, b: Briefing, t: TranslateFn, locale: Locale, name: (r: { unit: RollupRow['unit'] }) => string): void {
+  const { doc, left, width } = p;
+  const write = p.write.bind(p);
+  const measure = p.measure.bind(p);
   // The course columns are wide enough for their longest word ("Government" in bold): a header wraps between words only.
   const cols = [{ w: 166 }, { w: 46 }, { w: 66 }, { w: 66 }, { w: 54 }, { w: width - 398 }];
   const pad = 4;
@@ -81,31 +99,30 @@ export async function writeBriefingPdf(out: Writable, b: Briefing, t: TranslateF
     });
     const rateW = cols[5]!.w - 2 * pad;
     write(pct(g), x + pad, p.y + pad, 40, { bold: o.bold, align: 'right' });
-    bar(x + pad + 46, p.y + pad + 2, rateW - 46, 8, percent(g));
+    drawBar(p, x + pad + 46, p.y + pad + 2, rateW - 46, 8, percent(g));
     doc.save().moveTo(left, p.y + h).lineTo(left + width, p.y + h).lineWidth(0.4).stroke(PDF_RULE).restore();
     p.y += h;
   };
 
-  if (b.children.length > 0) {
-    ensure(80);
-    p.y += write(t('exports.briefing.childrenTitle'), left, p.y, width, { bold: true, size: 11.5 }) + 6;
-    drawHeader();
-    b.children.forEach((c, i) => drawRow(name(c), c.unit.code, c.figures, { shade: i % 2 === 1 }));
-    drawRow(t('exports.briefing.total'), '', f, { bold: true });
-    p.y += 16;
+  p.ensure(80);
+  p.y += write(t('exports.briefing.childrenTitle'), left, p.y, width, { bold: true, size: 11.5 }) + 6;
+  drawHeader();
+  b.children.forEach((c, i) => drawRow(name(c), c.unit.code, c.figures, { shade: i % 2 === 1 }));
+  drawRow(t('exports.briefing.total'), '', b.total, { bold: true });
+  p.y += 16;
+}
 
-    // The units furthest behind, ranked.
-    const lines = b.lowest.map((c, i) => t('exports.briefing.lowestLine', { rank: i + 1, name: name(c), code: c.unit.code, pct: pct(c.figures), compliant: c.figures.compliant, people: c.figures.people }));
-    ensure(24 + Math.min(3, lines.length) * 14);
-    p.y += write(t('exports.briefing.lowestTitle', { n: lines.length }), left, p.y, width, { bold: true, size: 11.5 }) + 4;
-    if (lines.length === 0) p.y += write(t('exports.briefing.noLowest'), left, p.y, width, { size: 9.5 }) + 4;
-    for (const line of lines) {
-      ensure(measure(line, width - 12, { size: 9.5 }) + 3);
-      p.y += write(line, left + 12, p.y, width - 12, { size: 9.5 }) + 3;
-    }
-    p.y += 16;
+/** The units furthest behind, ranked. */
+function lowestList(p: PrintedDoc, b: Briefing, t: TranslateFn, name: (r: { unit: RollupRow['unit'] }) => string): void {
+  const { left, width } = p;
+  const write = p.write.bind(p);
+  const lines = b.lowest.map((c, i) => t('exports.briefing.lowestLine', { rank: i + 1, name: name(c), code: c.unit.code, pct: pct(c.figures), compliant: c.figures.compliant, people: c.figures.people }));
+  p.ensure(24 + Math.min(3, lines.length) * 14);
+  p.y += write(t('exports.briefing.lowestTitle', { n: lines.length }), left, p.y, width, { bold: true, size: 11.5 }) + 4;
+  if (lines.length === 0) p.y += write(t('exports.briefing.noLowest'), left, p.y, width, { size: 9.5 }) + 4;
+  for (const line of lines) {
+    p.ensure(p.measure(line, width - 12, { size: 9.5 }) + 3);
+    p.y += write(line, left + 12, p.y, width - 12, { size: 9.5 }) + 3;
   }
-
-  p.signatures(b.unit, now);
-  await p.finish();
+  p.y += 16;
 }
