@@ -41,6 +41,9 @@ async function insertAll(model: mongoose.Model<never>, docs: object[], batch = 2
   }
 }
 
+type Commune = { _id: Types.ObjectId; code: string; lineage: Types.ObjectId[]; province: UnitDoc };
+type Team = { _id: Types.ObjectId; lineage: Types.ObjectId[]; commune: Commune };
+
 export async function seedScale(opts: ScaleOptions): Promise<{ units: number; people: number; completions: number }> {
   const progress = opts.progress ?? (() => undefined);
   await loadDefaultTreeIfEmpty();
@@ -49,8 +52,22 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
   const rand = rng(2025);
   const passwordHash = await hashPassword(SCALE_PASSWORD);
 
-  // Units: communes spread over provinces, teams over communes.
-  const communes: { _id: Types.ObjectId; code: string; lineage: Types.ObjectId[]; province: UnitDoc }[] = [];
+  const { communes, teams, unitDocs } = buildUnits(opts, provinces);
+  await insertAll(Unit as never, unitDocs, 2000, (n) => progress(n, unitDocs.length, 'units'));
+  await treeChanged();
+
+  const people = buildCascade(opts, provinces, communes, teams, personMaker(rand, passwordHash));
+  const { completions, reads } = mixProgress(people, rand);
+  await insertAll(User as never, people, 2000, (n) => progress(n, people.length, 'people'));
+  await insertAll(CourseCompletion as never, completions, 4000, (n) => progress(n, completions.length, 'completions'));
+  await insertAll(LessonRead as never, reads, 4000, (n) => progress(n, reads.length, 'lesson reads'));
+  await markCompletionsBucketed();
+  return { units: unitDocs.length, people: people.length, completions: completions.length };
+}
+
+/** Units: communes spread over provinces, teams over communes. */
+function buildUnits(opts: ScaleOptions, provinces: UnitDoc[]): { communes: Commune[]; teams: Team[]; unitDocs: object[] } {
+  const communes: Commune[] = [];
   const unitDocs: object[] = [];
   for (let i = 0; i < opts.communes; i++) {
     const province = provinces[i % provinces.length]!;
@@ -60,7 +77,7 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
     communes.push({ _id, code, lineage, province });
     unitDocs.push({ _id, code, nameVi: `Xã Mẫu ${i + 1}`, nameEn: `Sample Commune ${i + 1}`, level: 'commune', parent: province._id, lineage, remote: i < opts.remote });
   }
-  const teams: { _id: Types.ObjectId; lineage: Types.ObjectId[]; commune: (typeof communes)[number] }[] = [];
+  const teams: Team[] = [];
   for (let i = 0; i < opts.teams; i++) {
     const commune = communes[i % communes.length]!;
     const _id = new mongoose.Types.ObjectId();
@@ -68,11 +85,12 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
     teams.push({ _id, lineage, commune });
     unitDocs.push({ _id, code: `ST-${String(i + 1).padStart(5, '0')}`, nameVi: `Đội Mẫu ${i + 1}`, nameEn: `Sample Team ${i + 1}`, level: 'team', parent: commune._id, lineage, remote: i % communes.length < opts.remote });
   }
-  await insertAll(Unit as never, unitDocs, 2000, (n) => progress(n, unitDocs.length, 'units'));
-  await treeChanged();
+  return { communes, teams, unitDocs };
+}
 
-  // The cascade: province trainer → commune trainer → team leader → volunteers.
-  const person = (username: string, role: 'trainer' | 'volunteer', unit: { _id: Types.ObjectId; lineage: Types.ObjectId[] }, trainer: { _id: Types.ObjectId; cascadePath: Types.ObjectId[] } | null) => {
+/** One synthetic account, named from the shared random sequence (so the call order makes the data). */
+function personMaker(rand: () => number, passwordHash: string) {
+  return (username: string, role: 'trainer' | 'volunteer', unit: { _id: Types.ObjectId; lineage: Types.ObjectId[] }, trainer: { _id: Types.ObjectId; cascadePath: Types.ObjectId[] } | null) => {
     const fullName = `${FAMILY[Math.floor(rand() * FAMILY.length)]} ${MIDDLE[Math.floor(rand() * MIDDLE.length)]} ${GIVEN[Math.floor(rand() * GIVEN.length)]}`;
     return {
       _id: new mongoose.Types.ObjectId(),
@@ -95,6 +113,11 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
       lastLoginAt: null,
     };
   };
+}
+type ScalePerson = ReturnType<ReturnType<typeof personMaker>>;
+
+/** The cascade: province trainer → commune trainer → team leader → volunteers. */
+function buildCascade(opts: ScaleOptions, provinces: UnitDoc[], communes: Commune[], teams: Team[], person: ReturnType<typeof personMaker>): ScalePerson[] {
   const provinceTrainer = new Map(provinces.map((p, i) => [String(p._id), person(`sc.tinh${i + 1}`, 'trainer', p, null)]));
   const communeTrainer = new Map(communes.map((c, i) => [String(c._id), person(`sc.xa${i + 1}`, 'trainer', c, provinceTrainer.get(String(c.province._id))!)]));
   const leaders = teams.map((t, i) => person(`sc.doi${i + 1}`, 'trainer', t, communeTrainer.get(String(t.commune._id))!));
@@ -103,8 +126,11 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
     const t = i % teams.length;
     people.push(person(`sc.tnv${i + 1}`, 'volunteer', teams[t]!, leaders[t]!));
   }
+  return people;
+}
 
-  // Mixed progress: 45% both courses, 20% Digital Literacy only, 10% Two-Level only, 15% started, 10% not started.
+/** Mixed progress: 45% both courses, 20% Digital Literacy only, 10% Two-Level only, 15% started, 10% not started. */
+function mixProgress(people: ScalePerson[], rand: () => number): { completions: object[]; reads: object[] } {
   const completions: object[] = [];
   const reads: object[] = [];
   const at = new Date();
@@ -122,9 +148,5 @@ export async function seedScale(opts: ScaleOptions): Promise<{ units: number; pe
       p.started.push('digital-literacy');
     }
   }
-  await insertAll(User as never, people, 2000, (n) => progress(n, people.length, 'people'));
-  await insertAll(CourseCompletion as never, completions, 4000, (n) => progress(n, completions.length, 'completions'));
-  await insertAll(LessonRead as never, reads, 4000, (n) => progress(n, reads.length, 'lesson reads'));
-  await markCompletionsBucketed();
-  return { units: unitDocs.length, people: people.length, completions: completions.length };
+  return { completions, reads };
 }
