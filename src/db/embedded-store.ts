@@ -125,6 +125,26 @@ export class EmbeddedStore {
     await clearStalePostmaster(this.postgresDir, this.log);
     if (!this.pgPort) this.pgPort = await freePort();
 
+    const child = spawn(this.opts.binary, this.storeArgs(pg), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    this.forwardStderr(child);
+
+    const startTimeout = this.opts.startTimeoutMs ?? 90000;
+    this.port = await this.listening(child, startTimeout);
+    await this.waitForPing(startTimeout);
+    this.log.info({ pid: child.pid, port: this.port, postgresPort: this.pgPort, dir: this.storeDir }, 'embedded store ready');
+    const state: RunningState = { pid: child.pid, uri: this.uri, postgresUrl: this.pgUrl };
+    fs.writeFileSync(EmbeddedStore.stateFile(this.opts.dataDir), JSON.stringify(state));
+
+    child.once('exit', (code, signal) => {
+      if (this.stopping || this.child !== child) return;
+      this.log.error({ pid: child.pid, code, signal }, 'embedded store exited unexpectedly; restarting it');
+      if (this.opts.restart !== false) void this.restartLoop();
+    });
+  }
+
+  /** The supervisor's command line: where it listens, which PostgreSQL it runs and how. */
+  private storeArgs(pg: ReturnType<typeof preparePostgres>): string[] {
     const args = [
       '-listen-addr', `127.0.0.1:${this.port}`,
       '-pg-bin', pg.binDir,
@@ -136,10 +156,11 @@ export class EmbeddedStore {
     ];
     if (pg.uid !== undefined && pg.gid !== undefined) args.push('-pg-uid', String(pg.uid), '-pg-gid', String(pg.gid));
     for (const s of POSTGRES_SETTINGS) args.push('-pg-set', s);
+    return args;
+  }
 
-    const child = spawn(this.opts.binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child = child;
-
+  /** The store's stderr into the log, without the lines that are routine. */
+  private forwardStderr(child: ChildProcess): void {
     readline.createInterface({ input: child.stderr! }).on('line', (line) => {
       if (/\bLOG:\s/.test(line) && !/\b(FATAL|PANIC|ERROR|WARNING)\b/.test(line)) return; // PostgreSQL's routine log lines
       // a refused duplicate is how the app makes writes happen once (STORE.md): not news
@@ -150,9 +171,11 @@ export class EmbeddedStore {
       if (this.stopping && /terminating connection due to administrator command/.test(line)) return;
       this.log.warn({ store: line }, 'embedded store says');
     });
+  }
 
-    const startTimeout = this.opts.startTimeoutMs ?? 90000;
-    const listening = new Promise<number>((resolve, reject) => {
+  /** The port the store says it listens on (and PostgreSQL's address on the way), or why it did not start. */
+  private listening(child: ChildProcess, startTimeout: number): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
       const timeout = setTimeout(() => reject(new Error(`embedded store did not start within ${startTimeout} ms`)), startTimeout);
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
         const pgLine = /^POSTGRES (postgres:\/\/\S+)$/.exec(line);
@@ -171,18 +194,6 @@ export class EmbeddedStore {
         clearTimeout(timeout);
         reject(err);
       });
-    });
-
-    this.port = await listening;
-    await this.waitForPing(startTimeout);
-    this.log.info({ pid: child.pid, port: this.port, postgresPort: this.pgPort, dir: this.storeDir }, 'embedded store ready');
-    const state: RunningState = { pid: child.pid, uri: this.uri, postgresUrl: this.pgUrl };
-    fs.writeFileSync(EmbeddedStore.stateFile(this.opts.dataDir), JSON.stringify(state));
-
-    child.once('exit', (code, signal) => {
-      if (this.stopping || this.child !== child) return;
-      this.log.error({ pid: child.pid, code, signal }, 'embedded store exited unexpectedly; restarting it');
-      if (this.opts.restart !== false) void this.restartLoop();
     });
   }
 
