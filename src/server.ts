@@ -24,100 +24,22 @@ import { wire } from './wiring';
 
 const SHUTDOWN_GRACE_MS = 8000;
 
+type Config = ReturnType<typeof loadConfig>;
+type Logger = ReturnType<typeof createLogger>;
+
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = configOrExit();
   const logger = createLogger(config);
+  const catalog = catalogOrExit();
+  const db = await databaseOrExit(config, logger);
 
-  // Invalid course content is a deployment error: refuse to start, saying where.
-  let catalog: Catalog;
-  try {
-    catalog = loadCatalog();
-  } catch (err) {
-    if (err instanceof ContentInvalid) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-
-  let db: Database;
-  try {
-    db = await openDatabase(config, logger);
-  } catch (err) {
-    if (err instanceof StoreSetupError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    logger.fatal({ err }, 'could not open the database');
-    process.exit(1);
-  }
-
-  // Before the demo and the background jobs, which complete courses and move people too.
-  wire();
-  const tree = await loadDefaultTreeIfEmpty();
-  if (tree) logger.info({ created: tree.created }, 'organisation tree: default central level and provinces loaded');
-  // First run on the embedded store: a demo to click through (never in production).
-  if (db.store && config.env !== 'production' && (await countUsers()) === 0) {
-    await seedDemo(catalog, (m) => logger.info(m));
-  }
-  const stopMaintenance = startMaintenance(logger);
-  const stopRollups = startRollupJob(logger);
-  const stopSnapshots = startSnapshotJob(logger);
-  const stopExports = startExportWorker(path.join(config.dataDir, 'exports'), logger);
-  warmFieldSummaries(logger);
-  giveAuditEntriesTheirSlots()
-    .then((n) => n && logger.info({ entries: n }, 'audit log: older entries given their time slots'))
-    .catch((err: unknown) => logger.warn({ err }, 'audit log: giving older entries their time slots failed; the next start tries again'));
-  const stopSettling = startSettleJob(catalog, logger);
-  const stopPasswordsCleanup = startPasswordsCleanup(logger);
+  await prepareData(db, config, catalog, logger);
+  const stopJobs = startJobs(config, catalog, logger);
 
   const app = createApp({ config, logger, catalog });
   const server: Server = app.listen(config.port);
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    // No new connections (a proxy's next try goes to another process); every response now says
-    // Connection: close and /readyz answers 503, so keep-alive clients leave after their answer.
-    // The listener is closed without cutting the open connections (http.Server#close would
-    // close those it deems idle, resetting a request a client is just sending): each closes
-    // after its response, or after a second idle.
-    lifecycle.draining = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-    server.keepAliveTimeout = 1_000;
-    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
-    const force = setTimeout(() => {
-      logger.warn({ open: sockets.size }, 'requests still open after the grace period; closing them');
-      server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS);
-    await closed;
-    clearTimeout(force);
-    stopMaintenance();
-    stopRollups();
-    stopSnapshots();
-    stopExports();
-    stopSettling();
-    stopPasswordsCleanup();
-    await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
-    logger.info('stopped');
-    logger.flush();
-    process.exit(0);
-  };
+  const sockets = trackSockets(server);
+  const shutdown = shutdownOf(server, sockets, stopJobs, db, logger);
   // Before anything else is awaited: a signal that came while the server was still starting (a
   // slow first query on a busy machine) would otherwise end the process without a shutdown.
   // On, not once: a second signal during the shutdown (a process manager repeating itself) must not kill it half-way
@@ -138,6 +60,117 @@ async function main(): Promise<void> {
     const demo = await demoAccountsSummary();
     if (demo.length > 0) console.log([`\nTiếp sức số: http://localhost:${port}`, ...demo, ''].join('\n'));
   }
+}
+
+/** The validated config; a bad one is a deployment error: refuse to start, saying what. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** Invalid course content is a deployment error: refuse to start, saying where. */
+function catalogOrExit(): Catalog {
+  try {
+    return loadCatalog();
+  } catch (err) {
+    if (err instanceof ContentInvalid) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function databaseOrExit(config: Config, logger: Logger): Promise<Database> {
+  try {
+    return await openDatabase(config, logger);
+  } catch (err) {
+    if (err instanceof StoreSetupError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    logger.fatal({ err }, 'could not open the database');
+    process.exit(1);
+  }
+}
+
+/** Before the demo and the background jobs, which complete courses and move people too. */
+async function prepareData(db: Database, config: Config, catalog: Catalog, logger: Logger): Promise<void> {
+  wire();
+  const tree = await loadDefaultTreeIfEmpty();
+  if (tree) logger.info({ created: tree.created }, 'organisation tree: default central level and provinces loaded');
+  // First run on the embedded store: a demo to click through (never in production).
+  if (db.store && config.env !== 'production' && (await countUsers()) === 0) {
+    await seedDemo(catalog, (m) => logger.info(m));
+  }
+}
+
+/** The background jobs; returns what stops them all. */
+function startJobs(config: Config, catalog: Catalog, logger: Logger): () => void {
+  const stopMaintenance = startMaintenance(logger);
+  const stopRollups = startRollupJob(logger);
+  const stopSnapshots = startSnapshotJob(logger);
+  const stopExports = startExportWorker(path.join(config.dataDir, 'exports'), logger);
+  warmFieldSummaries(logger);
+  giveAuditEntriesTheirSlots()
+    .then((n) => n && logger.info({ entries: n }, 'audit log: older entries given their time slots'))
+    .catch((err: unknown) => logger.warn({ err }, 'audit log: giving older entries their time slots failed; the next start tries again'));
+  const stopSettling = startSettleJob(catalog, logger);
+  const stopPasswordsCleanup = startPasswordsCleanup(logger);
+  return () => {
+    stopMaintenance();
+    stopRollups();
+    stopSnapshots();
+    stopExports();
+    stopSettling();
+    stopPasswordsCleanup();
+  };
+}
+
+/** The open connections, so that the shutdown can say how many outlived the grace period and close them. */
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  return sockets;
+}
+
+/** The graceful shutdown on a signal (once, however many signals come). */
+function shutdownOf(server: Server, sockets: Set<Socket>, stopJobs: () => void, db: Database, logger: Logger): (signal: string) => Promise<void> {
+  let shuttingDown = false;
+  return async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    // No new connections (a proxy's next try goes to another process); every response now says
+    // Connection: close and /readyz answers 503, so keep-alive clients leave after their answer.
+    // The listener is closed without cutting the open connections (http.Server#close would
+    // close those it deems idle, resetting a request a client is just sending): each closes
+    // after its response, or after a second idle.
+    lifecycle.draining = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    server.keepAliveTimeout = 1_000;
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+    const force = setTimeout(() => {
+      logger.warn({ open: sockets.size }, 'requests still open after the grace period; closing them');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(force);
+    stopJobs();
+    await db.close().catch((err: unknown) => logger.error({ err }, 'error while closing the database'));
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
 }
 
 main().catch((err: unknown) => {
