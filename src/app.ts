@@ -65,43 +65,9 @@ export function createApp({
   app.set('view engine', 'ejs');
   if (config.env === 'production') app.set('view cache', true);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Health probes every few seconds would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    }),
-  );
-
+  app.use(requestLogging(logger));
   app.use(closeConnectionsWhenDraining());
-
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-          objectSrc: ["'none'"],
-          ...(config.https ? { upgradeInsecureRequests: [] } : {}),
-        },
-      },
-      strictTransportSecurity: config.https,
-    }),
-  );
+  app.use(securityHeaders(config));
   // Liveness and readiness answer before anything that could fail or be slow (with the security headers).
   app.use(healthRoutes());
   app.use(compression());
@@ -131,6 +97,54 @@ export function createApp({
   app.use(requirePasswordChosen);
   app.use(navigation());
 
+  mountFeatures(app, config, catalog, loginLimits, verifyLimitPerMinute);
+  extraRoutes?.(app);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** One log line per request, under the caller's request id when it is a sane one. */
+function requestLogging(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    // Health probes every few seconds would drown the log.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+  });
+}
+
+/** The security headers: nothing from another host, no framing, HSTS behind HTTPS. */
+function securityHeaders(config: Config) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(config.https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: config.https,
+  });
+}
+
+/** Every feature's routes, in the order they are matched. */
+function mountFeatures(app: Express, config: Config, catalog: Catalog, loginLimits: LoginLimits, verifyLimitPerMinute: number): void {
   app.use(homeRoutes(config, catalog));
   app.use(quizzesRoutes(catalog));
   app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
@@ -143,9 +157,4 @@ export function createApp({
   app.use(peopleRoutes());
   app.use(orgRoutes());
   app.use(auditRoutes());
-  extraRoutes?.(app);
-
-  app.use(notFoundHandler);
-  app.use(errorHandler);
-  return app;
 }
