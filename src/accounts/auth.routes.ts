@@ -37,7 +37,24 @@ export function authRoutes(throttle: LoginThrottle): Router {
   });
 
   // POST /login — check the password, throttled per username+IP and per IP
-  router.post('/login', async (req: Request, res: Response) => {
+  router.post('/login', signIn(throttle));
+
+  // POST /logout — end the session in the store
+  router.post('/logout', async (req, res) => {
+    const user = req.user;
+    await new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err as Error) : resolve())));
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie(SESSION_COOKIE);
+    if (user) await recordAudit({ action: 'logout', actor: { id: user._id, username: user.username }, lineage: user.lineage, ip: req.ip });
+    res.redirect(303, '/');
+  });
+
+  return router;
+}
+
+/** Signs a person in: the form checked, the attempt throttled and audited, a fresh session. */
+function signIn(throttle: LoginThrottle) {
+  return async (req: Request, res: Response): Promise<void> => {
     const input = parseInput(loginForm, req.body);
     const ip = req.ip ?? 'unknown';
     if (!input.username.trim() || !input.password) {
@@ -79,18 +96,5 @@ export function authRoutes(throttle: LoginThrottle): Router {
     await recordAudit({ action: 'login', actor: { id: user._id, username: user.username }, lineage: user.lineage, ip, userAgent: req.get('user-agent') });
     await saveSession(req); // before the redirect: the next page checks when this session began
     res.redirect(303, user.mustChangePassword ? '/account/password' : safeLocalPath(input.next));
-  });
-
-  // POST /logout — end the session in the store
-  router.post('/logout', async (req, res) => {
-    const user = req.user;
-    await new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err as Error) : resolve())));
-    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-    res.clearCookie(SESSION_COOKIE);
-    if (user) await recordAudit({ action: 'logout', actor: { id: user._id, username: user.username }, lineage: user.lineage, ip: req.ip });
-    res.redirect(303, '/');
-  });
-
-  return router;
+  };
 }
-

@@ -2,7 +2,7 @@
  * Administration of people (staff and admins, inside their scope): find, create
  * trainer/staff accounts, disable/enable, reset a password, move to another unit.
  */
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { childrenOf, emptyPicker, findUnitById, pickerAfterError, unitInScope, unitName, unitPicker, unitsByIds, unitTyped, type UnitPicker } from '../org';
 import { ROLES } from '../shared/actor';
@@ -46,45 +46,38 @@ function renderOneTimePassword(res: Response, person: UserDoc, oneTimePassword: 
 /** What `?done=` may say after an action (anything else says nothing). */
 const DONE = ['disabled', 'enabled', 'moved'] as const;
 
+/** The new-person form, with what was typed, its errors and the unit picker. */
+function renderNewForm(res: Response, status: number, values: Record<string, string>, errors: Record<string, string>, picker: UnitPicker) {
+  const actor = actorOf(res.req);
+  res.status(status).render('accounts/person-new', {
+    title: res.locals.t('people.newTitle'),
+    values,
+    errors,
+    picker,
+    roles: rolesCreatableBy(actor).filter((r) => r !== 'volunteer'),
+  });
+}
+
+/** One person's page, with the actions allowed on them. */
+async function renderPerson(res: Response, person: UserDoc, status = 200, errors: Record<string, string> = {}, picker = emptyPicker()) {
+  const unit = await findUnitById(person.unit);
+  res.status(status).render('accounts/person', {
+    picker,
+    title: person.fullName,
+    person,
+    unitLabel: unit ? `${unitName(unit, res.req.locale)} (${unit.code})` : '',
+    isSelf: String(person._id) === String(res.req.user!._id),
+    errors,
+    done: DONE.find((d) => d === res.req.query.done) ?? null,
+  });
+}
+
 export function peopleRoutes(): Router {
   const router = Router();
   router.use('/people', ...requireAbility('readPeopleInSubtree'));
 
   // GET /people — find people in my scope by name or username (accents ignored)
-  router.get('/people', async (req, res) => {
-    const query = parseInput(searchQuery, req.query);
-    const actor = actorOf(req);
-    let unitFilter = null;
-    if (query.unit) unitFilter = await unitInScope(actor, query.unit);
-    const where = unitFilter ?? (await findUnitById(actor.unitId));
-    if (!where) throw new NotFound();
-    const { people, hasMore, tooMany } = await findPeople(actor, { text: query.q?.trim() || undefined, unit: where, page: query.page });
-    const units = await unitsByIds(people.map((p) => p.unit));
-    const choices = tooMany ? await childrenOf(where._id) : [];
-    res.render('accounts/people', {
-      title: res.locals.t('people.title'),
-      q: query.q ?? '',
-      unitFilter,
-      people,
-      units,
-      pager: pagerLinks('/people', { q: query.q ?? '', ...(unitFilter ? { unit: unitFilter.code } : {}) }, query.page, hasMore),
-      tooMany,
-      where,
-      choices,
-      canCreate: rolesCreatableBy(actor).length > 0,
-    });
-  });
-
-  function renderNewForm(res: Response, status: number, values: Record<string, string>, errors: Record<string, string>, picker: UnitPicker) {
-    const actor = actorOf(res.req);
-    res.status(status).render('accounts/person-new', {
-      title: res.locals.t('people.newTitle'),
-      values,
-      errors,
-      picker,
-      roles: rolesCreatableBy(actor).filter((r) => r !== 'volunteer'),
-    });
-  }
+  router.get('/people', findInScope);
 
   // GET /people/new — create a trainer or staff account
   router.get('/people/new', (req, res) => {
@@ -92,38 +85,7 @@ export function peopleRoutes(): Router {
   });
 
   // POST /people — create it and show its one-time password once (with "find unit": the form again, with the units found)
-  router.post('/people', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = Object.fromEntries(['username', 'fullName', 'role', 'unitCode', 'unitPick'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
-    const actor = actorOf(req);
-    try {
-      const input = parseInput(newPersonForm, req.body);
-      if (input.findUnit) {
-        renderNewForm(res, 200, values, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
-        return;
-      }
-      if (input.role === 'volunteer') throw new Invalid({ role: 'account.roleNotAllowed' });
-      const { user, oneTimePassword } = await createAccount(actor, { username: input.username, fullName: input.fullName, role: input.role, unitCode: unitTyped(input) });
-      renderOneTimePassword(res, user, oneTimePassword!, true);
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
-      const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), values.unitCode ?? '', values.unitPick ?? '');
-      renderNewForm(res, 400, values, err.fields, picker);
-    }
-  });
-
-  async function renderPerson(res: Response, person: UserDoc, status = 200, errors: Record<string, string> = {}, picker = emptyPicker()) {
-    const unit = await findUnitById(person.unit);
-    res.status(status).render('accounts/person', {
-      picker,
-      title: person.fullName,
-      person,
-      unitLabel: unit ? `${unitName(unit, res.req.locale)} (${unit.code})` : '',
-      isSelf: String(person._id) === String(res.req.user!._id),
-      errors,
-      done: DONE.find((d) => d === res.req.query.done) ?? null,
-    });
-  }
+  router.post('/people', createFromForm);
 
   // GET /people/:id — one person, with the actions allowed on them
   router.get('/people/:id', async (req, res) => {
@@ -149,26 +111,74 @@ export function peopleRoutes(): Router {
   });
 
   // POST /people/:id/move — to another unit inside my scope (with "find unit": the page again, with the units found)
-  router.post('/people/:id/move', async (req, res) => {
-    const actor = actorOf(req);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-    try {
-      const input = parseInput(moveForm, req.body);
-      if (input.findUnit) {
-        await renderPerson(res, await personInScope(actor, req.params.id), 200, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
-        return;
-      }
-      await moveUser(actor, req.params.id, unitTyped(input));
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
-      const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), text('unitCode'), text('unitPick'));
-      await renderPerson(res, await personInScope(actor, req.params.id), 400, err.fields, picker);
-      return;
-    }
-    res.redirect(303, `/people/${req.params.id}?done=moved`);
-  });
+  router.post('/people/:id/move', moveFromForm);
 
   return router;
 }
 
+/** The people page: search in my scope, paged, with the units below when too many match. */
+async function findInScope(req: Request, res: Response): Promise<void> {
+  const query = parseInput(searchQuery, req.query);
+  const actor = actorOf(req);
+  let unitFilter = null;
+  if (query.unit) unitFilter = await unitInScope(actor, query.unit);
+  const where = unitFilter ?? (await findUnitById(actor.unitId));
+  if (!where) throw new NotFound();
+  const { people, hasMore, tooMany } = await findPeople(actor, { text: query.q?.trim() || undefined, unit: where, page: query.page });
+  const units = await unitsByIds(people.map((p) => p.unit));
+  const choices = tooMany ? await childrenOf(where._id) : [];
+  res.render('accounts/people', {
+    title: res.locals.t('people.title'),
+    q: query.q ?? '',
+    unitFilter,
+    people,
+    units,
+    pager: pagerLinks('/people', { q: query.q ?? '', ...(unitFilter ? { unit: unitFilter.code } : {}) }, query.page, hasMore),
+    tooMany,
+    where,
+    choices,
+    canCreate: rolesCreatableBy(actor).length > 0,
+  });
+}
+
+/** Handles the new-person form: find the unit, or create the account and show its password once. */
+async function createFromForm(req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const values = Object.fromEntries(['username', 'fullName', 'role', 'unitCode', 'unitPick'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+  const actor = actorOf(req);
+  try {
+    const input = parseInput(newPersonForm, req.body);
+    if (input.findUnit) {
+      renderNewForm(res, 200, values, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
+      return;
+    }
+    if (input.role === 'volunteer') throw new Invalid({ role: 'account.roleNotAllowed' });
+    const { user, oneTimePassword } = await createAccount(actor, { username: input.username, fullName: input.fullName, role: input.role, unitCode: unitTyped(input) });
+    renderOneTimePassword(res, user, oneTimePassword!, true);
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), values.unitCode ?? '', values.unitPick ?? '');
+    renderNewForm(res, 400, values, err.fields, picker);
+  }
+}
+
+/** Handles the move form: find the unit, or move the person; the page again with its errors. */
+async function moveFromForm(req: Request<{ id: string }>, res: Response): Promise<void> {
+  const actor = actorOf(req);
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  try {
+    const input = parseInput(moveForm, req.body);
+    if (input.findUnit) {
+      await renderPerson(res, await personInScope(actor, req.params.id), 200, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
+      return;
+    }
+    await moveUser(actor, req.params.id, unitTyped(input));
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), text('unitCode'), text('unitPick'));
+    await renderPerson(res, await personInScope(actor, req.params.id), 400, err.fields, picker);
+    return;
+  }
+  res.redirect(303, `/people/${req.params.id}?done=moved`);
+}

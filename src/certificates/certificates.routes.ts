@@ -28,6 +28,16 @@ const zipQuery = z.object({ unit: z.string().min(1).max(32) });
 
 export function certificatesRoutes(config: Config, catalog: Catalog, limiter: LookupLimiter): Router {
   const router = Router();
+  router.use(verifyRoutes(catalog, limiter));
+  router.use('/certificates', requireUser);
+  router.use(certificateFilesRoutes(config, catalog));
+  router.use(revokeRoutes(catalog));
+  return router;
+}
+
+/** The public check of a serial printed on paper. */
+function verifyRoutes(catalog: Catalog, limiter: LookupLimiter): Router {
+  const router = Router();
   const courseTitle = (slug: string) => findCourse(catalog, slug).title;
 
   // GET /verify — type a serial in (public); ?serial= goes to its page
@@ -62,7 +72,13 @@ export function certificatesRoutes(config: Config, catalog: Catalog, limiter: Lo
     });
   });
 
-  router.use('/certificates', requireUser);
+  return router;
+}
+
+/** My certificates, those of the people in my scope, and their PDF and ZIP files. */
+function certificateFilesRoutes(config: Config, catalog: Catalog): Router {
+  const router = Router();
+  const courseTitle = (slug: string) => findCourse(catalog, slug).title;
 
   // GET /certificates — my certificates
   router.get('/certificates', async (req, res) => {
@@ -104,6 +120,14 @@ export function certificatesRoutes(config: Config, catalog: Catalog, limiter: Lo
     res.attachment(pdfFileName(cert));
     await writeCertificatePdf(content, res);
   });
+
+  return router;
+}
+
+/** Staff revoke a certificate, with a reason. */
+function revokeRoutes(catalog: Catalog): Router {
+  const router = Router();
+  const courseTitle = (slug: string) => findCourse(catalog, slug).title;
 
   // POST /certificates/:serial/revoke — staff revoke with a reason (audited)
   router.post('/certificates/:serial/revoke', ...requireAbility('revokeCertificate'), async (req, res) => {

@@ -4,18 +4,43 @@ import { actorOf, requireUser } from '../shared/auth';
 import type { AttemptDoc } from './quiz.model';
 import { attemptOf, attemptQuestions, findModule, quizOverview, QuizRefused, resultOf, resultOfAttempt, startAttempt, submitAttempt } from './quiz.service';
 
+/** The module's quiz page: rules, state, history, and a refusal to start. */
+async function renderOverview(catalog: Catalog, req: Request, res: Response, status = 200, refusal: QuizRefused | null = null) {
+  const o = await quizOverview(actorOf(req), catalog, String(req.params.course), String(req.params.module));
+  res.status(status).render('quizzes/overview', { title: o.module.title[req.locale], o, refusal });
+}
+
+/** An attempt's questions, with a refusal and what was chosen. */
+function renderAttempt(catalog: Catalog, req: Request, res: Response, attempt: AttemptDoc, status = 200, refusal: QuizRefused | null = null, chosen: Record<string, unknown> = {}) {
+  const { course, module } = findModule(catalog, attempt.course, attempt.module);
+  res.status(status).render('quizzes/attempt', {
+    title: module.title[req.locale],
+    course,
+    module,
+    attempt,
+    items: attemptQuestions(catalog, attempt),
+    refusal,
+    chosen,
+  });
+}
+
+
+/** Quizzes: a module's quiz page, then attempts and results, for signed-in people. */
 export function quizzesRoutes(catalog: Catalog): Router {
   const router = Router();
   router.use(['/quiz', '/courses/:course/:module/quiz'], requireUser);
+  router.use(quizStartRoutes(catalog));
+  router.use(attemptRoutes(catalog));
+  return router;
+}
 
-  async function renderOverview(req: Request, res: Response, status = 200, refusal: QuizRefused | null = null) {
-    const o = await quizOverview(actorOf(req), catalog, String(req.params.course), String(req.params.module));
-    res.status(status).render('quizzes/overview', { title: o.module.title[req.locale], o, refusal });
-  }
+/** A module's quiz: its page and starting an attempt. */
+function quizStartRoutes(catalog: Catalog): Router {
+  const router = Router();
 
   // GET /courses/:course/:module/quiz — the module's quiz: rules, state, history
   router.get('/courses/:course/:module/quiz', async (req, res) => {
-    await renderOverview(req, res);
+    await renderOverview(catalog, req, res);
   });
 
   // POST /courses/:course/:module/quiz/start — draw questions (or resume the open attempt)
@@ -25,22 +50,16 @@ export function quizzesRoutes(catalog: Catalog): Router {
       res.redirect(303, `/quiz/attempts/${attempt._id}`);
     } catch (err) {
       if (!(err instanceof QuizRefused)) throw err;
-      await renderOverview(req, res, err.status, err);
+      await renderOverview(catalog, req, res, err.status, err);
     }
   });
 
-  function renderAttempt(req: Request, res: Response, attempt: AttemptDoc, status = 200, refusal: QuizRefused | null = null, chosen: Record<string, unknown> = {}) {
-    const { course, module } = findModule(catalog, attempt.course, attempt.module);
-    res.status(status).render('quizzes/attempt', {
-      title: module.title[req.locale],
-      course,
-      module,
-      attempt,
-      items: attemptQuestions(catalog, attempt),
-      refusal,
-      chosen,
-    });
-  }
+  return router;
+}
+
+/** An attempt: its questions, grading it, its result. */
+function attemptRoutes(catalog: Catalog): Router {
+  const router = Router();
 
   // GET /quiz/attempts/:id — the questions of my attempt (never which answer is right)
   router.get('/quiz/attempts/:id', async (req, res) => {
@@ -51,7 +70,7 @@ export function quizzesRoutes(catalog: Catalog): Router {
       return;
     }
     res.set('Cache-Control', 'no-store');
-    renderAttempt(req, res, attempt);
+    renderAttempt(catalog, req, res, attempt);
   });
 
   // POST /quiz/attempts/:id/submit — grade once; a repeat shows the first result
@@ -63,7 +82,7 @@ export function quizzesRoutes(catalog: Catalog): Router {
     } catch (err) {
       if (!(err instanceof QuizRefused)) throw err;
       const attempt = await attemptOf(actor, req.params.id);
-      renderAttempt(req, res, attempt, err.status, err, (req.body ?? {}) as Record<string, unknown>);
+      renderAttempt(catalog, req, res, attempt, err.status, err, (req.body ?? {}) as Record<string, unknown>);
     }
   });
 

@@ -38,61 +38,77 @@ const exportRequest = z.object({
   form: z.enum(FILE_FORMS).default('readable'),
 });
 
+/** The signed-in person's own unit, or ?unit= within their scope. */
+async function selectedUnit(req: Request, unitCode: string | undefined): Promise<UnitDoc> {
+  const actor = actorOf(req);
+  if (unitCode) return unitInScope(actor, unitCode);
+  const own = await findUnitById(actor.unitId);
+  if (!own) throw new NotFound();
+  return own;
+}
+
+
+async function firstPeople(unit: UnitDoc, max: number) {
+  const out = [];
+  for await (const row of peopleRecords(unit)) {
+    out.push(row);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+async function audited(req: Request, unit: UnitDoc, what: string) {
+  const actor = actorOf(req);
+  await recordAudit({ action: 'report.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `${what} unit=${unit.code}` });
+}
+
+function fileName(unit: UnitDoc, what: string, ext: string) {
+  const day = dayLabelVietnam(new Date());
+  return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${day}.${ext}`;
+}
+
+
+/** The dashboard: a unit's compliance, its children, its trend and who is behind. */
+async function showDashboard(req: Request, res: Response): Promise<void> {
+  const q = parseInput(reportQuery, req.query);
+  const unit = await selectedUnit(req, q.unit);
+  const table = await rollupTable(unit);
+  let children = table.children;
+  if (q.remote === '1') children = children.filter((c) => c.unit.remote);
+  children = [...children].sort((a, b) =>
+    q.sort === 'lowest' ? percent(a.figures) - percent(b.figures) || b.figures.people - a.figures.people : a.unit.code.localeCompare(b.unit.code),
+  );
+  const trail = await trailWithin(actorOf(req), unit);
+  const people = unit.level === 'team' ? await firstPeople(unit, 200) : [];
+  // Lists of who is behind where they can be acted on: a commune or a team.
+  const local = unit.level === 'commune' || unit.level === 'team';
+  // not started: from the roll-up (the same moment as the figures); overdue: read now
+  const waiting = local ? table.waiting : [];
+  const late = local ? await overdue(unit) : [];
+  const trend = await trendOf(`unit:${unit._id}`);
+  const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel'), (w) => formatWeek(req.locale, w)) : null;
+  // People attached to the unit itself, in no child unit (a commune's own people): its total less its children's.
+  const direct = table.children.length > 0 ? table.total.figures.people - table.children.reduce((n, c) => n + c.figures.people, 0) : 0;
+  res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late, direct });
+}
+
+/** Reports: the dashboard, its files, and background exports, behind their abilities. */
 export function reportsRoutes(): Router {
   const router = Router();
   router.use('/reports', ...requireAbility('readReports'));
   router.use('/reports/exports', ...requireAbility('exportReports'));
 
-  async function selectedUnit(req: Request, unitCode: string | undefined): Promise<UnitDoc> {
-    const actor = actorOf(req);
-    if (unitCode) return unitInScope(actor, unitCode);
-    const own = await findUnitById(actor.unitId);
-    if (!own) throw new NotFound();
-    return own;
-  }
-
   // GET /reports — compliance of my unit and its children against the 100% target; drill down with ?unit=
-  router.get('/reports', async (req, res) => {
-    const q = parseInput(reportQuery, req.query);
-    const unit = await selectedUnit(req, q.unit);
-    const table = await rollupTable(unit);
-    let children = table.children;
-    if (q.remote === '1') children = children.filter((c) => c.unit.remote);
-    children = [...children].sort((a, b) =>
-      q.sort === 'lowest' ? percent(a.figures) - percent(b.figures) || b.figures.people - a.figures.people : a.unit.code.localeCompare(b.unit.code),
-    );
-    const trail = await trailWithin(actorOf(req), unit);
-    const people = unit.level === 'team' ? await firstPeople(unit, 200) : [];
-    // Lists of who is behind where they can be acted on: a commune or a team.
-    const local = unit.level === 'commune' || unit.level === 'team';
-    // not started: from the roll-up (the same moment as the figures); overdue: read now
-    const waiting = local ? table.waiting : [];
-    const late = local ? await overdue(unit) : [];
-    const trend = await trendOf(`unit:${unit._id}`);
-    const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel'), (w) => formatWeek(req.locale, w)) : null;
-    // People attached to the unit itself, in no child unit (a commune's own people): its total less its children's.
-    const direct = table.children.length > 0 ? table.total.figures.people - table.children.reduce((n, c) => n + c.figures.people, 0) : 0;
-    res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late, direct });
-  });
+  router.get('/reports', showDashboard);
 
-  async function firstPeople(unit: UnitDoc, max: number) {
-    const out = [];
-    for await (const row of peopleRecords(unit)) {
-      out.push(row);
-      if (out.length >= max) break;
-    }
-    return out;
-  }
+  router.use(reportFilesRoutes());
+  router.use(exportJobsRoutes());
+  return router;
+}
 
-  async function audited(req: Request, unit: UnitDoc, what: string) {
-    const actor = actorOf(req);
-    await recordAudit({ action: 'report.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `${what} unit=${unit.code}` });
-  }
-
-  function fileName(unit: UnitDoc, what: string, ext: string) {
-    const day = dayLabelVietnam(new Date());
-    return `${what}-${unit.code.replace(/[^\w-]/g, '')}-${day}.${ext}`;
-  }
+/** The dashboard's files: people and roll-up as CSV or XLSX, the briefing PDF. */
+function reportFilesRoutes(): Router {
+  const router = Router();
 
   // GET /reports/people.csv and .xlsx — one row per person of the subtree (streamed), readable or ?format=codes;
   // a subtree too big for one request (the whole country) is offered as a background export
@@ -134,6 +150,13 @@ export function reportsRoutes(): Router {
     res.type('application/pdf');
     await writeBriefingPdf(res, briefing, res.locals.t as TranslateFn, req.locale);
   });
+
+  return router;
+}
+
+/** Background exports: the list, preparing one, downloading it. */
+function exportJobsRoutes(): Router {
+  const router = Router();
 
   // GET /reports/exports — my background exports with their progress; ?unit= offers one to prepare
   router.get('/reports/exports', async (req, res) => {
