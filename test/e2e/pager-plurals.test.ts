@@ -3,29 +3,17 @@
  * search (a silly ?page= shows the first page); a cohort of one person says "1 person", its
  * due date "1 day left" (plural-aware messages).
  */
-import { searchTextOf, toActor, User } from '../../src/accounts';
+import { toActor } from '../../src/accounts';
 import { addMember, createCohort } from '../../src/cohorts';
-import { findUnitByCode } from '../../src/org';
 import { PAGE_SIZE } from '../../src/shared/pager';
 import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
-import { createUser } from '../helpers/factories';
+import { createUser, manyVolunteers } from '../helpers/factories';
 
 const env = useBrowserOnApp(__filename);
 const DAY = 24 * 3600 * 1000;
 
 it('in English, staff page through a long search with Next and Previous, and a trainer\'s cohort of one says "1 person" and "1 day left"', async () => {
-  const team = (await findUnitByCode('T-CB'))!;
-  await User.insertMany(
-    Array.from({ length: PAGE_SIZE + 2 }, (_, i) => ({
-      username: `pager.${String(i).padStart(3, '0')}`,
-      fullName: `Người Phân Trang ${i}`,
-      searchText: searchTextOf(`Người Phân Trang ${i}`, `pager.${i}`),
-      passwordHash: 'x',
-      role: 'volunteer',
-      unit: team._id,
-      lineage: team.lineage,
-    })),
-  );
+  await manyVolunteers('T-CB', PAGE_SIZE + 2);
   const { user: staff } = await createUser('staff', '04');
   const { user: trainer } = await createUser('trainer', 'T-CB');
   const cohort = await createCohort(toActor(trainer), { name: 'Lớp một người', unitCode: 'T-CB', courses: ['digital-literacy'], dueDate: new Date(Date.now() + DAY) }); // tomorrow, in any time zone: 1 day left

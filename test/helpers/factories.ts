@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createAccount, User, type UserDoc } from '../../src/accounts';
+import { createAccount, searchTextOf, User, type UserDoc } from '../../src/accounts';
 import { CourseCompletion } from '../../src/courses';
-import { importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
+import { findUnitByCode, importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
 import { rebuildRollups, takeWeeklySnapshot } from '../../src/reports';
 import type { Role } from '../../src/shared/actor';
 
@@ -97,4 +97,24 @@ export async function complianceRoseSinceSnapshot(unitCode: string): Promise<voi
   await takeWeeklySnapshot();
   for (const c of ['digital-literacy', 'two-level-government']) await recordCompletion(after._id, c);
   await rebuildRollups();
+}
+
+/**
+ * `n` volunteers of `unitCode` in one write (pager.000, pager.001, …), for lists long enough
+ * to page; the hash is a placeholder, so they cannot sign in.
+ */
+export async function manyVolunteers(unitCode: string, n: number): Promise<UserDoc[]> {
+  const unit = (await findUnitByCode(unitCode))!;
+  const docs = await User.insertMany(
+    Array.from({ length: n }, (_, i) => ({
+      username: `pager.${String(i).padStart(3, '0')}`,
+      fullName: `Người Phân Trang ${i}`,
+      searchText: searchTextOf(`Người Phân Trang ${i}`, `pager.${i}`),
+      passwordHash: 'x',
+      role: 'volunteer',
+      unit: unit._id,
+      lineage: unit.lineage,
+    })),
+  );
+  return docs.map((d) => d.toObject() as UserDoc);
 }

@@ -4,7 +4,6 @@
  * shows the first page, never an error; the links keep the list's filters.
  */
 import request from 'supertest';
-import { searchTextOf, User } from '../../src/accounts';
 import { recordAudit } from '../../src/audit';
 import { issueForCompletion } from '../../src/certificates';
 import { CourseCompletion } from '../../src/courses';
@@ -12,7 +11,7 @@ import { findUnitByCode } from '../../src/org';
 import { MAX_PAGE, PAGE_SIZE, pageNumber, pageOf, pagerLinks, rowsNeeded } from '../../src/shared/pager';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, signedInAgent } from '../helpers/factories';
+import { createTree, createUser, manyVolunteers, signedInAgent } from '../helpers/factories';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -31,17 +30,7 @@ beforeAll(async () => {
   adminCb = await signedInAgent(app, admin.username);
   // a page and one more of each list, in Cao Bằng
   const team = (await findUnitByCode('T-CB'))!;
-  const people = await User.insertMany(
-    Array.from({ length: PAGE_SIZE + 1 }, (_, i) => ({
-      username: `pager.${String(i).padStart(3, '0')}`,
-      fullName: `Người Phân Trang ${i}`,
-      searchText: searchTextOf(`Người Phân Trang ${i}`, `pager.${i}`),
-      passwordHash: 'x',
-      role: 'volunteer',
-      unit: team._id,
-      lineage: team.lineage,
-    })),
-  );
+  const people = await manyVolunteers('T-CB', PAGE_SIZE + 1);
   const completions = await CourseCompletion.insertMany(people.map((p) => ({ user: p._id, course: 'digital-literacy', completedAt: new Date(), contentVersion: 'test' })));
   for (const c of completions) await issueForCompletion(c.toObject());
   for (let i = 0; i < PAGE_SIZE + 1; i++) await recordAudit({ action: 'login', actor: null, lineage: team.lineage, details: `pager-${i}` });
