@@ -11,17 +11,10 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import passport from 'passport';
-import { accountRoutes, authRoutes, findActiveUser, peopleRoutes } from './accounts';
-import { auditRoutes } from './audit';
-import { certificatesRoutes } from './certificates';
-import { coursesRoutes, loadCatalog, type Catalog } from './courses';
-import { fieldReportsRoutes } from './fieldreports';
+import { findActiveUser } from './accounts';
+import { loadCatalog, type Catalog } from './courses';
 import { healthRoutes } from './health/health.routes';
-import { homeRoutes } from './home/home.routes';
-import { cohortsRoutes, dueDatesOf, ROSTER_UPLOAD_PATH } from './cohorts';
-import { orgRoutes } from './org';
-import { quizzesRoutes } from './quizzes';
-import { reportsRoutes } from './reports';
+import { ROSTER_UPLOAD_PATH } from './cohorts';
 import { configurePassport, requirePasswordChosen } from './shared/auth';
 import { csrfLocals, csrfProtection } from './shared/csrf';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
@@ -29,10 +22,11 @@ import { i18nMiddleware, userLocale } from './shared/i18n';
 import { navigation } from './shared/navigation';
 import { pageLocals } from './shared/page-locals';
 import { publicDir, viewsDir } from './shared/paths';
-import { DEFAULT_LOGIN_LIMITS, LoginThrottle, LookupLimiter, type LoginLimits } from './shared/rate-limit';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './shared/rate-limit';
 import { absoluteTimeout, sessionMiddleware } from './shared/session';
 import { closeConnectionsWhenDraining } from './shared/lifecycle';
-import { wire } from './wiring';
+import { FEATURES, navItems, wire } from './wiring';
+import type { AppContext } from './feature';
 
 export interface AppDeps {
   config: Config;
@@ -95,9 +89,9 @@ export function createApp({
   app.use((req, res, next) => (req.is('multipart/form-data') && ROSTER_UPLOAD_PATH.test(req.path) ? next() : csrfProtection(req, res, next)));
   app.use(csrfLocals());
   app.use(requirePasswordChosen);
-  app.use(navigation());
+  app.use(navigation(navItems()));
 
-  mountFeatures(app, config, catalog, loginLimits, verifyLimitPerMinute);
+  mountFeatures(app, { config, catalog, loginLimits, verifyLimitPerMinute });
   extraRoutes?.(app);
 
   app.use(notFoundHandler);
@@ -143,18 +137,7 @@ function securityHeaders(config: Config) {
   });
 }
 
-/** Every feature's routes, in the order they are matched. */
-function mountFeatures(app: Express, config: Config, catalog: Catalog, loginLimits: LoginLimits, verifyLimitPerMinute: number): void {
-  app.use(homeRoutes(config, catalog));
-  app.use(quizzesRoutes(catalog));
-  app.use(certificatesRoutes(config, catalog, new LookupLimiter(verifyLimitPerMinute, 60)));
-  app.use(cohortsRoutes(config, catalog));
-  app.use(reportsRoutes());
-  app.use(fieldReportsRoutes());
-  app.use(coursesRoutes(catalog, dueDatesOf));
-  app.use(authRoutes(new LoginThrottle(loginLimits)));
-  app.use(accountRoutes(config));
-  app.use(peopleRoutes());
-  app.use(orgRoutes());
-  app.use(auditRoutes());
+/** Every feature's routes, in the order they are matched (src/wiring.ts). */
+function mountFeatures(app: Express, ctx: AppContext): void {
+  for (const feature of FEATURES) for (const router of feature.routes?.(ctx) ?? []) app.use(router);
 }

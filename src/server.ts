@@ -13,14 +13,8 @@ import { demoAccountsSummary, seedDemo } from './seed/demo';
 import { countUsers } from './accounts';
 import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';
-import { startExportWorker, startRollupJob, startSnapshotJob } from './reports';
-import { warmFieldSummaries } from './fieldreports';
-import { giveAuditEntriesTheirSlots } from './audit';
-import { startSettleJob } from './quizzes';
-import { startPasswordsCleanup } from './cohorts';
 import { lifecycle } from './shared/lifecycle';
-import path from 'node:path';
-import { wire } from './wiring';
+import { FEATURES, wire } from './wiring';
 
 const SHUTDOWN_GRACE_MS = 8000;
 
@@ -112,26 +106,10 @@ async function prepareData(db: Database, config: Config, catalog: Catalog, logge
   }
 }
 
-/** The background jobs; returns what stops them all. */
+/** The background jobs: the store's maintenance, then each feature's (src/wiring.ts); returns what stops them all. */
 function startJobs(config: Config, catalog: Catalog, logger: Logger): () => void {
-  const stopMaintenance = startMaintenance(logger);
-  const stopRollups = startRollupJob(logger);
-  const stopSnapshots = startSnapshotJob(logger);
-  const stopExports = startExportWorker(path.join(config.dataDir, 'exports'), logger);
-  warmFieldSummaries(logger);
-  giveAuditEntriesTheirSlots()
-    .then((n) => n && logger.info({ entries: n }, 'audit log: older entries given their time slots'))
-    .catch((err: unknown) => logger.warn({ err }, 'audit log: giving older entries their time slots failed; the next start tries again'));
-  const stopSettling = startSettleJob(catalog, logger);
-  const stopPasswordsCleanup = startPasswordsCleanup(logger);
-  return () => {
-    stopMaintenance();
-    stopRollups();
-    stopSnapshots();
-    stopExports();
-    stopSettling();
-    stopPasswordsCleanup();
-  };
+  const stops = [startMaintenance(logger), ...FEATURES.map((f) => f.jobs?.({ config, catalog, logger }) ?? (() => undefined))];
+  return () => stops.forEach((stop) => stop());
 }
 
 /** The open connections, so that the shutdown can say how many outlived the grace period and close them. */

@@ -1,33 +1,50 @@
 /**
- * How the features are wired: every event of one feature that another feature listens to
- * is connected here, and nowhere else (no module registers anything when it is imported).
- * Called once by each kind of process before it does any work: createApp (src/app.ts), the
- * server's start with its background jobs (src/server.ts) and the operator CLI
- * (src/cli/index.ts). Calling it again changes nothing.
+ * How the app is composed: the list of features, and the wiring of their events. Each
+ * feature describes itself in its `feature.ts` (routers, menu links, the events it listens to,
+ * background jobs); nothing registers itself on import. Called once by each kind of process
+ * before it does any work: createApp (src/app.ts, which mounts the routers in this order),
+ * the server's start with its background jobs (src/server.ts) and the operator CLI
+ * (src/cli/index.ts). Calling `wire()` again changes nothing.
  *
- * A new feature that listens to another's event adds its line here.
+ * A new feature adds one line to FEATURES (docs/ARCHITECTURE.md, "How to add a feature").
  */
-import { onPeopleMoved, peopleFollowTheirUnit } from './accounts';
-import { certificatesFollowHolders, certifyCompletion } from './certificates';
-import { onCompletionReset, onCourseCompleted, registerQuizGate } from './courses';
-import { reportsFollowTheirTeam } from './fieldreports';
-import { onLineageChanged } from './org';
-import { forgetPassesOfReset, modulesPassedBy } from './quizzes';
+import { accountsFeature } from './accounts';
+import { auditFeature } from './audit';
+import { certificatesFeature } from './certificates';
+import { cohortsFeature } from './cohorts';
+import { coursesFeature } from './courses';
+import type { Feature } from './feature';
+import { fieldReportsFeature } from './fieldreports';
+import { homeFeature } from './home';
+import { orgFeature } from './org';
+import { quizzesFeature } from './quizzes';
+import { reportsFeature } from './reports';
+import type { NavItem } from './shared/navigation';
+
+/** Every feature, in the order their routes are matched. */
+export const FEATURES: readonly Feature[] = [
+  homeFeature,
+  quizzesFeature,
+  certificatesFeature,
+  cohortsFeature,
+  reportsFeature,
+  fieldReportsFeature,
+  coursesFeature,
+  accountsFeature,
+  orgFeature,
+  auditFeature,
+];
+
+/** The menu: every feature's links. */
+export function navItems(): NavItem[] {
+  return FEATURES.flatMap((f) => f.nav ?? []);
+}
 
 let wired = false;
 
+/** Connects every feature's listeners to the events of the others (once per process). */
 export function wire(): void {
   if (wired) return;
   wired = true;
-  // A course whose rule asks for passed quizzes asks the quizzes which modules were passed.
-  registerQuizGate(modulesPassedBy);
-  // A completion earns its certificate.
-  onCourseCompleted(certifyCompletion);
-  // A withdrawn completion (revoked certificate): the quizzes must be passed again.
-  onCompletionReset(forgetPassesOfReset);
-  // A unit moved in the tree: its people, then its team's field reports, follow it.
-  onLineageChanged(peopleFollowTheirUnit);
-  onLineageChanged(reportsFollowTheirTeam);
-  // People moved (by staff, a roster, or their unit): their certificates' copy of the lineage follows.
-  onPeopleMoved(certificatesFollowHolders);
+  for (const f of FEATURES) f.wire?.();
 }

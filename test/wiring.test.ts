@@ -3,10 +3,26 @@
  * nothing; wire() connects each event to its listeners, and once only however often it runs.
  */
 import { listenerCounts } from '../src/shared/events';
-import { wire } from '../src/wiring'; // imports every feature that has an event or a listener
+import { FEATURES, navItems, wire } from '../src/wiring'; // imports every feature that has an event or a listener
 
-const NOTHING = { 'courses.quizGate': 0, 'courses.completed': 0, 'courses.completionReset': 0, 'org.lineageChanged': 0, 'accounts.peopleMoved': 0 };
-const WIRED = { 'courses.quizGate': 1, 'courses.completed': 1, 'courses.completionReset': 1, 'org.lineageChanged': 2, 'accounts.peopleMoved': 1 };
+const NOTHING = {
+  'courses.quizGate': 0,
+  'courses.dueDates': 0,
+  'courses.completed': 0,
+  'courses.completionReset': 0,
+  'org.lineageChanged': 0,
+  'accounts.peopleMoved': 0,
+  'reports.pastDueCohorts': 0,
+};
+const WIRED = {
+  'courses.quizGate': 1,
+  'courses.dueDates': 1,
+  'courses.completed': 1,
+  'courses.completionReset': 1,
+  'org.lineageChanged': 2,
+  'accounts.peopleMoved': 1,
+  'reports.pastDueCohorts': 1,
+};
 
 describe('the wiring of the features', () => {
   it('when every feature is imported but wire() was not called, should leave every event without a listener', () => {
@@ -22,5 +38,15 @@ describe('the wiring of the features', () => {
     wire();
     wire();
     expect(listenerCounts()).toEqual(WIRED);
+  });
+
+  it('when a feature is listed, should give its routers and menu links from that one line, each link in its own place', () => {
+    const names = FEATURES.map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
+    // every menu link belongs to a listed feature, and the menu order is total
+    const orders = navItems().map((i) => i.order);
+    expect(new Set(orders).size).toBe(orders.length);
+    expect(navItems().map((i) => i.href)).toEqual(expect.arrayContaining(['/', '/courses', '/certificates', '/cohorts', '/reports', '/field-reports', '/people', '/admin/audit']));
+    expect(FEATURES.filter((f) => f.routes).length).toBe(FEATURES.length);
   });
 });

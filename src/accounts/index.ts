@@ -1,4 +1,19 @@
-export { searchTextOf, User, type UserDoc } from './user.model';
+export { searchTextOf, type UserDoc } from './user.model';
+export {
+  activePeopleInCascade,
+  activePeopleOfUnit,
+  activePeopleRetrainedBy,
+  activePeopleUnder,
+  idsRetrainedBy,
+  namesOf,
+  personById,
+  personInScopeByUsername,
+  placesOf,
+  type Person,
+} from './people-reads';
+export { bulkLoadPeople, cascadePathUnder, type LoadedPerson } from './bulk-load';
+export { markCourseCompleted, markCourseStarted, repairCourseMarks, unmarkCourseCompleted } from './course-marks';
+export { createImportedAccounts, applyRosterChanges, type ImportedAccount, type RosterChange } from './imported-accounts';
 export { personMatches } from './person-search';
 export {
   authenticate,
@@ -30,3 +45,4 @@ export { generateOneTimePassword, hashOneTimePassword, hashPassword, passwordPro
 export { authRoutes } from './auth.routes';
 export { accountRoutes } from './account.routes';
 export { peopleRoutes } from './people.routes';
+export { accountsFeature } from './feature';

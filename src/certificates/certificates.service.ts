@@ -6,7 +6,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import archiver from 'archiver';
 import { mapLimit } from '../db/bulk';
 import mongoose, { type Types } from 'mongoose';
-import { personInScope, User, type UserDoc } from '../accounts';
+import { idsRetrainedBy, personById, personInScope } from '../accounts';
 import { recordAudit } from '../audit';
 import { completionsOf, findCourse, resetCompletion, type Catalog, type CompletionDoc } from '../courses';
 import { centralUnit, unitInScope } from '../org';
@@ -22,7 +22,7 @@ import { can } from '../shared/permissions';
 
 /** Issues the certificate of a completion; a second call (or a concurrent one) changes nothing. */
 export async function issueForCompletion(completion: CompletionDoc): Promise<CertificateDoc> {
-  const user = await User.findById(completion.user).lean<UserDoc>();
+  const user = await personById(completion.user);
   if (!user) throw new NotFound();
   for (let tries = 0; tries < 3; tries++) {
     try {
@@ -94,7 +94,7 @@ export async function peopleCertificates(actor: Actor, q: { unitCode?: string; p
   if (!can(actor, 'readPeopleCertificates')) throw new Forbidden();
   const and: Record<string, unknown>[] = [];
   if (actor.role === 'trainer') {
-    const retrained = (await User.find({ retrainedBy: actor.id }).select('_id').lean()).map((u) => u._id);
+    const retrained = await idsRetrainedBy(actor.id);
     and.push({ $or: [{ lineage: actor.unitId }, { user: mongoose.trusted({ $in: retrained }) }] });
   } else {
     and.push({ lineage: actor.unitId });

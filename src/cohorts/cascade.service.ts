@@ -3,7 +3,7 @@
  * so a whole branch is one query, however deep it goes.
  */
 import type { Types } from 'mongoose';
-import { User, type UserDoc } from '../accounts';
+import { activePeopleInCascade, activePeopleRetrainedBy, personById, type Person } from '../accounts';
 import { figuresFor, figuresUnder, type Figures } from '../reports';
 import { isObjectId, LEARNER_ROLES, type Actor } from '../shared/actor';
 import { NotFound } from '../shared/errors';
@@ -18,9 +18,9 @@ export interface LevelCounts {
 }
 
 export interface CascadeView {
-  root: UserDoc;
+  root: Person;
   /** The people the root retrained, each with the counts of their own branch. */
-  direct: { user: UserDoc; branch: number; branchCompliant: number; completed: string[]; compliant: boolean }[];
+  direct: { user: Person; branch: number; branchCompliant: number; completed: string[]; compliant: boolean }[];
   levels: LevelCounts[];
   total: LevelCounts;
 }
@@ -29,16 +29,16 @@ export interface CascadeView {
  * The root must be the actor, someone in the actor's cascade, or (staff) a trainer in their scope.
  * The actor's own document, when the request has already read it (`self`), is not read again.
  */
-async function rootFor(actor: Actor, userId: string | null, self?: UserDoc): Promise<UserDoc> {
+async function rootFor(actor: Actor, userId: string | null, self?: Person): Promise<Person> {
   if (!userId || userId === String(actor.id)) {
     if (self && String(self._id) === String(actor.id)) return self;
-    const me = await User.findById(actor.id).lean<UserDoc>();
+    const me = await personById(actor.id);
     if (!me) throw new NotFound();
     return me;
   }
   if (!isObjectId(userId)) throw new NotFound();
   // by `_id` alone (an index serves it; an `$or` would make the store read everyone), then the scope
-  const user = await User.findById(userId).lean<UserDoc>();
+  const user = await personById(userId);
   const has = (ids: unknown[] | undefined, id: unknown) => (ids ?? []).some((x) => String(x) === String(id));
   const inCascade = user && has(user.cascadePath, actor.id);
   const inUnit = user && (actor.role === 'staff' || actor.role === 'admin') && has(user.lineage, actor.unitId);
@@ -53,17 +53,15 @@ async function rootFor(actor: Actor, userId: string | null, self?: UserDoc): Pro
  */
 export const cascadeLimits = { liveMax: 60 };
 
-export async function cascadeOf(actor: Actor, userId: string | null, self?: UserDoc): Promise<CascadeView> {
+export async function cascadeOf(actor: Actor, userId: string | null, self?: Person): Promise<CascadeView> {
   if (!can(actor, 'readCascade')) throw new NotFound();
   const root = await rootFor(actor, userId, self);
   const rolled = (await figuresFor([`trainer:${root._id}`])).get(`trainer:${root._id}`)!;
   if (rolled.people > cascadeLimits.liveMax) return cascadeFromRollups(root, rolled);
   // Counted as the reports count: learners whose accounts are in use.
-  const members = (
-    await User.find({ cascadePath: root._id, disabled: false }).select('username fullName role retrainedBy cascadePath unit completed').lean<UserDoc[]>()
-  ).filter((m) => (LEARNER_ROLES as readonly string[]).includes(m.role));
-  const has = (u: UserDoc, course: string) => (u.completed ?? []).includes(course);
-  const compliant = (u: UserDoc) => has(u, 'digital-literacy') && has(u, 'two-level-government');
+  const members = (await activePeopleInCascade(root._id)).filter((m) => (LEARNER_ROLES as readonly string[]).includes(m.role));
+  const has = (u: Person, course: string) => (u.completed ?? []).includes(course);
+  const compliant = (u: Person) => has(u, 'digital-literacy') && has(u, 'two-level-government');
 
   const rootDepth = (root.cascadePath ?? []).length + 1;
   const levels = new Map<number, LevelCounts>();
@@ -100,18 +98,18 @@ export async function cascadeOf(actor: Actor, userId: string | null, self?: User
  * however many thousand people the cascade holds. They lag the people by the roll-up job's
  * interval (under a minute).
  */
-async function cascadeFromRollups(root: UserDoc, rolled: Figures): Promise<CascadeView> {
+async function cascadeFromRollups(root: Person, rolled: Figures): Promise<CascadeView> {
   const [levelFigures, branchFigures, trainees] = await Promise.all([
     figuresUnder(`levels:${root._id}`),
     figuresUnder(`trainer:${root._id}`),
-    User.find({ retrainedBy: root._id, disabled: false }).select('username fullName role retrainedBy cascadePath unit completed').lean<UserDoc[]>() as Promise<UserDoc[]>,
+    activePeopleRetrainedBy(root._id),
   ]);
   const counts = (level: number, f: Figures): LevelCounts => ({ level, people: f.people, digitalLiteracy: f.digitalLiteracy, twoLevelGovernment: f.twoLevelGovernment, compliant: f.compliant });
   const levels = [...levelFigures]
     .map(([key, f]) => counts(Number(key.split(':').pop()), f))
     .filter((l) => l.people > 0)
     .sort((a, b) => a.level - b.level);
-  const compliant = (u: UserDoc) => ['digital-literacy', 'two-level-government'].every((c) => (u.completed ?? []).includes(c));
+  const compliant = (u: Person) => ['digital-literacy', 'two-level-government'].every((c) => (u.completed ?? []).includes(c));
   const direct = trainees
     .filter((u) => (LEARNER_ROLES as readonly string[]).includes(u.role))
     .map((user) => {

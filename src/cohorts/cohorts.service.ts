@@ -3,10 +3,10 @@
  * import (preview, then confirm) and their progress. Every function keeps to the scope.
  */
 import type { Types } from 'mongoose';
-import { generateOneTimePassword, hashOneTimePassword, peopleMoved, searchTextOf, User, usersByUsernames, type UserDoc } from '../accounts';
-import { COURSE_SLUGS, LessonRead, type Catalog } from '../courses';
+import { applyRosterChanges, createImportedAccounts, peopleMoved, personById, personInScopeByUsername, usersByUsernames, type Person, type RosterChange } from '../accounts';
+import { COURSE_SLUGS, lessonReadsOf, type Catalog } from '../courses';
 import { unitNamed, unitsByCodes } from '../org';
-import { allOf, isObjectId, peopleScope, type Actor } from '../shared/actor';
+import { isObjectId, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markFiguresChanged } from '../shared/changes';
 import { foldForSearch } from '../shared/text';
@@ -15,7 +15,7 @@ import { needsAttention, paceOf, shareDone, type PaceStatus } from './behind';
 import { checkRoster, type PlannedRow } from './roster-check';
 import type { RosterRow } from './roster-file';
 import { seal } from './seal';
-import { insertEach, mapLimit, updateEach } from '../db/bulk';
+import { insertEach, mapLimit } from '../db/bulk';
 import { insertOnce } from '../db/insert-once';
 import { can } from '../shared/permissions';
 
@@ -81,7 +81,7 @@ async function openCohort(actor: Actor, id: string): Promise<CohortDoc> {
 
 export async function addMember(actor: Actor, cohortId: string, username: string): Promise<void> {
   const cohort = await openCohort(actor, cohortId);
-  const user = await User.findOne(allOf({ username: username.trim().toLowerCase() }, peopleScope(actor))).lean<UserDoc>();
+  const user = await personInScopeByUsername(actor, username);
   if (!user) throw new Invalid({ username: 'cohorts.personUnknown' });
   await insertOnce(CohortMember, { cohort: cohort._id, user: user._id, addedAt: new Date() }); // false: already a member
 }
@@ -97,8 +97,18 @@ export async function closeCohort(actor: Actor, cohortId: string): Promise<void>
   await Cohort.updateOne({ _id: cohort._id, closedAt: null }, { $set: { closedAt: new Date() } });
 }
 
+/**
+ * The cohort and its present members as if made at `at` (a demo's cohort, or one brought over
+ * from another system): the pace rule then judges from that day.
+ */
+export async function backdateCohort(actor: Actor, cohortId: string, at: Date): Promise<void> {
+  const cohort = await cohortInScope(actor, cohortId);
+  await Cohort.updateOne({ _id: cohort._id }, { $set: { createdAt: at } }, { timestamps: false });
+  await CohortMember.updateMany({ cohort: cohort._id }, { $set: { addedAt: at } });
+}
+
 export interface MemberProgress {
-  user: UserDoc;
+  user: Person;
   courses: { slug: string; read: number; total: number; completed: boolean }[];
   /** Share of the cohort's work done, 0..1. */
   done: number;
@@ -109,7 +119,7 @@ export interface MemberProgress {
   lastActivity: { at: Date; kind: 'lesson' | 'login' } | null;
 }
 
-function lastActivityOf(user: UserDoc, reads: { readAt?: Date | null }[]): MemberProgress['lastActivity'] {
+function lastActivityOf(user: Person, reads: { readAt?: Date | null }[]): MemberProgress['lastActivity'] {
   const lesson = reads.reduce<Date | null>((a, r) => (r.readAt && (!a || r.readAt > a) ? r.readAt : a), null);
   const login = user.lastLoginAt ?? null;
   if (lesson && (!login || lesson >= login)) return { at: lesson, kind: 'lesson' };
@@ -124,14 +134,13 @@ export async function cohortProgress(catalog: Catalog, cohort: CohortDoc, now = 
   if (ids.length === 0) return [];
   // each member and their lesson reads by `_id` / `user`, a few at a time (an `$in` would read everyone)
   const found = await mapLimit(ids, async (id) => {
-    const [user, userReads] = await Promise.all([User.findById(id).lean<UserDoc>(), LessonRead.find({ user: id }).select('user course readAt').lean()]);
+    const [user, userReads] = await Promise.all([personById(id), lessonReadsOf(id)]);
     return { user, userReads };
   });
-  const users = found.map((f) => f.user).filter((u): u is UserDoc => u !== null);
-  const reads = found.flatMap((f) => f.userReads);
+  const users = found.map((f) => f.user).filter((u): u is Person => u !== null);
   const readsOf = new Map(found.map((f) => [String(f.user?._id), f.userReads]));
   const readCount = new Map<string, number>();
-  for (const r of reads) readCount.set(`${r.user}|${r.course}`, (readCount.get(`${r.user}|${r.course}`) ?? 0) + 1);
+  for (const f of found) for (const r of f.userReads) readCount.set(`${f.user?._id}|${r.course}`, (readCount.get(`${f.user?._id}|${r.course}`) ?? 0) + 1);
   const finished = new Set(users.flatMap((u) => (u.completed ?? []).map((c) => `${u._id}|${c}`)));
   const rows = users.map((user) => {
     const courses = cohort.courses.map((slug) => {
@@ -254,57 +263,10 @@ async function applyRows(actor: Actor, cohort: CohortDoc, batch: RosterImportDoc
   return { created, updated: rows.filter((r) => r.action === 'update').length, enrolled, passwords };
 }
 
-/** Step 1 of applying: the new accounts of the file, each with a one-time password. */
+/** Step 1 of applying: the new accounts of the file, each with a one-time password (accounts makes them). */
 async function createAccounts(rows: PlannedRow[], unitBy: UnitsByCode, batch: RosterImportDoc): Promise<{ created: number; passwords: ApplyResult['passwords'] }> {
-  const passwords: ApplyResult['passwords'] = [];
-  const newDocs = rows
-    .filter((r) => r.action === 'create')
-    .map((r) => {
-      const password = generateOneTimePassword();
-      passwords.push({ username: r.username, fullName: r.fullName, password });
-      const unit = unitBy.get(r.unitCode)!;
-      return {
-        username: r.username,
-        fullName: r.fullName,
-        searchText: searchTextOf(r.fullName, r.username),
-        passwordHash: hashOneTimePassword(password),
-        mustChangePassword: true,
-        role: r.role,
-        unit: unit._id,
-        lineage: unit.lineage,
-        phone: r.phone,
-        createdByImport: batch._id,
-      };
-    });
-  let created = newDocs.length;
-  if (newDocs.length > 0) {
-    const { duplicates: clash } = await insertEach(User, newDocs);
-    if (clash) created = await keepOurAccounts(newDocs, passwords, batch);
-  }
-  return { created, passwords };
-}
-
-/**
- * A username taken meanwhile is not ours, unless an earlier try of this import made it:
- * then its password was never shown, and it gets a new one now. Drops the passwords of the
- * others from `passwords` and returns how many accounts are ours.
- */
-async function keepOurAccounts(newDocs: { username: string; passwordHash: string }[], passwords: ApplyResult['passwords'], batch: RosterImportDoc): Promise<number> {
-  const existing = new Map((await usersByUsernames(newDocs.map((d) => d.username))).map((u) => [u.username, u]));
-  const keep = new Set<string>();
-  const reissue: { filter: { _id: Types.ObjectId }; update: { $set: Record<string, unknown> } }[] = [];
-  for (const d of newDocs) {
-    const u = existing.get(d.username);
-    if (!u) continue;
-    if (u.passwordHash === d.passwordHash) keep.add(d.username);
-    else if (String(u.createdByImport ?? '') === String(batch._id) && u.mustChangePassword) {
-      reissue.push({ filter: { _id: u._id }, update: { $set: { passwordHash: d.passwordHash } } });
-      keep.add(d.username);
-    }
-  }
-  await updateEach(User, reissue);
-  for (let i = passwords.length - 1; i >= 0; i--) if (!keep.has(passwords[i]!.username)) passwords.splice(i, 1);
-  return keep.size;
+  const fresh = rows.filter((r) => r.action === 'create').map((r) => ({ username: r.username, fullName: r.fullName, role: r.role, unit: unitBy.get(r.unitCode)!, phone: r.phone }));
+  return createImportedAccounts(fresh, batch._id);
 }
 
 /** Who retrained whom: each person's chain of trainers, as the file sets it (memoised). */
@@ -330,26 +292,20 @@ function cascadePathsOf(actor: Actor, rows: PlannedRow[], byName: PeopleByName):
 
 /** Step 2 of applying: each changed person's trainer, chain, and (for updates) name, unit, phone, role. */
 async function updatePeople(actor: Actor, rows: PlannedRow[], unitBy: UnitsByCode, byName: PeopleByName, cascadePath: (username: string) => Types.ObjectId[]): Promise<void> {
-  const ops = rows
+  const changes = rows
     .filter((r) => r.action !== 'unchanged' && byName.has(r.username))
-    .map((r) => {
+    .map((r): RosterChange => {
       const user = byName.get(r.username)!;
-      const unit = unitBy.get(r.unitCode)!;
       const trainer = byName.get(r.trainerUsername);
       const keepExisting = user.retrainedBy && r.trainerUsername === actor.username && r.action !== 'create';
-      const set: Record<string, unknown> = { cascadePath: cascadePath(r.username) };
-      if (trainer && !keepExisting) set.retrainedBy = trainer._id;
-      if (r.action === 'update') {
-        set.fullName = r.fullName;
-        set.searchText = searchTextOf(r.fullName, r.username);
-        set.unit = unit._id;
-        set.lineage = unit.lineage;
-        if (r.phone) set.phone = r.phone;
-        if (user.role === 'volunteer' && r.role === 'trainer') set.role = 'trainer';
-      }
-      return { updateOne: { filter: { _id: user._id }, update: { $set: set } } };
+      return {
+        userId: user._id,
+        cascadePath: cascadePath(r.username),
+        retrainedBy: trainer && !keepExisting ? trainer._id : undefined,
+        details: r.action === 'update' ? { username: r.username, fullName: r.fullName, unit: unitBy.get(r.unitCode)!, phone: r.phone, promote: user.role === 'volunteer' && r.role === 'trainer' } : undefined,
+      };
     });
-  await updateEach(User, ops.map((o) => o.updateOne));
+  await applyRosterChanges(changes);
 }
 
 /** People the file put in another unit. */

@@ -4,6 +4,7 @@
  * `_id`: a person is in a few cohorts at most.
  */
 import type { Types } from 'mongoose';
+import type { PastDueCohort } from '../reports';
 import { daysUntil } from '../shared/dates';
 import { Cohort, CohortMember, type CohortDoc } from './cohort.model';
 
@@ -27,4 +28,22 @@ export async function dueDatesOf(userId: Types.ObjectId, now = new Date()): Prom
     }
   }
   return due;
+}
+
+
+/**
+ * The cohorts under a unit whose due date has passed, each with its members (the reports'
+ * "overdue" list: plugged in by src/cohorts/feature.ts). A commune's or
+ * team's cohorts are few: read by `lineage`, then each one's members by `cohort` (both indexed).
+ */
+export async function pastDueCohortsUnder(unitId: Types.ObjectId, now = new Date()): Promise<PastDueCohort[]> {
+  const cohorts = (await Cohort.find({ lineage: unitId }).select('name courses dueDate').lean<CohortDoc[]>()).filter((c) => c.dueDate && c.dueDate < now);
+  return Promise.all(
+    cohorts.map(async (c) => ({
+      name: c.name,
+      courses: c.courses,
+      dueDate: c.dueDate!,
+      members: (await CohortMember.find({ cohort: c._id }).select('user').lean()).map((m) => m.user),
+    })),
+  );
 }

@@ -1,7 +1,7 @@
-export { Cohort, CohortMember } from './cohort.model';
-export { addMember, createCohort } from './cohorts.service';
+export { addMember, backdateCohort, createCohort, listCohorts } from './cohorts.service';
 export { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts.routes';
 export { dueDatesOf, type CourseDue } from './due-dates';
 export { attentionLimits, cohortsNeedingAttention, forgetAttention, type CohortAttention } from './attention';
 export { behindRuleParams } from './behind';
 export { forgetExpiredPasswords, startPasswordsCleanup } from './passwords.service';
+export { cohortsFeature } from './feature';

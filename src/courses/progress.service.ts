@@ -4,14 +4,14 @@
  * another person's progress here.
  */
 import mongoose, { type Types } from 'mongoose';
-import { User, type UserDoc } from '../accounts';
+import { markCourseCompleted, markCourseStarted, unmarkCourseCompleted } from '../accounts';
 import { markFiguresChanged } from '../shared/changes';
 import { createEvent, createSlot } from '../shared/events';
-import { recheckLater, updateSurely } from '../db/sure-update';
 import type { Actor } from '../shared/actor';
 import type { Catalog, Course } from './content-loader';
 import { findLesson, lessonKeys } from './catalog';
-import { CourseCompletion, LessonRead, type CompletionDoc } from './progress.model';
+import { completionBucket, CourseCompletion, LessonRead, type CompletionDoc } from './progress.model';
+import { updateEach } from '../db/bulk';
 import { insertOnce, isDuplicateKey } from '../db/insert-once';
 
 /**
@@ -83,11 +83,7 @@ export async function markLessonRead(actor: Actor, catalog: Catalog, course: str
   const ref = findLesson(catalog, course, module, lesson);
   await insertOnce(LessonRead, { user: actor.id, course, lesson: `${module}/${lesson}`, readAt: new Date() }); // false: already read, nothing new to record
   // Also after a read recorded before a crash: the person has started the course.
-  const started = await User.updateOne({ _id: actor.id, started: mongoose.trusted({ $ne: course }) }, { $addToSet: { started: course } });
-  if (started.modifiedCount > 0) {
-    recheckLater(User, actor.id, `started:${course}`, { $addToSet: { started: course } }, (u: UserDoc) => (u.started ?? []).includes(course));
-    await markFiguresChanged({ people: [actor.id] }); // off the roll-ups' list of people not started
-  }
+  if (await markCourseStarted(actor.id, course)) await markFiguresChanged({ people: [actor.id] }); // off the roll-ups' list of people not started
   await completeIfDone(actor.id, ref.course);
 }
 
@@ -127,9 +123,7 @@ export async function completeIfDone(userId: Types.ObjectId, course: Course): Pr
 
 /** What follows a completion, each step idempotent: the person's copy, the roll-ups' mark, the listeners (the certificate); then marked settled. */
 export async function settleCompletion(completion: CompletionDoc): Promise<void> {
-  // checked again a moment later: a concurrent update of the person (a sign-in) could have lost it
-  await updateSurely(User, completion.user, `completed:${completion.course}`, { $addToSet: { completed: completion.course }, $set: { [`completedAt.${completion.course}`]: completion.completedAt } }, (u: UserDoc) =>
-    (u.completed ?? []).includes(completion.course) && new Date((u.completedAt as unknown as Record<string, Date> | undefined)?.[completion.course] ?? 0).getTime() === completion.completedAt.getTime());
+  await markCourseCompleted(completion.user, completion.course, completion.completedAt);
   await markFiguresChanged({ people: [completion.user] });
   await courseCompleted.emit(completion);
   await CourseCompletion.updateOne({ _id: completion._id }, { $set: { settled: true } });
@@ -165,11 +159,27 @@ export function onCompletionReset(listener: (userId: Types.ObjectId, course: str
 /** Withdraws a completion so that the person must complete the course again. */
 export async function resetCompletion(userId: Types.ObjectId, course: string): Promise<void> {
   await CourseCompletion.deleteOne({ user: userId, course });
-  await updateSurely(User, userId, `completed:${course}`, { $pull: { completed: course }, $unset: { [`completedAt.${course}`]: 1 } }, (u: UserDoc) => !(u.completed ?? []).includes(course));
+  await unmarkCourseCompleted(userId, course);
   await markFiguresChanged({ people: [userId] });
   await completionReset.emit(userId, course);
 }
 
 export async function completionsOf(userId: Types.ObjectId): Promise<CompletionDoc[]> {
   return CourseCompletion.find({ user: userId }).lean<CompletionDoc[]>();
+}
+
+/** The lessons a person has read (course, lesson key, when), for their trainer's cohort page. */
+export async function lessonReadsOf(userId: Types.ObjectId): Promise<{ course: string; lesson: string; readAt: Date }[]> {
+  return LessonRead.find({ user: userId }).select('course lesson readAt').lean<{ course: string; lesson: string; readAt: Date }[]>();
+}
+
+/** The completion records of one bucket (`completionBucket(user)`): reconciliation reads them all, a bucket at a time. */
+export async function completionsInBucket(bucket: number): Promise<{ user: Types.ObjectId; course: string; completedAt: Date }[]> {
+  return CourseCompletion.find({ bucket }).select('user course completedAt').lean<{ user: Types.ObjectId; course: string; completedAt: Date }[]>();
+}
+
+/** Completion records written before they had a bucket get theirs (a one-off migration; reports runs it once). */
+export async function bucketUnbucketedCompletions(): Promise<void> {
+  const missing = await CourseCompletion.find({ bucket: mongoose.trusted({ $exists: false }) }).select('user').lean();
+  await updateEach(CourseCompletion, missing.map((c) => ({ filter: { _id: c._id }, update: { $set: { bucket: completionBucket(c.user) } } })));
 }

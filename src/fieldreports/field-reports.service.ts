@@ -4,7 +4,7 @@
  * own (DifficultyTakeUp), so an edit of the report never undoes one.
  */
 import mongoose, { type Types } from 'mongoose';
-import { User } from '../accounts';
+import { namesOf } from '../accounts';
 import { recordAudit } from '../audit';
 import { findUnitById, type UnitDoc } from '../org';
 import { isObjectId, type Actor, type Role } from '../shared/actor';
@@ -165,7 +165,7 @@ export async function takeUpDifficulty(actor: Actor, reportId: string, difficult
   const report = await FieldReport.findOne({ _id: reportId, lineage: actor.unitId }).lean<FieldReportDoc>();
   if (!report?.difficulties.some((d) => String(d._id) === difficultyId)) throw new NotFound(`difficulty ${difficultyId} of report ${reportId} not in scope of ${actor.username}`);
   // the taker's name and post as the team leader will read them
-  const [taker, unit] = await Promise.all([User.findById(actor.id).select('fullName').lean<{ fullName: string }>(), findUnitById(actor.unitId)]);
+  const [taker, unit] = await Promise.all([namesOf(actor.id), findUnitById(actor.unitId)]);
   const set = {
     report: report._id,
     lineage: report.lineage,

@@ -1,4 +1,4 @@
-export { Unit, UNIT_LEVELS, type UnitDoc, type UnitLevel } from './unit.model';
+export { UNIT_LEVELS, type UnitDoc, type UnitLevel } from './unit.model';
 export { importOrgCsv, onLineageChanged, type ImportReport } from './org-import';
 export {
   centralUnit,
@@ -19,3 +19,4 @@ export { resolveUnit, searchUnits, unitNamed, UNIT_CHOICES_MAX } from './unit-se
 export { emptyPicker, pickerAfterError, unitPicker, unitTyped, type UnitPicker } from './unit-picker';
 export { forgetTree, treeChanged, treeCache } from './unit-tree';
 export { orgRoutes } from './org.routes';
+export { orgFeature } from './feature';

@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Types } from 'mongoose';
-import { User } from '../accounts';
+import { activePeopleOfUnit, namesOf } from '../accounts';
 import { childrenOf, subtreeOf, unitName, unitsByIds, type UnitDoc } from '../org';
 import { LEARNER_ROLES } from '../shared/actor';
 import { neutralise, writeCsv } from '../shared/csv';
@@ -75,14 +75,12 @@ export async function* peopleRecords(unit: UnitDoc, opts: { onUnit?: (done: numb
   const trainerName = async (id: Types.ObjectId | null) => {
     if (!id) return '';
     const key = String(id);
-    if (!trainers.has(key)) trainers.set(key, (await User.findById(id).select('username').lean<{ username: string }>())?.username ?? '');
+    if (!trainers.has(key)) trainers.set(key, (await namesOf(id))?.username ?? '');
     return trainers.get(key)!;
   };
   let done = 0;
   for (const u of subtree) {
-    const people = (await User.find({ unit: u._id, disabled: false })
-      .select('username fullName role lineage retrainedBy completed completedAt started')
-      .lean<ExportPerson[]>())
+    const people = ((await activePeopleOfUnit(u._id)) as unknown as ExportPerson[])
       .filter((p) => (LEARNER_ROLES as readonly string[]).includes(p.role))
       .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
     // a team's leader is usually one of its own people: known without a read

@@ -1,10 +1,12 @@
-export { Rollup, percent, type Figures } from './rollup.model';
+export { percent, type Figures } from './rollup.model';
 export { figuresFor, figuresUnder, markCompletionsBucketed, rebuildRollups, reconcile, refreshRollupsIfChanged, rollupCache, startRollupJob, type Difference } from './rollup.service';
 export { PEOPLE_COLUMNS, ROLLUP_COLUMNS, writeXlsxSheets } from './exports';
 export { PDF_MUTED, PrintedDoc, type PdfCell, type PdfColumn, type PdfRow, type PdfTitle } from './pdf';
 export { fileDate, fileFormQuery, fileWord, fileYesNo, formOf, headerOf, sheetName, type FileRow, type FileStyle } from './file-style';
 export { reportsRoutes } from './reports.routes';
-export { Snapshot, startSnapshotJob, takeWeeklySnapshot, trendOf, weekOf } from './snapshot';
+export { startSnapshotJob, takeWeeklySnapshot, trendOf, weekOf } from './snapshot';
 export { barChartSvg, trendSvg } from './trend-chart';
 export { startExportWorker, workOnExports, exportLimits } from './export-jobs';
 export { FURTHEST_BEHIND, homeFigures, type HomeFigures } from './home-figures';
+export { reportsFeature } from './feature';
+export { registerPastDueCohorts, type PastDueCohort, type PastDueCohorts } from './lists';

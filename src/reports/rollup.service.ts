@@ -5,12 +5,12 @@
  * so that no page view walks the raw records.
  */
 import mongoose, { type Types } from 'mongoose';
-import { User } from '../accounts';
-import { COMPLETION_BUCKETS, completionBucket, CourseCompletion } from '../courses';
+import { activePeopleOfUnit, activePeopleRetrainedBy, placesOf, repairCourseMarks } from '../accounts';
+import { bucketUnbucketedCompletions, COMPLETION_BUCKETS, completionsInBucket } from '../courses';
 import { LEARNER_ROLES } from '../shared/actor';
 import { changedAt, clearDirtyMarks, dirtyMarks, places, type DirtyMark } from '../shared/changes';
 import { LIST_MAX, Rollup, ZERO, type Figures } from './rollup.model';
-import { insertEach, mapLimit, updateEach } from '../db/bulk';
+import { insertEach, mapLimit } from '../db/bulk';
 import { allUnitIds } from '../org';
 import { insertOnce } from '../db/insert-once';
 
@@ -55,9 +55,7 @@ const LISTED_FROM_DEPTH = 2;
  */
 async function* everyLearner(): AsyncGenerator<TallyPerson> {
   for (const unitId of await allUnitIds()) {
-    const people = await User.find({ unit: unitId, disabled: false })
-      .select('role username fullName lineage cascadePath completed completedAt started')
-      .lean<(TallyPerson & { role: string })[]>();
+    const people = (await activePeopleOfUnit(unitId)) as unknown as (TallyPerson & { role: string })[];
     for (const p of people) if ((LEARNER_ROLES as readonly string[]).includes(p.role)) yield p;
   }
 }
@@ -170,7 +168,6 @@ export async function refreshRollupsIfChanged(now = new Date()): Promise<boolean
 const incrementalLimits = { MAX_MARKS: 2_000 };
 
 type Learner = { role: string; username: string; fullName: string; completed?: string[]; started?: string[]; cascadePath?: Types.ObjectId[] };
-const LEARNER_FIELDS = 'role username fullName completed started cascadePath';
 
 function sumLearners(people: Learner[]): Figures & { notStarted: Waiting[] } {
   const f = { ...ZERO, notStarted: [] as Waiting[] };
@@ -208,13 +205,13 @@ async function updateMarked(marks: DirtyMark[]): Promise<void> {
     for (const p of m.people ?? []) people.add(String(p));
   }
   await mapLimit([...people], async (id) => {
-    const p = await User.findById(id).select('lineage cascadePath').lean<{ lineage?: Types.ObjectId[]; cascadePath?: Types.ObjectId[] }>();
+    const p = await placesOf(id);
     for (const u of places([p?.lineage ?? []])) units.set(u.id, u);
     for (const t of places([p?.cascadePath ?? []])) trainers.set(t.id, t);
   }, 4);
   const deepestFirst = <T extends { depth: number }>(m: Map<string, T>) => [...m].sort((a, b) => b[1].depth - a[1].depth);
   for (const [id, { depth, parent }] of deepestFirst(units)) {
-    const [own, children] = await Promise.all([User.find({ unit: id, disabled: false }).select(LEARNER_FIELDS).lean<Learner[]>(), storedUnder(`unit:${id}`)]);
+    const [own, children] = await Promise.all([activePeopleOfUnit(id), storedUnder(`unit:${id}`)]);
     const direct = sumLearners(own);
     let figures: Figures = pick(direct);
     const waiting = [...direct.notStarted];
@@ -226,7 +223,7 @@ async function updateMarked(marks: DirtyMark[]): Promise<void> {
   }
   for (const [id, { parent }] of deepestFirst(trainers)) {
     const [retrained, branches, levelsBefore] = await Promise.all([
-      User.find({ retrainedBy: id, disabled: false }).select(LEARNER_FIELDS).lean<Learner[]>(),
+      activePeopleRetrainedBy(id),
       storedUnder(`trainer:${id}`),
       storedUnder(`levels:${id}`),
     ]);
@@ -283,14 +280,14 @@ export async function reconcile(now = new Date()): Promise<{ differences: Differ
   // The raw records, a bucket at a time (each an indexed equality, none long).
   const done = new Map<string, Map<string, Date>>();
   for (let bucket = 0; bucket < COMPLETION_BUCKETS; bucket++) {
-    for (const c of await CourseCompletion.find({ bucket }).select('user course completedAt').lean()) {
+    for (const c of await completionsInBucket(bucket)) {
       const k = String(c.user);
       if (!done.has(k)) done.set(k, new Map());
       done.get(k)!.set(c.course, c.completedAt);
     }
   }
   let peopleRepaired = 0;
-  const repairs: { filter: { _id: Types.ObjectId }; update: { $set: { completed: string[]; completedAt: Record<string, Date> } } }[] = [];
+  const repairs: { userId: Types.ObjectId; completed: string[]; completedAt: Record<string, Date> }[] = [];
   const actual = await tally((p) => {
     const records = done.get(String(p._id)) ?? new Map<string, Date>();
     const truth = [...records.keys()].sort();
@@ -298,12 +295,12 @@ export async function reconcile(now = new Date()): Promise<{ differences: Differ
     const dates = (p.completedAt ?? {}) as Record<string, Date | undefined>;
     const datesRight = truth.every((c) => dates[c]?.getTime() === records.get(c)!.getTime()) && Object.keys(dates).length === truth.length;
     if (truth.join() !== copy.join() || !datesRight) {
-      repairs.push({ filter: { _id: p._id }, update: { $set: { completed: truth, completedAt: Object.fromEntries(records) } } });
+      repairs.push({ userId: p._id, completed: truth, completedAt: Object.fromEntries(records) });
     }
     return truth;
   });
   if (repairs.length) {
-    await updateEach(User, repairs);
+    await repairCourseMarks(repairs);
     peopleRepaired = repairs.length;
   }
   // The newest complete generation (one equality query on its builtAt).
@@ -331,8 +328,7 @@ const BUCKETS_DONE = 'migration:completion-buckets';
 
 async function giveCompletionsTheirBucket(): Promise<void> {
   if (await Rollup.exists({ key: BUCKETS_DONE })) return;
-  const missing = await CourseCompletion.find({ bucket: mongoose.trusted({ $exists: false }) }).select('user').lean();
-  await updateEach(CourseCompletion, missing.map((c) => ({ filter: { _id: c._id }, update: { $set: { bucket: completionBucket(c.user) } } })));
+  await bucketUnbucketedCompletions();
   await markCompletionsBucketed();
 }
 

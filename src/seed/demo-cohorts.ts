@@ -5,8 +5,8 @@
  * membership is back-dated so that the "behind" rule has time to judge). Idempotent: a
  * cohort of that name and owner is made once.
  */
-import { toActor, User, type UserDoc } from '../accounts';
-import { addMember, Cohort, CohortMember, createCohort } from '../cohorts';
+import { toActor, usersByUsernames, type UserDoc } from '../accounts';
+import { addMember, backdateCohort, createCohort, listCohorts } from '../cohorts';
 import { markLessonRead, type Catalog } from '../courses';
 
 const DAY_MS = 86400_000;
@@ -37,26 +37,20 @@ const DEMO_READS: { username: string; course: string; lessons: number }[] = [
 ];
 
 export async function seedDemoCohorts(catalog: Catalog, now = new Date()): Promise<number> {
-  const people = new Map<string, UserDoc>();
-  for (const username of new Set(DEMO_COHORTS.flatMap((c) => [c.owner, ...c.members]).concat(DEMO_READS.map((r) => r.username)))) {
-    const user = await User.findOne({ username }).lean<UserDoc>();
-    if (user) people.set(username, user);
-  }
+  const usernames = DEMO_COHORTS.flatMap((c) => [c.owner, ...c.members]).concat(DEMO_READS.map((r) => r.username));
+  const people = new Map<string, UserDoc>((await usersByUsernames(usernames)).map((u) => [u.username, u]));
   let made = 0;
   for (const c of DEMO_COHORTS) {
     const owner = people.get(c.owner);
-    if (!owner || (await Cohort.findOne({ owner: owner._id, name: c.name }).lean())) continue;
+    if (!owner) continue;
     const actor = toActor(owner);
+    if ((await listCohorts(actor, c.name)).some((x) => x.name === c.name && String(x.owner) === String(owner._id))) continue;
     const dueDate = c.dueInDays === null ? null : new Date(now.getTime() + c.dueInDays * DAY_MS);
     const cohort = await createCohort(actor, { name: c.name, unitCode: c.unitCode, courses: c.courses, dueDate });
     for (const m of c.members) if (people.has(m)) await addMember(actor, String(cohort._id), m);
     // they joined some days ago: back-dated, so that the pace reads as it would by now
     const joined = new Date(now.getTime() - c.joinedDaysAgo * DAY_MS);
-    await Cohort.updateOne({ _id: cohort._id }, { $set: { createdAt: joined } }, { timestamps: false });
-    for (const m of c.members) {
-      const user = people.get(m);
-      if (user) await CohortMember.updateOne({ cohort: cohort._id, user: user._id }, { $set: { addedAt: joined } });
-    }
+    await backdateCohort(actor, String(cohort._id), joined);
     made += 1;
   }
   for (const r of DEMO_READS) {

@@ -4,16 +4,14 @@
  * Idempotent: running it again creates only what is missing.
  */
 import fs from 'node:fs';
-import mongoose, { type Types } from 'mongoose';
 import path from 'node:path';
-import { createAccount, User } from '../accounts';
+import { applyRosterChanges, cascadePathUnder, createAccount, toActor, usersByUsernames, type UserDoc } from '../accounts';
 import type { Catalog } from '../courses';
 import { seedDemoCohorts } from './demo-cohorts';
-import { FieldReport, currentWeek, shiftWeek } from '../fieldreports';
-import { importOrgCsv, loadDefaultTreeIfEmpty, Unit, type UnitDoc } from '../org';
+import { currentWeek, fileReport, findReport, shiftWeek, type ReportInput } from '../fieldreports';
+import { importOrgCsv, loadDefaultTreeIfEmpty, unitsByCodes } from '../org';
 import type { Role } from '../shared/actor';
 import { projectRoot } from '../shared/paths';
-import { isDuplicateKey } from '../db/insert-once';
 
 /** Every demo account signs in with this password (demo data only; never in production). */
 export const DEMO_PASSWORD = 'TiepSuc#2025-demo';
@@ -47,7 +45,7 @@ export async function seedDemo(catalog: Catalog, log: (msg: string) => void = ()
   const tree = await importOrgCsv(fs.readFileSync(path.join(projectRoot, 'src', 'seed', 'demo-tree.csv'), 'utf8'));
   if (tree.problems.length > 0) throw new Error(`demo tree: ${tree.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
 
-  const existing = new Set((await User.find({ username: mongoose.trusted({ $in: DEMO_PEOPLE.map((p) => p.username) }) }).select('username').lean()).map((u) => u.username));
+  const existing = new Set((await usersByUsernames(DEMO_PEOPLE.map((p) => p.username))).map((u) => u.username));
   let created = 0;
   for (const person of DEMO_PEOPLE) {
     if (existing.has(person.username)) continue;
@@ -55,54 +53,52 @@ export async function seedDemo(catalog: Catalog, log: (msg: string) => void = ()
     created += 1;
   }
   // Who retrained whom: the start of a cascade for later features to show.
-  const ids = new Map((await User.find({ username: mongoose.trusted({ $in: DEMO_PEOPLE.map((p) => p.username) }) }).select('username').lean()).map((u) => [u.username, u._id]));
-  const pathOf = (username: string): unknown[] => {
+  const people = new Map((await usersByUsernames(DEMO_PEOPLE.map((p) => p.username))).map((u) => [u.username, u]));
+  const trainerOf = (username: string): { _id: UserDoc['_id']; cascadePath: UserDoc['_id'][] } | null => {
     const trainer = DEMO_PEOPLE.find((p) => p.username === username)?.retrainedBy;
-    return trainer ? [...pathOf(trainer), ids.get(trainer)] : [];
+    return trainer ? { _id: people.get(trainer)!._id, cascadePath: cascadePathUnder(trainerOf(trainer)) } : null;
   };
-  for (const person of DEMO_PEOPLE) {
-    if (person.retrainedBy) {
-      await User.updateOne({ username: person.username }, { $set: { retrainedBy: ids.get(person.retrainedBy), cascadePath: pathOf(person.username) } });
-    }
-  }
-  const reports = await seedDemoFieldReports(ids);
+  await applyRosterChanges(
+    DEMO_PEOPLE.filter((p) => p.retrainedBy).map((p) => {
+      const trainer = trainerOf(p.username)!;
+      return { userId: people.get(p.username)!._id, retrainedBy: trainer._id, cascadePath: cascadePathUnder(trainer) };
+    }),
+  );
+  const reports = await seedDemoFieldReports(people);
   const cohorts = await seedDemoCohorts(catalog);
   log(`demo data: ${created} account(s) created, ${reports} weekly field report(s), ${cohorts} cohort(s)`);
   return { created };
 }
 
-/** Weekly field reports of the three demo teams for the four weeks before this one (closed weeks). */
-async function seedDemoFieldReports(ids: Map<string, Types.ObjectId>): Promise<number> {
-  const teams = new Map((await Unit.find({ code: mongoose.trusted({ $in: DEMO_FIELD_TEAMS.map((t) => t.team) }) }).lean<UnitDoc[]>()).map((u) => [u.code, u]));
+/**
+ * Weekly field reports of the three demo teams for the four weeks before this one, filed by
+ * their leaders through the field reports' service as during each week. Returns how many were filed now.
+ */
+async function seedDemoFieldReports(people: Map<string, UserDoc>): Promise<number> {
+  const teams = await unitsByCodes(DEMO_FIELD_TEAMS.map((t) => t.team));
   const thisWeek = currentWeek(new Date());
-  const docs = [];
+  let filed = 0;
   for (const [i, t] of DEMO_FIELD_TEAMS.entries()) {
     const team = teams.get(t.team);
-    const leader = ids.get(t.leader);
+    const leader = people.get(t.leader);
     if (!team || !leader) continue;
-    for (let back = 1; back <= 4; back += 1) {
+    for (let back = 4; back >= 1; back -= 1) {
       if (t.team === 'HCM-CONDAO-D1' && back === 1) continue; // one team missed last week
+      const week = shiftWeek(thisWeek, -back);
+      if (await findReport(team._id, week.label)) continue; // already seeded
       const n = (k: number) => (k * 7 + back * 5 + i * 3) % 23;
       const difficulty = DEMO_DIFFICULTIES[(i + back) % DEMO_DIFFICULTIES.length]!;
-      docs.push({
-        team: team._id,
-        week: shiftWeek(thisWeek, -back).label,
-        lineage: team.lineage,
+      const input: ReportInput = {
         counts: { vneid: 10 + n(1), onlineService: 6 + n(2), dossier: 3 + n(3), digitise: n(4), other: n(5) % 4 },
         difficulties: back % 2 === 1 || i === 1 ? [difficulty] : [],
         notes: '',
-        filedBy: leader,
-        filedByUsername: t.leader,
-        updatedBy: leader,
-        updatedByUsername: t.leader,
-      });
+      };
+      // filed on the Saturday of that week, as a leader would
+      await fileReport(toActor(leader), team, week, input, new Date(week.start.getTime() + 5 * 86400_000 + 10 * 3600_000));
+      filed += 1;
     }
   }
-  const result = await FieldReport.insertMany(docs, { ordered: false }).catch((err: { code?: number; insertedDocs?: unknown[] }) => {
-    if (!isDuplicateKey(err)) throw err; // already seeded
-    return err.insertedDocs ?? [];
-  });
-  return result.length;
+  return filed;
 }
 
 const DEMO_FIELD_TEAMS = [
@@ -111,7 +107,7 @@ const DEMO_FIELD_TEAMS = [
   { team: 'HCM-CONDAO-D1', leader: 'leader.condao' },
 ];
 
-const DEMO_DIFFICULTIES = [
+const DEMO_DIFFICULTIES: ReportInput['difficulties'] = [
   { category: 'connectivity', description: 'Sóng 4G yếu ở thôn Bản Khuông, người dân không nhận được mã OTP kích hoạt VNeID.', helpNeeded: true },
   { category: 'devices', description: 'Nhiều người cao tuổi dùng điện thoại cũ không cài được ứng dụng VNeID.', helpNeeded: false },
   { category: 'systemErrors', description: 'Cổng dịch vụ công báo lỗi khi nộp hồ sơ đăng ký thường trú chiều thứ Năm.', helpNeeded: true },
@@ -120,8 +116,7 @@ const DEMO_DIFFICULTIES = [
 
 /** The lines printed at start when the demo accounts exist. */
 export async function demoAccountsSummary(): Promise<string[]> {
-  const found = await User.countDocuments({ username: 'admin' });
-  if (found === 0) return [];
+  if ((await usersByUsernames(['admin'])).length === 0) return [];
   return [
     `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
     ...DEMO_PEOPLE.map((p) => `  ${p.username.padEnd(16)} ${p.role.padEnd(10)} ${p.unitCode}`),

@@ -5,9 +5,9 @@
  * synthetic account shares one password hash (they are not real people).
  */
 import mongoose, { type Types } from 'mongoose';
-import { hashPassword, searchTextOf, User } from '../accounts';
-import { completionBucket, CourseCompletion, LessonRead } from '../courses';
-import { loadDefaultTreeIfEmpty, treeChanged, Unit, type UnitDoc } from '../org';
+import { bulkLoadPeople, cascadePathUnder, hashPassword, type LoadedPerson } from '../accounts';
+import { bulkLoadProgress, type LoadedCompletion, type LoadedRead } from '../courses';
+import { centralUnit, childrenOf, findUnitByCode, importOrgCsv, loadDefaultTreeIfEmpty, unitsByCodes, type UnitDoc } from '../org';
 import { markCompletionsBucketed } from '../reports';
 
 export interface ScaleOptions {
@@ -34,87 +34,76 @@ const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Pha
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Thu', 'Hoàng', 'Ngọc', 'Đức', 'Thanh', 'Quốc', 'Hải'];
 const GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Giang', 'Hà', 'Hùng', 'Lan', 'Linh', 'Mai', 'Nam', 'Phương', 'Quân', 'Sơn', 'Thảo', 'Trang', 'Tuấn', 'Vy', 'Yến', 'Ượng'];
 
-async function insertAll(model: mongoose.Model<never>, docs: object[], batch = 2000, onBatch?: (n: number) => void): Promise<void> {
-  for (let i = 0; i < docs.length; i += batch) {
-    await model.insertMany(docs.slice(i, i + batch), { ordered: false, lean: true } as never);
-    onBatch?.(Math.min(i + batch, docs.length));
-  }
-}
-
 type Commune = { _id: Types.ObjectId; code: string; lineage: Types.ObjectId[]; province: UnitDoc };
 type Team = { _id: Types.ObjectId; lineage: Types.ObjectId[]; commune: Commune };
 
 export async function seedScale(opts: ScaleOptions): Promise<{ units: number; people: number; completions: number }> {
   const progress = opts.progress ?? (() => undefined);
   await loadDefaultTreeIfEmpty();
-  if (await Unit.exists({ code: 'SC-00001' })) throw new Error('scale data is already present (unit SC-00001 exists)');
-  const provinces = await Unit.find({ level: 'province' }).sort({ code: 1 }).lean<UnitDoc[]>();
+  if (await findUnitByCode('SC-00001')) throw new Error('scale data is already present (unit SC-00001 exists)');
+  const central = await centralUnit();
+  const provinces = central ? (await childrenOf(central._id)).filter((u) => u.level === 'province').sort((a, b) => (a.code < b.code ? -1 : 1)) : [];
   const rand = rng(2025);
   const passwordHash = await hashPassword(SCALE_PASSWORD);
 
-  const { communes, teams, unitDocs } = buildUnits(opts, provinces);
-  await insertAll(Unit as never, unitDocs, 2000, (n) => progress(n, unitDocs.length, 'units'));
-  await treeChanged();
+  const { communes, teams, unitCount } = await loadUnits(opts, provinces);
+  progress(unitCount, unitCount, 'units');
 
-  const people = buildCascade(opts, provinces, communes, teams, personMaker(rand, passwordHash));
+  const people = buildCascade(opts, provinces, communes, teams, personMaker(rand));
   const { completions, reads } = mixProgress(people, rand);
-  await insertAll(User as never, people, 2000, (n) => progress(n, people.length, 'people'));
-  await insertAll(CourseCompletion as never, completions, 4000, (n) => progress(n, completions.length, 'completions'));
-  await insertAll(LessonRead as never, reads, 4000, (n) => progress(n, reads.length, 'lesson reads'));
+  await bulkLoadPeople(people, passwordHash, { onBatch: (n) => progress(n, people.length, 'people') });
+  await bulkLoadProgress(completions, reads, progress);
   await markCompletionsBucketed();
-  return { units: unitDocs.length, people: people.length, completions: completions.length };
+  return { units: unitCount, people: people.length, completions: completions.length };
 }
 
-/** Units: communes spread over provinces, teams over communes. */
-function buildUnits(opts: ScaleOptions, provinces: UnitDoc[]): { communes: Commune[]; teams: Team[]; unitDocs: object[] } {
-  const communes: Commune[] = [];
-  const unitDocs: object[] = [];
+/** Units: communes spread over provinces, teams over communes; loaded through the organisation's own import. */
+async function loadUnits(opts: ScaleOptions, provinces: UnitDoc[]): Promise<{ communes: Commune[]; teams: Team[]; unitCount: number }> {
+  const lines = ['code,name_vi,name_en,level,parent_code,remote'];
+  const communeCode = (i: number) => `SC-${String(i + 1).padStart(5, '0')}`;
+  const teamCode = (i: number) => `ST-${String(i + 1).padStart(5, '0')}`;
   for (let i = 0; i < opts.communes; i++) {
-    const province = provinces[i % provinces.length]!;
-    const _id = new mongoose.Types.ObjectId();
-    const code = `SC-${String(i + 1).padStart(5, '0')}`;
-    const lineage = [...province.lineage, _id];
-    communes.push({ _id, code, lineage, province });
-    unitDocs.push({ _id, code, nameVi: `Xã Mẫu ${i + 1}`, nameEn: `Sample Commune ${i + 1}`, level: 'commune', parent: province._id, lineage, remote: i < opts.remote });
+    lines.push([communeCode(i), `Xã Mẫu ${i + 1}`, `Sample Commune ${i + 1}`, 'commune', provinces[i % provinces.length]!.code, String(i < opts.remote)].join(','));
+  }
+  for (let i = 0; i < opts.teams; i++) {
+    const c = i % opts.communes;
+    lines.push([teamCode(i), `Đội Mẫu ${i + 1}`, `Sample Team ${i + 1}`, 'team', communeCode(c), String(c < opts.remote)].join(','));
+  }
+  const report = await importOrgCsv(lines.join('\n'));
+  if (report.problems.length > 0) throw new Error(`scale units: ${report.problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
+  const codes = [...Array(opts.communes).keys()].map(communeCode).concat([...Array(opts.teams).keys()].map(teamCode));
+  const units = await unitsByCodes(codes);
+  const communes: Commune[] = [];
+  for (let i = 0; i < opts.communes; i++) {
+    const u = units.get(communeCode(i))!;
+    communes.push({ _id: u._id, code: u.code, lineage: u.lineage, province: provinces[i % provinces.length]! });
   }
   const teams: Team[] = [];
   for (let i = 0; i < opts.teams; i++) {
-    const commune = communes[i % communes.length]!;
-    const _id = new mongoose.Types.ObjectId();
-    const lineage = [...commune.lineage, _id];
-    teams.push({ _id, lineage, commune });
-    unitDocs.push({ _id, code: `ST-${String(i + 1).padStart(5, '0')}`, nameVi: `Đội Mẫu ${i + 1}`, nameEn: `Sample Team ${i + 1}`, level: 'team', parent: commune._id, lineage, remote: i % communes.length < opts.remote });
+    const u = units.get(teamCode(i))!;
+    teams.push({ _id: u._id, lineage: u.lineage, commune: communes[i % opts.communes]! });
   }
-  return { communes, teams, unitDocs };
+  return { communes, teams, unitCount: codes.length };
 }
 
 /** One synthetic account, named from the shared random sequence (so the call order makes the data). */
-function personMaker(rand: () => number, passwordHash: string) {
-  return (username: string, role: 'trainer' | 'volunteer', unit: { _id: Types.ObjectId; lineage: Types.ObjectId[] }, trainer: { _id: Types.ObjectId; cascadePath: Types.ObjectId[] } | null) => {
+function personMaker(rand: () => number) {
+  return (username: string, role: 'trainer' | 'volunteer', unit: { _id: Types.ObjectId; lineage: Types.ObjectId[] }, trainer: ScalePerson | null): ScalePerson => {
     const fullName = `${FAMILY[Math.floor(rand() * FAMILY.length)]} ${MIDDLE[Math.floor(rand() * MIDDLE.length)]} ${GIVEN[Math.floor(rand() * GIVEN.length)]}`;
     return {
       _id: new mongoose.Types.ObjectId(),
       username,
       fullName,
-      searchText: searchTextOf(fullName, username),
-      passwordHash,
-      mustChangePassword: false,
       role,
-      unit: unit._id,
-      lineage: unit.lineage,
-      retrainedBy: trainer?._id ?? null,
-      cascadePath: trainer ? [...trainer.cascadePath, trainer._id] : [],
-      completed: [] as string[],
-      completedAt: {} as Record<string, Date>,
-      started: [] as string[],
-      disabled: false,
-      phone: null,
-      locale: null,
-      lastLoginAt: null,
+      unit: { _id: unit._id, lineage: unit.lineage },
+      trainer: trainer ? { _id: trainer._id, cascadePath: cascadePathUnder(trainer.trainer) } : null,
+      completed: [],
+      completedAt: {},
+      started: [],
     };
   };
 }
-type ScalePerson = ReturnType<ReturnType<typeof personMaker>>;
+type ScalePerson = LoadedPerson;
 
 /** The cascade: province trainer → commune trainer → team leader → volunteers. */
 function buildCascade(opts: ScaleOptions, provinces: UnitDoc[], communes: Commune[], teams: Team[], person: ReturnType<typeof personMaker>): ScalePerson[] {
@@ -130,9 +119,9 @@ function buildCascade(opts: ScaleOptions, provinces: UnitDoc[], communes: Commun
 }
 
 /** Mixed progress: 45% both courses, 20% Digital Literacy only, 10% Two-Level only, 15% started, 10% not started. */
-function mixProgress(people: ScalePerson[], rand: () => number): { completions: object[]; reads: object[] } {
-  const completions: object[] = [];
-  const reads: object[] = [];
+function mixProgress(people: ScalePerson[], rand: () => number): { completions: LoadedCompletion[]; reads: LoadedRead[] } {
+  const completions: LoadedCompletion[] = [];
+  const reads: LoadedRead[] = [];
   const at = new Date();
   for (const p of people) {
     const r = rand();
@@ -141,7 +130,7 @@ function mixProgress(people: ScalePerson[], rand: () => number): { completions: 
     p.started = [...done];
     for (const course of done) {
       p.completedAt[course] = at;
-      completions.push({ user: p._id, course, completedAt: at, contentVersion: 'scale', bucket: completionBucket(p._id) });
+      completions.push({ user: p._id, course, completedAt: at, contentVersion: 'scale' });
     }
     if (r >= 0.75 && r < 0.9) {
       reads.push({ user: p._id, course: 'digital-literacy', lesson: '01-movement-and-devices/the-movement', readAt: at });

@@ -5,6 +5,7 @@
 import { Types } from 'mongoose';
 import { ROLES, TEAM_DEPTH, type Role } from '../../src/shared/actor';
 import { navigationFor } from '../../src/shared/navigation';
+import { navItems } from '../../src/wiring';
 import { ABILITIES, can, roleMay, type Ability } from '../../src/shared/permissions';
 
 const lineage = (depth: number) => Array.from({ length: depth }, () => new Types.ObjectId());
@@ -40,7 +41,7 @@ describe('the permission table', () => {
 
 describe('navigation', () => {
   const hrefs = (u: Express.User) => {
-    const { nav, navMore } = navigationFor(u);
+    const { nav, navMore } = navigationFor(u, navItems());
     return [...nav, ...navMore].map((i) => i.href).sort();
   };
 
