@@ -12,7 +12,7 @@ import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
 import { addMemberSince, closeCohortNow, setMemberSince } from '../helpers/cohort-records';
 import { complianceRoseSinceSnapshot, createTree, createUser, recordCompletion, signedInAgent } from '../helpers/factories';
-import { takeUpOf, takeUpsWithoutNames, teamReportOf } from '../helpers/field-report-records';
+import { takeUpOf, takeUpsWithoutNames } from '../helpers/field-report-records';
 
 useTestDatabase(__filename);
 const DAY = 86400_000;
@@ -195,10 +195,19 @@ describe('take-ups: a team leader sees who in the Union took a difficulty up', (
   });
 
   it('when a take-up was made before names were kept, should show the username instead', async () => {
-    const report = (await teamReportOf((await findUnitByCode('T-HN'))!._id))!;
+    // its own team, report and take-up (not the ones of the test above)
+    const team = (await findUnitByCode('T-CB'))!;
+    const teamLeader = (await createUser('trainer', 'T-CB')).user;
+    const staff = (await createUser('staff', '04', { username: 'staff.nameless' })).user;
+    const { report } = await fileReport(toActor(teamLeader), team, currentWeek(new Date()), {
+      counts: { vneid: 1, onlineService: 0, dossier: 0, digitise: 0, other: 0 },
+      difficulties: [{ category: 'connectivity', description: 'Sóng yếu ở bản', helpNeeded: true }],
+      notes: '',
+    });
+    await takeUpDifficulty(toActor(staff), String(report._id), String(report.difficulties[0]!._id), 'Đã báo nhà mạng');
     await takeUpsWithoutNames(report._id);
-    const home = await (await signedInAgent(app, leader.username)).get('/').expect(200);
-    expect(home.text).toContain('bởi staff.takeup, ');
+    const home = await (await signedInAgent(app, teamLeader.username)).get('/').expect(200);
+    expect(home.text).toContain('bởi staff.nameless, ');
   });
 });
 
