@@ -26,12 +26,13 @@ import '../src/app'; // every feature's models, so that index sync covers them a
 import { loadConfig } from '../src/config';
 import { loadCatalog } from '../src/courses';
 import { connectMongoose, EmbeddedStore, ensureStoreBinary, syncIndexes, useStorePostgres } from '../src/db';
-import { currentWeek, DIFFICULTY_CATEGORIES, FieldReport, shiftWeek } from '../src/fieldreports';
-import { QuizResult } from '../src/quizzes';
+import { currentWeek, DIFFICULTY_CATEGORIES, shiftWeek } from '../src/fieldreports';
+import { FieldReport } from '../src/fieldreports/field-report.model';
+import { QuizResult } from '../src/quizzes/quiz.model';
 import { generateSerial } from '../src/certificates/serial';
-import { Unit } from '../src/org';
+import { Unit } from '../src/org/unit.model';
 import { markCompletionsBucketed, rebuildRollups, reconcile, refreshRollupsIfChanged } from '../src/reports';
-import { seedScale, SCALE_DEFAULTS, SCALE_PASSWORD } from '../src/seed/scale';
+import { seedScale, SCALE_DEFAULTS, SCALE_PASSWORD } from '../src/seed';
 import { dirtyMarks } from '../src/shared/changes';
 import { wire } from '../src/wiring';
 import { Client } from './client';

@@ -13,7 +13,7 @@ import type { Config } from './config';
 import passport from 'passport';
 import { findActiveUser } from './accounts';
 import { loadCatalog, type Catalog } from './courses';
-import { healthRoutes } from './health/health.routes';
+import { healthRoutes } from './health';
 import { ROSTER_UPLOAD_PATH } from './cohorts';
 import { configurePassport, requirePasswordChosen } from './shared/auth';
 import { csrfLocals, csrfProtection } from './shared/csrf';

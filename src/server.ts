@@ -9,7 +9,7 @@ import { ContentInvalid, loadCatalog, type Catalog } from './courses';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, StoreSetupError, type Database } from './db';
 import { loadDefaultTreeIfEmpty } from './org';
-import { demoAccountsSummary, seedDemo } from './seed/demo';
+import { demoAccountsSummary, seedDemo } from './seed';
 import { countUsers } from './accounts';
 import { createLogger } from './shared/logger';
 import { startMaintenance } from './shared/maintenance';

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { User } from '../../src/accounts';
-import { AuditEntry } from '../../src/audit/audit.model';
+import { User } from '../../src/accounts/user.model';
 import { ABSOLUTE_TIMEOUT_MS } from '../../src/shared/session';
 import { testApp } from '../helpers/app';
+import { countAuditEntries } from '../helpers/audit-records';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, csrfToken, postForm, signedInAgent, TEST_PASSWORD } from '../helpers/factories';
 
@@ -40,7 +40,7 @@ describe('POST /login', () => {
     expect(after).not.toBe(before); // no session fixation
     const home = await agent.get('/').expect(200);
     expect(home.text).toContain(user.fullName);
-    expect(await AuditEntry.countDocuments({ action: 'login', actorUsername: user.username })).toBe(1);
+    expect(await countAuditEntries({ action: 'login', actorUsername: user.username })).toBe(1);
   });
 
   it('when the username has capitals or spaces around it, should still sign in', async () => {
@@ -57,7 +57,7 @@ describe('POST /login', () => {
     expect(unknown.status).toBe(401);
     expect(wrong.text).toContain('Tên đăng nhập hoặc mật khẩu không đúng.');
     expect(unknown.text).toContain('Tên đăng nhập hoặc mật khẩu không đúng.');
-    expect(await AuditEntry.countDocuments({ action: 'login.failed', targetUsername: user.username })).toBe(1);
+    expect(await countAuditEntries({ action: 'login.failed', targetUsername: user.username })).toBe(1);
   });
 
   it('when fields are empty, should answer 400 and keep the username typed', async () => {

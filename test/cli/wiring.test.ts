@@ -7,15 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import mongoose from 'mongoose';
-import { User } from '../../src/accounts';
-import { Certificate, issueForCompletion } from '../../src/certificates';
-import { CourseCompletion, LessonRead, lessonKeys, loadCatalog } from '../../src/courses';
-import { forgetTree, Unit } from '../../src/org';
-import { ModulePass, QuizAttempt, QuizResult } from '../../src/quizzes';
+import { issueForCompletion } from '../../src/certificates';
+import { lessonKeys, loadCatalog } from '../../src/courses';
+import { findUnitByCode, forgetTree } from '../../src/org';
 import { projectRoot } from '../../src/shared/paths';
 import { testStoreUri, useTestDatabase } from '../helpers/db';
 import { createTree, createUser } from '../helpers/factories';
+import { userById } from '../helpers/people';
+import { certificateOf, completionOf, hasModulePass, passedResultNotSettled, passModules, readLessons, writeCompletionRecord } from '../helpers/progress';
 
 const db = useTestDatabase(__filename);
 const run = promisify(execFile);
@@ -42,20 +41,19 @@ describe('the CLI on its own', () => {
     const course = loadCatalog().courses.find((c) => c.slug === COURSE)!;
     expect(course.completion).toMatchObject({ allLessonsRead: true, allQuizzesPassed: true });
     const { user } = await createUser('volunteer', 'T-HN');
-    for (const lesson of lessonKeys(course)) await LessonRead.create({ user: user._id, course: COURSE, lesson, readAt: new Date() });
+    await readLessons(user._id, COURSE, lessonKeys(course));
     const [last, ...others] = [...course.modules].reverse();
-    for (const m of others) await ModulePass.create({ user: user._id, course: COURSE, module: m.folder, result: new mongoose.Types.ObjectId(), passedAt: new Date() });
+    await passModules(user._id, COURSE, others.map((m) => m.folder));
     // the last result was stored and the server stopped before what follows it
-    const attempt = await QuizAttempt.create({ user: user._id, course: COURSE, module: last!.folder, questions: [], startedAt: new Date(), deadline: null, contentVersion: course.version });
-    await QuizResult.create({ attempt: attempt._id, user: user._id, course: COURSE, module: last!.folder, answers: [], correctCount: 1, total: 1, score: 100, passed: true, submittedAt: new Date(), settled: false });
+    await passedResultNotSettled(user._id, COURSE, last!.folder, course.version);
 
     const res = await cli('repair:settle');
     expect(res).toMatchObject({ code: 0 });
     expect(res.stdout).toContain('settled: 1 passed quiz result(s), 0 course completion(s)');
-    expect(await ModulePass.exists({ user: user._id, course: COURSE, module: last!.folder })).not.toBeNull();
-    expect((await CourseCompletion.findOne({ user: user._id, course: COURSE }).lean())?.settled).toBe(true);
-    expect((await User.findById(user._id).lean())!.completed).toContain(COURSE);
-    expect(await Certificate.exists({ user: user._id, course: COURSE })).not.toBeNull();
+    expect(await hasModulePass(user._id, COURSE, last!.folder)).toBe(true);
+    expect((await completionOf(user._id, COURSE))?.settled).toBe(true);
+    expect((await userById(user._id))!.completed).toContain(COURSE);
+    expect(await certificateOf(user._id, COURSE)).not.toBeNull();
   });
 
   it('when its org:import moves a commune to another province, should move the commune\'s people and their certificates with it', async () => {
@@ -66,15 +64,14 @@ describe('the CLI on its own', () => {
     // this test's process is another process: it sees an import within the tree's check interval, at once here
     forgetTree();
     const { user } = await createUser('volunteer', 'CLI-MV-T');
-    const completion = await CourseCompletion.create({ user: user._id, course: COURSE, completedAt: new Date(), contentVersion: 'test' });
-    await issueForCompletion(completion.toObject());
+    await issueForCompletion(await writeCompletionRecord(user._id, COURSE));
 
     fs.writeFileSync(file, [header, 'CLI-MV,Xã Di Chuyển,Moving Commune,commune,04,false', ''].join('\n'));
     const moved = await cli('org:import', file);
     expect(moved).toMatchObject({ code: 0 });
     expect(moved.stdout).toContain('units: 0 created, 1 updated, 0 unchanged');
-    const caoBang = String((await Unit.findOne({ code: '04' }).lean())!._id);
-    expect((await User.findById(user._id).lean())!.lineage.map(String)).toContain(caoBang);
-    expect((await Certificate.findOne({ user: user._id }).lean())!.lineage.map(String)).toContain(caoBang);
+    const caoBang = String((await findUnitByCode('04'))!._id);
+    expect((await userById(user._id))!.lineage.map(String)).toContain(caoBang);
+    expect((await certificateOf(user._id))!.lineage.map(String)).toContain(caoBang);
   });
 });

@@ -7,11 +7,11 @@
  */
 import mongoose from 'mongoose';
 import pg from 'pg';
-import { createAccount, User } from '../../src/accounts';
+import { createAccount } from '../../src/accounts';
 import { mirrorIndexes, tableOf } from '../../src/db';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
-import { createTree } from '../helpers/factories';
+import { createTree, manyVolunteers } from '../helpers/factories';
 
 const db = useTestDatabase(__filename);
 let client: pg.Client;
@@ -21,11 +21,7 @@ beforeAll(async () => {
   await createTree();
   await createAccount(null, { username: 'explain.me', fullName: 'Explain Me', role: 'volunteer', unitCode: 'T-HN', password: 'Correct-Horse-Battery-42' });
   // enough people that PostgreSQL prefers an index by itself
-  const unit = (await mongoose.connection.db!.collection('units').findOne({ code: 'T-HN' }))!;
-  await User.insertMany(
-    Array.from({ length: 3000 }, (_, i) => ({ username: `bulk${i}`, fullName: `Bulk ${i}`, searchText: `bulk ${i}`, passwordHash: 'x', role: 'volunteer', unit: unit._id, lineage: unit.lineage })),
-    { lean: true },
-  );
+  await manyVolunteers('T-HN', 3000);
   client = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL });
   await client.connect();
 });

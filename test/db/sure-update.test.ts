@@ -2,12 +2,13 @@
  * An update lost to a concurrent whole-document write (what the embedded store does with two
  * updates of one document at once) is made again; one that holds is left alone.
  */
-import { User, type UserDoc } from '../../src/accounts';
-import { CourseCompletion } from '../../src/courses/progress.model';
-import { onCourseCompleted, settleCompletion } from '../../src/courses/progress.service';
+import type { UserDoc } from '../../src/accounts';
+import { onCourseCompleted, settleUnsettledCompletions } from '../../src/courses';
 import { sureUpdates, sureUpdatesDone, updateSurely } from '../../src/db';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser } from '../helpers/factories';
+import { peopleModelForStoreTests as User } from '../helpers/people';
+import { writeCompletionRecord } from '../helpers/progress';
 
 useTestDatabase(__filename);
 const saved = sureUpdates.RECHECK_MS;
@@ -44,8 +45,8 @@ it('a completion\'s copy on the person, lost to a sign-in written at the same mo
     if (String(c.user) === String(user._id)) signIn ??= User.replaceOne({ _id: user._id }, { ...stale, lastLoginAt: new Date() });
     await signIn;
   });
-  const completion = (await CourseCompletion.create({ user: user._id, course: 'digital-literacy', completedAt: new Date(), contentVersion: 'v', settled: false })).toObject();
-  await settleCompletion(completion as never);
+  await writeCompletionRecord(user._id, 'digital-literacy', { contentVersion: 'v', settled: false });
+  expect(await settleUnsettledCompletions()).toBe(1);
   expect(signIn).not.toBeNull();
   await until(async () => ((await User.findById(user._id).lean())!.completed ?? []).includes('digital-literacy'));
   expect((await User.findById(user._id).lean())!.completed).toEqual(['digital-literacy']);

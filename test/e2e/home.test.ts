@@ -5,10 +5,11 @@
  * staff's compliance with its change and the units furthest behind. Written from the screens.
  */
 import { toActor, type UserDoc } from '../../src/accounts';
-import { CohortMember, createCohort } from '../../src/cohorts';
+import { createCohort } from '../../src/cohorts';
 import { currentWeek, fileReport, takeUpDifficulty } from '../../src/fieldreports';
 import { findUnitByCode, importOrgCsv } from '../../src/org';
 import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
+import { addMemberSince } from '../helpers/cohort-records';
 import { complianceRoseSinceSnapshot, createTree, createUser } from '../helpers/factories';
 
 const DAY = 86400_000;
@@ -29,8 +30,8 @@ const env = useBrowserOnApp(__filename, async () => {
   const fresh = (await createUser('volunteer', 'T-HN', { fullName: 'Vũ Thị Mới' })).user;
   const cohort = await createCohort(toActor(trainer), { name: 'Lớp Ba Đình tháng 12', unitCode: 'C-HN', courses: ['digital-literacy', 'two-level-government'], dueDate: new Date(Date.now() + 4 * DAY) });
   cohortId = String(cohort._id);
-  await CohortMember.create({ cohort: cohort._id, user: early._id, addedAt: new Date(Date.now() - 30 * DAY) });
-  await CohortMember.create({ cohort: cohort._id, user: fresh._id, addedAt: new Date() });
+  await addMemberSince(cohort._id, early._id, new Date(Date.now() - 30 * DAY));
+  await addMemberSince(cohort._id, fresh._id, new Date());
   // Staff's figures: one compliant person at the weekly snapshot, two now (in Hoàn Kiếm); nobody in Ba Đình.
   await complianceRoseSinceSnapshot('T-HN2');
   // The team's report with a difficulty, taken up by the province's staff.
@@ -52,7 +53,7 @@ describe.each([
 ])('a volunteer %s', (_label, js) => {
   it('should see the one next step and the days left, and the button should lead to the lesson, then the module\'s quiz', async () => {
     const volunteer = (await createUser('volunteer', 'T-HN', { fullName: 'Nguyễn Thị Ánh Tuyết' })).user;
-    await CohortMember.create({ cohort: cohortId, user: volunteer._id, addedAt: new Date() });
+    await addMemberSince(cohortId, volunteer._id, new Date());
     const { ctx, step, expectClean } = await phone(env.browser, env.base, { javaScriptEnabled: js });
     const page = await ctx.newPage();
     const shot = (name: string) => step(page, `home-volunteer-${js ? 'js' : 'nojs'}-${name}`);
@@ -88,7 +89,7 @@ describe.each([
 it('a volunteer with a module of a course with quizzes read should be led to that quiz', async () => {
   const volunteer = (await createUser('volunteer', 'T-HN')).user;
   const cohort = await createCohort(toActor(trainer), { name: 'Lớp chính quyền hai cấp', unitCode: 'C-HN', courses: ['two-level-government'], dueDate: new Date(Date.now() - 2 * DAY) });
-  await CohortMember.create({ cohort: cohort._id, user: volunteer._id, addedAt: new Date(Date.now() - 20 * DAY) });
+  await addMemberSince(cohort._id, volunteer._id, new Date(Date.now() - 20 * DAY));
   const { ctx, step, expectClean } = await phone(env.browser, env.base);
   const page = await ctx.newPage();
   await signIn(page, env.base, volunteer.username);

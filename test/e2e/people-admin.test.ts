@@ -3,9 +3,9 @@
  * create a trainer's account choosing the unit by name, find a person by phone and see
  * their last activity, move them to a unit found by name.
  */
-import { User } from '../../src/accounts';
 import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
 import { createUser, reloadUser } from '../helpers/factories';
+import { setUserFields } from '../helpers/people';
 
 const env = useBrowserOnApp(__filename);
 
@@ -17,7 +17,7 @@ it.each([
   const { user: staff } = await createUser('staff', '01', { fullName: 'Cán Bộ Thành Đoàn' });
   const { user: person } = await createUser('volunteer', 'T-HN', { fullName: `Hoàng Văn Bảo ${suffix}` });
   const number = js ? '0977111222' : '0977333444';
-  await User.updateOne({ _id: person._id }, { $set: { phone: number } });
+  await setUserFields(person._id, { phone: number });
 
   const { ctx, step, expectClean } = await phone(env.browser, env.base, { javaScriptEnabled: js });
   const page = await ctx.newPage();

@@ -5,9 +5,9 @@
  * its verification page. Once with JavaScript and once without.
  */
 import type { Page } from 'playwright-core';
-import { QuizResult } from '../../src/quizzes';
 import { phone, useBrowserOnApp } from '../helpers/browser';
 import { createUser } from '../helpers/factories';
+import { backdateQuizResults } from '../helpers/progress';
 
 const env = useBrowserOnApp(__filename);
 
@@ -84,7 +84,7 @@ describe.each([
     expect(await page.textContent('main')).toContain('Bạn có thể làm lại từ');
     expect(await page.textContent('ol.review')).toContain('Chưa chính xác');
     await shot('5-result-failed');
-    await QuizResult.updateMany({ user: user._id }, { $set: { submittedAt: new Date(Date.now() - 10 * 60_000) } });
+    await backdateQuizResults(user._id, 10 * 60_000);
     await page.goto(`${env.base}/courses/two-level-government/02-second/quiz`);
     await page.click('form button.primary');
     await answerAll(page, 'a');

@@ -7,14 +7,15 @@ import { parse } from 'csv-parse/sync';
 import type { Types } from 'mongoose';
 import request from 'supertest';
 import { toActor } from '../../src/accounts';
-import { AuditEntry } from '../../src/audit/audit.model';
 import { forgetSummaries, summaryKeeping } from '../../src/fieldreports/summary';
-import { currentWeek, FieldReport, fileReport, findReport, parseWeek, shiftWeek, takeUpDifficulty, weekSummary, type ReportInput } from '../../src/fieldreports';
+import { FieldReport } from '../../src/fieldreports/field-report.model';
+import { currentWeek, fileReport, findReport, parseWeek, shiftWeek, takeUpDifficulty, weekSummary, type ReportInput } from '../../src/fieldreports';
 import { findUnitByCode, importOrgCsv, type UnitDoc } from '../../src/org';
 import { weekNumber, weekRangeText } from '../../src/shared/dates';
 import { dayLabelVietnam } from '../../src/shared/vn-time';
 import { formatWeek } from '../../src/shared/i18n';
 import { testApp } from '../helpers/app';
+import { countAuditEntries } from '../helpers/audit-records';
 import { useTestDatabase } from '../helpers/db';
 import { binaryBody, createTree, createUser, csrfToken, signedInAgent } from '../helpers/factories';
 
@@ -212,7 +213,7 @@ describe('weekly summaries', () => {
     expect(ok.headers.location).toBe(`/field-reports/summary?unit=01&week=${week().label}#d-${d._id}`);
     const after = (await findReport(team._id, week().label))!;
     expect(after.difficulties[0]!.takenUpNote).toBe('Tỉnh đoàn đã làm việc với VNPT');
-    expect(await AuditEntry.countDocuments({ action: 'fieldreport.difficulty.taken_up', details: new RegExp(String(d._id)) })).toBe(2); // the first when the leader's edit was checked
+    expect(await countAuditEntries({ action: 'fieldreport.difficulty.taken_up', details: new RegExp(String(d._id)) })).toBe(2); // the first when the leader's edit was checked
     expect((await staffHn.post(`/field-reports/difficulties/nope/${d._id}`).type('form').send({ _csrf, note: 'x' })).status).toBe(404);
   });
 });
@@ -230,7 +231,7 @@ describe('weekly summary exports', () => {
     expect(drows).toHaveLength(1);
     expect(drows[0]!.description).toBe('\'=HYPERLINK("http://evil.example","x")');
     expect(drows[0]).toMatchObject({ team_code: 'T-CB', province_code: '04', category: 'connectivity', help_needed: 'true', taken_up: 'false' });
-    expect(await AuditEntry.countDocuments({ action: 'report.exported', details: new RegExp(`^field-summary.csv unit=C-HN week=${week().label} codes`) })).toBe(1);
+    expect(await countAuditEntries({ action: 'report.exported', details: new RegExp(`^field-summary.csv unit=C-HN week=${week().label} codes`) })).toBe(1);
   });
 
   it('when exported as CSV, should by default read in the reader\'s words: headers, the week as people say it, levels, kinds and yes/no', async () => {

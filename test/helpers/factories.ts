@@ -1,9 +1,19 @@
-/** Test data made through the services, as the app makes it. */
+/**
+ * Test data made through the services, as the app makes it.
+ *
+ * test/helpers/ is the fixture layer: unlike the tests (which reach a feature's internals only
+ * from its own folder, test/<feature>/, and otherwise import `src/<feature>`, its index), these
+ * helpers may import any feature's models and internals, for what the app cannot make quickly
+ * (a completion imported from earlier records, a page of volunteers) and for the reads a test
+ * checks. Name each for what it does (`recordCompletion`, `userById`), not for the collection.
+ * The lint rule in eslint.config.mjs says the same; bench/ is treated like this folder.
+ */
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createAccount, searchTextOf, User, type UserDoc } from '../../src/accounts';
-import { CourseCompletion } from '../../src/courses';
+import { createAccount, type UserDoc } from '../../src/accounts';
+import { searchTextOf, User } from '../../src/accounts/user.model';
+import { CourseCompletion } from '../../src/courses/progress.model';
 import { findUnitByCode, importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
 import { rebuildRollups, takeWeeklySnapshot } from '../../src/reports';
 import type { Role } from '../../src/shared/actor';
@@ -101,7 +111,8 @@ export async function complianceRoseSinceSnapshot(unitCode: string): Promise<voi
 
 /**
  * `n` volunteers of `unitCode` in one write (pager.000, pager.001, …), for lists long enough
- * to page; the hash is a placeholder, so they cannot sign in.
+ * to page or a collection large enough for the store to prefer an index; the hash is a
+ * placeholder, so they cannot sign in.
  */
 export async function manyVolunteers(unitCode: string, n: number): Promise<UserDoc[]> {
   const unit = (await findUnitByCode(unitCode))!;

@@ -1,17 +1,18 @@
 /** The home page as each role's to-do list (issue 16, point 1), and due dates on the course pages (point 2). */
 import request from 'supertest';
 import { toActor, type UserDoc } from '../../src/accounts';
-import { attentionLimits, Cohort, CohortMember, createCohort } from '../../src/cohorts';
+import { attentionLimits, createCohort } from '../../src/cohorts';
 import { markLessonRead } from '../../src/courses';
-import { currentWeek, FieldReport, fileReport, takeUpDifficulty } from '../../src/fieldreports';
-import { DifficultyTakeUp } from '../../src/fieldreports/field-report.model';
+import { currentWeek, fileReport, takeUpDifficulty } from '../../src/fieldreports';
 import { findUnitByCode, importOrgCsv } from '../../src/org';
 import { rebuildRollups } from '../../src/reports';
 import { dateTimeText, dayText } from '../../src/shared/dates';
 import { testApp } from '../helpers/app';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
+import { addMemberSince, closeCohortNow, setMemberSince } from '../helpers/cohort-records';
 import { complianceRoseSinceSnapshot, createTree, createUser, recordCompletion, signedInAgent } from '../helpers/factories';
+import { takeUpOf, takeUpsWithoutNames } from '../helpers/field-report-records';
 
 useTestDatabase(__filename);
 const DAY = 86400_000;
@@ -21,7 +22,7 @@ let leader: UserDoc;
 /** A cohort of `owner` with these people, due `dueInDays` from now (null: no due date). */
 async function cohortOf(owner: UserDoc, name: string, courses: string[], dueInDays: number | null, people: UserDoc[], unitCode = 'T-HN') {
   const cohort = await createCohort(toActor(owner), { name, unitCode, courses, dueDate: dueInDays === null ? null : new Date(Date.now() + dueInDays * DAY) });
-  for (const p of people) await CohortMember.create({ cohort: cohort._id, user: p._id, addedAt: new Date() });
+  for (const p of people) await addMemberSince(cohort._id, p._id, new Date());
   return cohort;
 }
 
@@ -91,7 +92,7 @@ describe('GET / — a volunteer', () => {
   it('when a cohort is closed or has no due date, should show no due date from it', async () => {
     const { user } = await createUser('volunteer', 'T-HN', { username: 'vol.closed' });
     const closed = await cohortOf(leader, 'Lớp đóng', ['digital-literacy'], 6, [user]);
-    await Cohort.updateOne({ _id: closed._id }, { $set: { closedAt: new Date() } });
+    await closeCohortNow(closed._id);
     await cohortOf(leader, 'Lớp không hạn', ['digital-literacy'], null, [user]);
     const res = await (await signedInAgent(app, user.username)).get('/').expect(200);
     expect(res.text).not.toContain('Hạn hoàn thành');
@@ -128,7 +129,7 @@ describe('GET / — a trainer', () => {
     const late = (await createUser('volunteer', 'T-HN')).user;
     const soon = await cohortOf(trainer, 'Lớp sắp hạn', ['digital-literacy'], 2, [early, fresh], 'C-HN');
     // joined 30 days ago with nothing read and 2 days left: behind; joined now: on track
-    await CohortMember.updateOne({ cohort: soon._id, user: early._id }, { $set: { addedAt: new Date(Date.now() - 30 * DAY) } });
+    await setMemberSince(soon._id, early._id, new Date(Date.now() - 30 * DAY));
     const past = await cohortOf(trainer, 'Lớp quá hạn', ['digital-literacy'], -3, [late], 'C-HN');
     const res = await (await signedInAgent(app, trainer.username)).get('/').expect(200);
     expect(res.text).toContain('Lớp tập huấn của tôi');
@@ -179,7 +180,7 @@ describe('take-ups: a team leader sees who in the Union took a difficulty up', (
       notes: '',
     });
     await takeUpDifficulty(toActor(staff), String(report._id), String(report.difficulties[0]!._id), 'Tỉnh đoàn gửi 2 máy');
-    const taken = (await DifficultyTakeUp.findOne({ difficulty: report.difficulties[0]!._id }).lean())!;
+    const taken = (await takeUpOf(report.difficulties[0]!._id))!;
     expect(taken).toMatchObject({ byFullName: 'Lê Thị Cán Bộ', byRole: 'staff', byUnitNameVi: 'Thành phố Hà Nội', byUnitNameEn: 'Hanoi' });
     const agent = await signedInAgent(app, leader.username);
     const signed = `bởi Lê Thị Cán Bộ (Cán bộ Đoàn · Thành phố Hà Nội), ${dateTimeText(taken.at)}: Tỉnh đoàn gửi 2 máy`;
@@ -194,10 +195,19 @@ describe('take-ups: a team leader sees who in the Union took a difficulty up', (
   });
 
   it('when a take-up was made before names were kept, should show the username instead', async () => {
-    const report = (await FieldReport.findOne({ team: (await findUnitByCode('T-HN'))!._id }).lean())!;
-    await DifficultyTakeUp.updateOne({ report: report._id }, { $set: { byFullName: null, byRole: null, byUnitNameVi: null, byUnitNameEn: null } });
-    const home = await (await signedInAgent(app, leader.username)).get('/').expect(200);
-    expect(home.text).toContain('bởi staff.takeup, ');
+    // its own team, report and take-up (not the ones of the test above)
+    const team = (await findUnitByCode('T-CB'))!;
+    const teamLeader = (await createUser('trainer', 'T-CB')).user;
+    const staff = (await createUser('staff', '04', { username: 'staff.nameless' })).user;
+    const { report } = await fileReport(toActor(teamLeader), team, currentWeek(new Date()), {
+      counts: { vneid: 1, onlineService: 0, dossier: 0, digitise: 0, other: 0 },
+      difficulties: [{ category: 'connectivity', description: 'Sóng yếu ở bản', helpNeeded: true }],
+      notes: '',
+    });
+    await takeUpDifficulty(toActor(staff), String(report._id), String(report.difficulties[0]!._id), 'Đã báo nhà mạng');
+    await takeUpsWithoutNames(report._id);
+    const home = await (await signedInAgent(app, teamLeader.username)).get('/').expect(200);
+    expect(home.text).toContain('bởi staff.nameless, ');
   });
 });
 

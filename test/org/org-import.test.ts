@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { DEFAULT_TREE_FILE, importOrgCsv, loadDefaultTreeIfEmpty, Unit } from '../../src/org';
+import { DEFAULT_TREE_FILE, importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
+import { Unit } from '../../src/org/unit.model';
 import { useTestDatabase } from '../helpers/db';
 import { createUser, reloadUser } from '../helpers/factories';
 

@@ -4,15 +4,16 @@
  * it. Each test leaves the store as a crash at one step would, then takes one path.
  */
 import mongoose from 'mongoose';
-import { User } from '../../src/accounts';
-import { Certificate } from '../../src/certificates/certificate.model';
-import { CourseCompletion, LessonRead, lessonKeys, type Catalog } from '../../src/courses';
-import { ModulePass, QuizAttempt, QuizResult, settleUnsettledResults } from '../../src/quizzes';
+import { lessonKeys, type Catalog } from '../../src/courses';
+import { settleUnsettledResults } from '../../src/quizzes';
+import { ModulePass, QuizAttempt, QuizResult } from '../../src/quizzes/quiz.model';
 import { settleUnsettledCompletions } from '../../src/courses';
 import { testApp } from '../helpers/app';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, signedInAgent } from '../helpers/factories';
+import { userById } from '../helpers/people';
+import { certificateOf, completionOf, readLessons, writeCompletionRecord } from '../helpers/progress';
 
 useTestDatabase(__filename);
 let catalog: Catalog;
@@ -29,7 +30,7 @@ beforeAll(async () => {
 async function crashedAfterResult() {
   const { user } = await createUser('volunteer', 'T-HN');
   const course = catalog.courses.find((c) => c.slug === COURSE)!;
-  for (const key of lessonKeys(course)) await LessonRead.create({ user: user._id, course: COURSE, lesson: key, readAt: new Date() });
+  await readLessons(user._id, COURSE, lessonKeys(course));
   const [last, ...others] = [...course.modules].reverse();
   for (const m of others) await ModulePass.create({ user: user._id, course: COURSE, module: m.folder, result: new mongoose.Types.ObjectId(), passedAt: new Date() });
   const attempt = await QuizAttempt.create({ user: user._id, course: COURSE, module: last!.folder, questions: [], startedAt: new Date(), deadline: null, contentVersion: 'v' });
@@ -39,10 +40,10 @@ async function crashedAfterResult() {
 
 async function expectConverged(userId: mongoose.Types.ObjectId, module: string) {
   expect(await ModulePass.exists({ user: userId, course: COURSE, module })).not.toBeNull();
-  const completion = await CourseCompletion.findOne({ user: userId, course: COURSE }).lean();
+  const completion = await completionOf(userId, COURSE);
   expect(completion?.settled).toBe(true);
-  expect((await User.findById(userId).lean())!.completed).toContain(COURSE);
-  expect(await Certificate.exists({ user: userId, course: COURSE })).not.toBeNull();
+  expect((await userById(userId))!.completed).toContain(COURSE);
+  expect(await certificateOf(userId, COURSE)).not.toBeNull();
 }
 
 describe('after a crash between the steps of a passed submission', () => {
@@ -72,12 +73,12 @@ describe('after a crash between the steps of a passed submission', () => {
   it('a completion written without what follows should be finished by the repair job and by the course page', async () => {
     for (const path of ['job', 'page'] as const) {
       const { user } = await createUser('volunteer', 'T-HN');
-      await CourseCompletion.create({ user: user._id, course: 'digital-literacy', completedAt: new Date(), contentVersion: 'v', settled: false });
+      await writeCompletionRecord(user._id, 'digital-literacy', { contentVersion: 'v', settled: false });
       if (path === 'job') await settleUnsettledCompletions();
       else await (await signedInAgent(app, user.username)).get('/courses').expect(200);
-      expect((await User.findById(user._id).lean())!.completed).toContain('digital-literacy');
-      expect(await Certificate.exists({ user: user._id, course: 'digital-literacy' })).not.toBeNull();
-      expect((await CourseCompletion.findOne({ user: user._id }).lean())!.settled).toBe(true);
+      expect((await userById(user._id))!.completed).toContain('digital-literacy');
+      expect(await certificateOf(user._id, 'digital-literacy')).not.toBeNull();
+      expect((await completionOf(user._id, 'digital-literacy'))!.settled).toBe(true);
     }
   });
 });

@@ -1,22 +1,25 @@
 import ExcelJS from 'exceljs';
-import mongoose, { type Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { dateTimeText } from '../../src/shared/dates';
-import { moveUser, setDisabled, toActor, User, type UserDoc } from '../../src/accounts';
-import { AuditEntry } from '../../src/audit/audit.model';
-import { Certificate, revokeCertificate } from '../../src/certificates';
-import { CohortMember, createCohort } from '../../src/cohorts';
-import { completeIfDone, LessonRead, markLessonRead, resetCompletion } from '../../src/courses';
+import { moveUser, setDisabled, toActor } from '../../src/accounts';
+import { revokeCertificate } from '../../src/certificates';
+import { createCohort } from '../../src/cohorts';
+import { completeIfDone, markLessonRead, resetCompletion } from '../../src/courses';
 import { findUnitByCode } from '../../src/org';
-import { ModulePass } from '../../src/quizzes';
-import { figuresFor, figuresUnder, rebuildRollups, reconcile, refreshRollupsIfChanged, Rollup, rollupCache } from '../../src/reports';
+import { figuresFor, figuresUnder, rebuildRollups, reconcile, refreshRollupsIfChanged, rollupCache } from '../../src/reports';
+import { Rollup } from '../../src/reports/rollup.model';
 import { sureUpdatesDone } from '../../src/db';
 import { markFiguresChanged } from '../../src/shared/changes';
 import { testApp } from '../helpers/app';
 import { fixtureCatalog } from '../helpers/content';
 import { useTestDatabase } from '../helpers/db';
+import { countAuditEntries } from '../helpers/audit-records';
+import { addMemberSince } from '../helpers/cohort-records';
 import { binaryBody, createTree, createUser, signedInAgent } from '../helpers/factories';
+import { deleteUsers, forgetCourseStarted, setUserFields, userById } from '../helpers/people';
+import { certificateOf, forgetLessonsRead, readAndPassAll } from '../helpers/progress';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -25,12 +28,7 @@ let staffHn: request.Agent;
 /** Completes a fixture course for a person through the real completion path. */
 async function complete(userId: Types.ObjectId, slug: 'digital-literacy' | 'two-level-government') {
   const course = fixtureCatalog().courses.find((c) => c.slug === slug)!;
-  for (const m of course.modules) {
-    for (const l of m.lessons) {
-      await LessonRead.updateOne({ user: userId, course: slug, lesson: `${m.folder}/${l.slug}` }, { $setOnInsert: { readAt: new Date() } }, { upsert: true });
-    }
-    await ModulePass.updateOne({ user: userId, course: slug, module: m.folder }, { $setOnInsert: { result: new mongoose.Types.ObjectId(), passedAt: new Date() } }, { upsert: true });
-  }
+  await readAndPassAll(userId, course);
   await completeIfDone(userId, course);
 }
 
@@ -67,7 +65,7 @@ describe('roll-ups', () => {
   it('should follow a move between units and a revoked certificate, and reconcile should then find nothing', async () => {
     const admin = toActor((await createUser('admin', 'TW')).user);
     await moveUser(admin, String(people.b), 'T-CB');
-    const cert = await Certificate.findOne({ user: people.a, course: 'two-level-government' }).lean();
+    const cert = await certificateOf(people.a!, 'two-level-government');
     await revokeCertificate(admin, cert!.serial, 'Kiểm tra thu hồi');
     await rebuildRollups();
     expect(await unitFigures('T-HN')).toEqual({ people: 2, digitalLiteracy: 1, twoLevelGovernment: 0, compliant: 0 });
@@ -91,9 +89,9 @@ describe('roll-ups', () => {
   it('when people complete, start, move, leave or join, the job should update just their units and cascades, to what a rebuild gives', async () => {
     // a cascade: trainer t (in T-HN) retrained a and d, and d retrained e
     const t = (await createUser('trainer', 'T-HN')).user;
-    await User.updateOne({ _id: people.a }, { $set: { retrainedBy: t._id, cascadePath: [t._id] } });
-    await User.updateOne({ _id: people.d }, { $set: { retrainedBy: t._id, cascadePath: [t._id] } });
-    await User.updateOne({ _id: people.e }, { $set: { retrainedBy: people.d, cascadePath: [t._id, people.d] } });
+    await setUserFields(people.a!, { retrainedBy: t._id, cascadePath: [t._id] });
+    await setUserFields(people.d!, { retrainedBy: t._id, cascadePath: [t._id] });
+    await setUserFields(people.e!, { retrainedBy: people.d!, cascadePath: [t._id, people.d!] });
     await rebuildRollups();
     const generationsBefore = (await Rollup.find({ key: 'generation' }).lean()).length;
     const admin = toActor((await createUser('admin', 'TW')).user);
@@ -109,7 +107,7 @@ describe('roll-ups', () => {
     await complete(people.e!, 'digital-literacy'); // deep in t's cascade
     // c starts a course (off the list of people not started)
     const tlg = fixtureCatalog().courses.find((c) => c.slug === 'two-level-government')!;
-    const c = toActor((await User.findById(people.c).lean<UserDoc>())!);
+    const c = toActor((await userById(people.c!))!);
     await markLessonRead(c, fixtureCatalog(), tlg.slug, tlg.modules[0]!.folder, tlg.modules[0]!.lessons[0]!.slug);
     await moveUser(admin, String(people.b), 'T-CB');
     const joined = (await createUser('volunteer', 'T-CB', { fullName: 'Người mới' })).user;
@@ -126,8 +124,8 @@ describe('roll-ups', () => {
 
     // d (who retrained e) is now retrained by another trainer, t2: t's cascade loses d's branch
     const t2 = (await createUser('trainer', 'T-CB')).user;
-    await User.updateOne({ _id: people.d }, { $set: { retrainedBy: t2._id, cascadePath: [t2._id] } });
-    await User.updateOne({ _id: people.e }, { $set: { cascadePath: [t2._id, people.d] } });
+    await setUserFields(people.d!, { retrainedBy: t2._id, cascadePath: [t2._id] });
+    await setUserFields(people.e!, { cascadePath: [t2._id, people.d!] });
     await markFiguresChanged({ people: [people.d!, people.e!], paths: [[t._id, people.d!]] });
     expect(await refreshRollupsIfChanged()).toBe(true);
     expect((await figuresFor([`trainer:${t._id}`])).get(`trainer:${t._id}`)).toMatchObject({ people: 1 });
@@ -143,10 +141,10 @@ describe('roll-ups', () => {
     expect(await refreshRollupsIfChanged()).toBe(true);
     expect(await unitFigures('T-CB')).toMatchObject({ people: 3, digitalLiteracy: 0 }); // d, e and the trainer t2
     expect((await reconcile()).differences).toEqual([]);
-    await User.updateMany({ _id: mongoose.trusted({ $in: [people.a, people.d, people.e] }) }, { $set: { retrainedBy: null, cascadePath: [] } });
-    await User.updateOne({ _id: people.c }, { $pull: { started: 'two-level-government' } });
-    await LessonRead.deleteMany({ user: people.c });
-    await User.deleteMany({ _id: mongoose.trusted({ $in: [t._id, t2._id] }) });
+    for (const p of [people.a, people.d, people.e]) await setUserFields(p!, { retrainedBy: null, cascadePath: [] });
+    await forgetCourseStarted(people.c!, 'two-level-government');
+    await forgetLessonsRead(people.c!);
+    await deleteUsers([t._id, t2._id]);
     await rebuildRollups();
   });
 
@@ -154,7 +152,7 @@ describe('roll-ups', () => {
     const hn = await findUnitByCode('T-HN');
     await sureUpdatesDone(); // the app's own checks of its writes are over before the test breaks a copy
     await Rollup.updateMany({ key: `unit:${hn!._id}` }, { $set: { people: 99 } });
-    await User.updateOne({ _id: people.e }, { $set: { completed: ['two-level-government'] } });
+    await setUserFields(people.e!, { completed: ['two-level-government'] });
     const first = await reconcile();
     expect(first.peopleRepaired).toBe(1);
     expect(first.differences.find((d) => d.key === `unit:${hn!._id}`)).toMatchObject({ stored: { people: 99 }, actual: { people: 3 } });
@@ -221,7 +219,7 @@ describe('dashboard and exports', () => {
     expect(a.slice(2, 5)).toEqual(['01', 'C-HN', 'T-HN']);
     expect(a[6]).toBe('Đã hoàn thành');
     // the completion time as the screen writes it: dd/mm/yyyy HH:mm in Vietnam
-    const at = (await User.findById(people.a).lean())!.completedAt!['digital-literacy'] as Date;
+    const at = (await userById(people.a!))!.completedAt!['digital-literacy'] as Date;
     expect(a[7]).toBe(dateTimeText(at));
     expect(a[7]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     expect(a[10]).toBe('Có');
@@ -229,7 +227,7 @@ describe('dashboard and exports', () => {
     expect(['Chưa bắt đầu', 'Đang học']).toContain(c[6]);
     expect(c[7]).toBe('');
     expect(c[10]).toBe('Không');
-    expect(await AuditEntry.countDocuments({ action: 'report.exported', details: 'people.csv unit=01' })).toBe(1);
+    expect(await countAuditEntries({ action: 'report.exported', details: 'people.csv unit=01' })).toBe(1);
   });
 
   it('when the reader chose English, should write the per-person CSV in English words', async () => {
@@ -252,7 +250,7 @@ describe('dashboard and exports', () => {
     expect(['not_started', 'in_progress']).toContain(c[6]);
     expect(c[10]).toBe('false');
     expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
-    expect(await AuditEntry.countDocuments({ action: 'report.exported', details: 'people.csv codes unit=01' })).toBe(1);
+    expect(await countAuditEntries({ action: 'report.exported', details: 'people.csv codes unit=01' })).toBe(1);
   });
 
   it('when the file form is not one we make, should answer 400 with a message, not a file', async () => {
@@ -280,7 +278,7 @@ describe('dashboard and exports', () => {
     expect(when.value).toBeInstanceOf(Date);
     expect(when.numFmt).toBe('dd/mm/yyyy hh:mm');
     // an Excel date has no zone: it holds the wall-clock time in Vietnam
-    const at = (await User.findById(people.a).lean())!.completedAt!['digital-literacy'] as Date;
+    const at = (await userById(people.a!))!.completedAt!['digital-literacy'] as Date;
     expect((when.value as Date).getTime()).toBe(at.getTime() + 7 * 3600_000);
   });
 
@@ -327,8 +325,8 @@ describe('dashboard and exports', () => {
   it('a commune should list who is overdue in a cohort and who has not started', async () => {
     const trainer = (await createUser('trainer', 'C-HN')).user;
     const cohort = await createCohort(toActor(trainer), { name: 'Lớp quá hạn', unitCode: 'C-HN', courses: ['digital-literacy'], dueDate: new Date('2026-01-01T00:00:00+07:00') });
-    await CohortMember.create({ cohort: cohort._id, user: people.c, addedAt: new Date() });
-    await CohortMember.create({ cohort: cohort._id, user: people.a, addedAt: new Date() });
+    await addMemberSince(cohort._id, people.c!);
+    await addMemberSince(cohort._id, people.a!);
     let page = await staffHn.get('/reports?unit=C-HN').expect(200);
     // the list of people not started is made with the figures: the new trainer joins it at the next build
     expect(page.text).toMatch(/Chưa bắt đầu học \(1\)/);

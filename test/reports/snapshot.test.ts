@@ -1,5 +1,6 @@
-import { Rollup, Snapshot, takeWeeklySnapshot, trendOf, trendSvg, weekOf } from '../../src/reports';
-import { CLAIM_LEASE_MS, SnapshotRun } from '../../src/reports/snapshot';
+import { takeWeeklySnapshot, trendOf, trendSvg, weekOf } from '../../src/reports';
+import { Rollup } from '../../src/reports/rollup.model';
+import { CLAIM_LEASE_MS, Snapshot, SnapshotRun } from '../../src/reports/snapshot';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser } from '../helpers/factories';
 

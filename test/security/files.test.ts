@@ -3,16 +3,16 @@
  */
 import zlib from 'node:zlib';
 import request from 'supertest';
-import { User } from '../../src/accounts';
-import { RosterImport } from '../../src/cohorts/cohort.model';
-import { FieldReport, currentWeek } from '../../src/fieldreports';
-import { FieldReportEdit } from '../../src/fieldreports/field-report.model';
+import { currentWeek } from '../../src/fieldreports';
 import { fileReport } from '../../src/fieldreports';
 import { toActor } from '../../src/accounts';
 import { findUnitByCode } from '../../src/org';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser, csrfToken, postForm, signedInAgent } from '../helpers/factories';
+import { rosterImportOf, rosterImportStoppedAfterFirstAccount } from '../helpers/cohort-records';
+import { createTree, createUser, csrfToken, postForm, reloadUser, signedInAgent } from '../helpers/factories';
+import { countReportEdits, reportById, teamReportOf } from '../helpers/field-report-records';
+import { userById, userExists } from '../helpers/people';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -93,9 +93,9 @@ describe('rosters', () => {
     expect(preview!.text).toContain('tài khoản cán bộ');
     expect(preview!.text).toContain('chính tài khoản của bạn');
     expect((await confirm(importId)).status).toBe(200);
-    expect((await User.findById(staff._id).lean())!.fullName).toBe('Cán Bộ Xã');
-    expect((await User.findOne({ username: trainerName }).lean())!.fullName).not.toBe('Tôi Đổi Tên');
-    expect(await User.exists({ username: 'tnv.moi.mot' })).not.toBeNull();
+    expect((await userById(staff._id))!.fullName).toBe('Cán Bộ Xã');
+    expect((await reloadUser(trainerName))!.fullName).not.toBe('Tôi Đổi Tên');
+    expect(await userExists('tnv.moi.mot')).toBe(true);
   });
 
   it('when a name holds a stray quote, should keep the row as text and save the valid rows, reporting a broken line by number', async () => {
@@ -105,10 +105,10 @@ describe('rosters', () => {
     expect(preview!.text).toContain('tnv.quote.two');
     expect(preview!.text).toContain('Không đọc được dòng này');
     expect((await confirm(importId)).status).toBe(200);
-    expect(await User.exists({ username: 'tnv.quote.two' })).not.toBeNull();
-    const odd = await User.findOne({ username: 'tnv.quote.one' }).lean();
+    expect(await userExists('tnv.quote.two')).toBe(true);
+    const odd = await reloadUser('tnv.quote.one');
     expect(odd?.fullName).toBe('Nguyễn "Tí" Văn');
-    expect(await User.exists({ username: 'tnv.quote.link' })).toBeNull(); // its comma split the name: refused on its line
+    expect(await userExists('tnv.quote.link')).toBe(false); // its comma split the name: refused on its line
   });
 
   it('when usernames or role words are names objects carry, should refuse those rows, never answer 500, and count what was written', async () => {
@@ -119,19 +119,16 @@ describe('rosters', () => {
     const done = await confirm(importId);
     expect(done.status).toBe(200);
     expect(done.text.match(/<code>[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}<\/code>/g)).toHaveLength(1); // one account made, one password shown
-    expect(await User.exists({ username: '__proto__' })).toBeNull();
-    expect(await User.exists({ username: 'tnv.role.ctor' })).toBeNull();
-    expect(await User.exists({ username: 'tnv.role.ok' })).not.toBeNull();
+    expect(await userExists('__proto__')).toBe(false);
+    expect(await userExists('tnv.role.ctor')).toBe(false);
+    expect(await userExists('tnv.role.ok')).toBe(true);
   });
 
   it('when a confirmation died half-way, should offer to finish it, and give every new account a password shown once', async () => {
     const csv = ['username,full_name,unit_code', 'tnv.half.one,Người Nửa Một,T-HN', 'tnv.half.two,Người Nửa Hai,T-HN'].join('\n');
     const { importId } = await upload(csv);
     // as a crash after the first account was written would leave it
-    const batch = (await RosterImport.findById(importId).lean())!;
-    const unit = (await findUnitByCode('T-HN'))!;
-    await User.create({ username: 'tnv.half.one', fullName: 'Người Nửa Một', searchText: 'nguoi nua mot', passwordHash: 'x', mustChangePassword: true, role: 'volunteer', unit: unit._id, lineage: unit.lineage, createdByImport: batch._id });
-    await RosterImport.updateOne({ _id: batch._id }, { $set: { status: 'applying', attempt: 1, applyingAt: new Date(Date.now() - 10 * 60_000) } });
+    await rosterImportStoppedAfterFirstAccount(importId, { username: 'tnv.half.one', fullName: 'Người Nửa Một', unitCode: 'T-HN' });
     const page = await trainer.get(`/cohorts/${cohortId}/imports/${importId}`).expect(200);
     expect(page.text).toContain('Lưu tiếp');
     const [a, b] = await Promise.all([confirm(importId), confirm(importId)]); // a double click: one try
@@ -139,9 +136,9 @@ describe('rosters', () => {
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const shown = [...done.text.matchAll(/<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<\/code>/g)];
     expect(shown).toHaveLength(2);
-    expect((await User.findOne({ username: 'tnv.half.one' }).lean())!.passwordHash).not.toBe('x');
-    expect(await User.exists({ username: 'tnv.half.two' })).not.toBeNull();
-    expect((await RosterImport.findById(importId).lean())!.status).toBe('applied');
+    expect((await reloadUser('tnv.half.one'))!.passwordHash).not.toBe('x');
+    expect(await userExists('tnv.half.two')).toBe(true);
+    expect((await rosterImportOf(importId))!.status).toBe('applied');
   });
 
   it('when an XLSX inflates past what its directory declares, should refuse it as too big', async () => {
@@ -161,7 +158,7 @@ describe('weekly reports', () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain('gửi hai lần');
     const team = (await findUnitByCode('T-HN'))!;
-    expect(await FieldReport.exists({ team: team._id, week })).toBeNull();
+    expect(await teamReportOf(team._id, week)).toBeNull();
   });
 
   it('when ten edits of one report run at once, should count ten revisions', async () => {
@@ -171,7 +168,7 @@ describe('weekly reports', () => {
     const input = (n: number) => ({ counts: { vneid: n, onlineService: 0, dossier: 0, digitise: 0, other: 0 }, difficulties: [], notes: '' });
     const { report } = await fileReport(toActor(leader), team, week, input(1));
     await Promise.all(Array.from({ length: 10 }, (_, i) => fileReport(toActor(leader), team, week, input(i + 2))));
-    expect(await FieldReportEdit.countDocuments({ report: report._id })).toBe(10);
-    expect((await FieldReport.findById(report._id).lean())!.revision).toBe(10);
+    expect(await countReportEdits(report._id)).toBe(10);
+    expect((await reportById(report._id))!.revision).toBe(10);
   });
 });

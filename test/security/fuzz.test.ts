@@ -5,16 +5,13 @@
  */
 import fc from 'fast-check';
 import { validUsername } from '../../src/accounts';
-import { checkRoster } from '../../src/cohorts/roster-check';
-import { readRoster, RosterFileError } from '../../src/cohorts/roster-file';
-import { MAX_COUNT, WORK_KINDS, DIFFICULTY_CATEGORIES } from '../../src/fieldreports/field-report.model';
-import { readReportForm } from '../../src/fieldreports/report-form';
+import { DIFFICULTY_CATEGORIES } from '../../src/fieldreports';
 import { toActor } from '../../src/accounts';
-import { Cohort } from '../../src/cohorts';
-import { findUnitByCode } from '../../src/org';
+import { createCohort } from '../../src/cohorts';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, csrfToken, postForm, signedInAgent } from '../helpers/factories';
+import { checkRoster, MAX_COUNT, readReportForm, readRoster, RosterFileError, WORK_KINDS } from '../helpers/parsers';
 import mongoose from 'mongoose';
 
 useTestDatabase(__filename);
@@ -58,7 +55,7 @@ describe('roster parser', () => {
     const trainer = (await createUser('trainer', 'C-HN')).user;
     const actor = toActor(trainer);
     let read = 0;
-    const cohort = await Cohort.create({ name: 'Fuzz', unit: (await findUnitByCode('C-HN'))!._id, lineage: (await findUnitByCode('C-HN'))!.lineage, courses: ['digital-literacy'], owner: trainer._id, ownerUsername: trainer.username });
+    const cohort = await createCohort(actor, { name: 'Fuzz', unitCode: 'C-HN', courses: ['digital-literacy'], dueDate: null });
     await fc.assert(
       fc.asyncProperty(csvText, async (text) => {
         const rows = await readOrRefuse(Buffer.from(text), 'r.csv');

@@ -6,12 +6,12 @@
 import request from 'supertest';
 import { recordAudit } from '../../src/audit';
 import { issueForCompletion } from '../../src/certificates';
-import { CourseCompletion } from '../../src/courses';
 import { findUnitByCode } from '../../src/org';
 import { MAX_PAGE, PAGE_SIZE, pageNumber, pageOf, pagerLinks, rowsNeeded } from '../../src/shared/pager';
 import { testApp } from '../helpers/app';
 import { useTestDatabase } from '../helpers/db';
 import { createTree, createUser, manyVolunteers, signedInAgent } from '../helpers/factories';
+import { writeCompletionRecords } from '../helpers/progress';
 
 useTestDatabase(__filename);
 let app: ReturnType<typeof testApp>;
@@ -31,8 +31,8 @@ beforeAll(async () => {
   // a page and one more of each list, in Cao Bằng
   const team = (await findUnitByCode('T-CB'))!;
   const people = await manyVolunteers('T-CB', PAGE_SIZE + 1);
-  const completions = await CourseCompletion.insertMany(people.map((p) => ({ user: p._id, course: 'digital-literacy', completedAt: new Date(), contentVersion: 'test' })));
-  for (const c of completions) await issueForCompletion(c.toObject());
+  const completions = await writeCompletionRecords(people.map((p) => p._id), 'digital-literacy');
+  for (const c of completions) await issueForCompletion(c);
   for (let i = 0; i < PAGE_SIZE + 1; i++) await recordAudit({ action: 'login', actor: null, lineage: team.lineage, details: `pager-${i}` });
 });
 
