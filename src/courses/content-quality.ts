@@ -41,6 +41,20 @@ export function bankNeeds(draw: number): number {
   return Math.ceil(draw * BANK_DRAW_FACTOR);
 }
 
+/** One line on a bank's balance, for content:check: where a writer stands against the limits. */
+export function bankSummary(bank: readonly Question[]): string {
+  const of = (type: Question['type']) => bank.filter((q) => q.type === type);
+  const single = of('single');
+  const longest = (locale: QuizLocale) => single.filter((q) => longestOptions(q, locale).includes(q.correct[0]!)).length;
+  const tf = of('truefalse');
+  const trues = tf.filter((q) => q.correct[0] === 'true').length;
+  return [
+    `single ${single.length} (right option longest: vi ${longest('vi')}, en ${longest('en')})`,
+    `multiple ${of('multiple').length}`,
+    `true/false ${tf.length} (${trues} true, ${tf.length - trues} false)`,
+  ].join(', ');
+}
+
 const percent = (n: number, of: number) => `${Math.round((n / of) * 100)}%`;
 
 /**

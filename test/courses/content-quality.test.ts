@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTENT_DIR, ContentInvalid, loadCatalog, loadContent } from '../../src/courses';
-import { checkBankQuality, longestOptions, optionLength } from '../../src/courses/content-quality';
+import { bankSummary, checkBankQuality, longestOptions, optionLength } from '../../src/courses/content-quality';
 import type { Question } from '../../src/courses/content-schema';
 import { writeFixtureContent } from '../helpers/content';
 
@@ -136,6 +136,11 @@ describe('checkBankQuality', () => {
     expect(checkBankQuality(bank, 2)).toEqual([
       { question: 'a', message: 'the correct option is the longest (en) in 3 of 3 single-choice questions (100%; at most 40%): a, b, c' },
     ]);
+  });
+
+  it('bankSummary gives content:check one line on where a bank stands', () => {
+    const bank = [q('a', [['ngắn', 'short'], ['dài hơn hẳn', 'much longer']], 'b'), q('b', [['dài hơn hẳn', 'short'], ['ngắn', 'much longer']])];
+    expect(bankSummary(bank)).toBe('single 2 (right option longest: vi 2, en 1), multiple 0, true/false 0 (0 true, 0 false)');
   });
 
   it('a single true/false statement is 100% one way', () => {
