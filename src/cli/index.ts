@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createAccount } from '../accounts';
-import { CONTENT_DIR, loadCatalog, loadContent, settleUnsettledCompletions } from '../courses';
+import { bankSummary, CONTENT_DIR, loadCatalog, loadContent, settleUnsettledCompletions } from '../courses';
 import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
@@ -137,7 +137,8 @@ program
       console.log(`${course.slug} (version ${course.version})`);
       for (const m of course.modules) {
         modules += 1;
-        console.log(`  ${m.folder}: ${m.lessons.length} lessons, ${m.bank.length} questions`);
+        console.log(`  ${m.folder}: ${m.lessons.length} lessons, ${m.bank.length} questions, ${m.quiz.questions} drawn per attempt`);
+        console.log(`    bank: ${bankSummary(m.bank)}`);
         for (const l of m.lessons) {
           lessons += 1;
           console.log(`    ${l.slug.padEnd(28)} vi ${String(l.words.vi).padStart(4)} words   en ${String(l.words.en).padStart(4)} words`);

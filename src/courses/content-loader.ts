@@ -17,6 +17,7 @@ import {
   type Question,
   type QuizSettings,
 } from './content-schema';
+import { checkBankQuality, checkSources } from './content-quality';
 import { countWords, createMarkdown, parseLessonLink, renderLesson } from './markdown';
 
 export const COURSE_SLUGS = ['digital-literacy', 'two-level-government'] as const;
@@ -35,7 +36,7 @@ export interface Lesson {
   slug: string;
   title: Bilingual;
   checked: string;
-  sources: { title: string; url?: string }[];
+  sources: { title: string; url?: string; document?: string }[];
   html: Record<Locale, string>;
   words: Record<Locale, number>;
 }
@@ -75,6 +76,14 @@ class Problems {
 
 /** Parses a YAML file against `schema`; each problem is reported at the line of the value concerned. */
 function readYaml<S extends z.ZodType>(file: string, schema: S, problems: Problems): z.infer<S> | null {
+  return readYamlLocated(file, schema, problems)?.data ?? null;
+}
+
+/** The line of a value in a parsed YAML document: that of the deepest node of `at` that exists. */
+type LineOf = (at: readonly (string | number)[]) => number;
+
+/** As readYaml, with a way to find the line of any value of the file (for checks made after parsing). */
+function readYamlLocated<S extends z.ZodType>(file: string, schema: S, problems: Problems): { data: z.infer<S>; lineOf: LineOf } | null {
   let source: string;
   try {
     source = fs.readFileSync(file, 'utf8');
@@ -88,20 +97,18 @@ function readYaml<S extends z.ZodType>(file: string, schema: S, problems: Proble
     for (const e of doc.errors) problems.add(file, lineCounter.linePos(e.pos[0]).line, `not valid YAML: ${e.message.split('\n')[0]}`);
     return null;
   }
-  const parsed = schema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    // The deepest node of the path that exists tells the line.
-    let line = 1;
-    for (let n = issue.path.length; n >= 0; n--) {
-      const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === 'object' && node.range) {
-        line = lineCounter.linePos(node.range[0]).line;
-        break;
-      }
+  const lineOf: LineOf = (at) => {
+    for (let n = at.length; n >= 0; n--) {
+      const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
     }
+    return 1;
+  };
+  const parsed = schema.safeParse(doc.toJS());
+  if (parsed.success) return { data: parsed.data, lineOf };
+  for (const issue of parsed.error.issues) {
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    problems.add(file, line, `${where}${issue.message}`);
+    problems.add(file, lineOf(issue.path as (string | number)[]), `${where}${issue.message}`);
   }
   return null;
 }
@@ -164,8 +171,11 @@ function readStructure(root: string, expected: readonly string[], problems: Prob
     if (courseFile.slug !== slug) problems.add(path.join(dir, 'course.yaml'), 1, `slug "${courseFile.slug}" differs from the folder name "${slug}"`);
     const modules = new Map<string, ModuleFile>();
     for (const folder of courseFile.modules) {
-      const moduleFile = readYaml(path.join(dir, folder, 'module.yaml'), moduleFileSchema, problems);
-      if (moduleFile) modules.set(folder, moduleFile);
+      const file = path.join(dir, folder, 'module.yaml');
+      const read = readYamlLocated(file, moduleFileSchema, problems);
+      if (!read) continue;
+      for (const p of checkSources(read.data.lessons)) problems.add(file, read.lineOf(['lessons', p.lesson, 'sources', p.source]), p.message);
+      modules.set(folder, read.data);
     }
     structure.set(slug, { file: courseFile, modules });
   }
@@ -221,11 +231,14 @@ function loadModule(ctx: ModuleContext, slug: string, moduleDir: string, folder:
     lessons.push(loadLesson(ctx, slug, moduleDir, folder, entry));
   });
   const quizPath = path.join(moduleDir, 'quiz.yaml');
-  const bankFile = readYaml(quizPath, quizFileSchema, problems);
-  if (bankFile) {
+  const read = readYamlLocated(quizPath, quizFileSchema, problems);
+  const bankFile = read?.data;
+  if (read && bankFile) {
     hash.update(fs.readFileSync(quizPath));
-    if (moduleFile.quiz.questions > bankFile.questions.length) {
-      problems.add(path.join(moduleDir, 'module.yaml'), 1, `quiz.questions (${moduleFile.quiz.questions}) is more than the bank holds (${bankFile.questions.length})`);
+    // quality, not only format: guessing, the longest option or one answer always must not pass (content-quality.ts)
+    for (const p of checkBankQuality(bankFile.questions, moduleFile.quiz.questions)) {
+      const index = p.question === null ? -1 : bankFile.questions.findIndex((q) => q.id === p.question);
+      problems.add(quizPath, index < 0 ? 1 : read.lineOf(['questions', index, 'id']), p.message);
     }
   }
   loadImages(ctx, slug, moduleDir, folder);

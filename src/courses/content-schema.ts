@@ -22,12 +22,15 @@ export const courseFileSchema = z
   })
   .strict();
 
+/** What a lesson's facts rely on: a title and where to check it, a web page (`url`) or an official document number (`document`). */
 export const sourceSchema = z
   .object({
     title: text,
     url: z.url({ protocol: /^https$/, error: 'must be a full https:// address' }).optional(),
+    // e.g. "Luật 91/2025/QH15", "Nghị định 69/2024/NĐ-CP", "Quyết định 06/QĐ-TTg"
+    document: text.regex(/\d.*\/|\/.*\d/, 'must hold an official document number, e.g. Luật 91/2025/QH15').optional(),
   })
-  .strict();
+  .strict(); // and a url or a document: content-quality.ts checkSources (so that a module missing one still has its bank checked)
 
 export const lessonEntrySchema = z
   .object({

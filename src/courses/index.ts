@@ -1,4 +1,5 @@
 export { CONTENT_DIR, ContentInvalid, findCourse, lessonKeys, loadCatalog } from './catalog';
+export { bankSummary } from './content-quality';
 export { COURSE_SLUGS, loadContent, type Catalog, type ContentProblem, type Course, type Lesson, type Module } from './content-loader';
 export type { Question, QuizSettings } from './content-schema';
 export {

@@ -31,3 +31,13 @@ export function shuffle<T>(items: readonly T[], randomInt: (max: number) => numb
   }
   return out;
 }
+
+/**
+ * An attempt's questions: `count` drawn at random from the bank, each with its options in a random
+ * order (what startAttempt stores; test/courses/guessing.test.ts draws with it too).
+ */
+export function drawQuestions(bank: readonly Question[], count: number, randomInt: (max: number) => number): { question: Question; options: string[] }[] {
+  return shuffle(bank, randomInt)
+    .slice(0, count)
+    .map((question) => ({ question, options: shuffle(question.options.map((o) => o.id), randomInt) }));
+}

@@ -9,7 +9,7 @@ import { completeIfDone, findCourse, settleUnsettledCompletions, type Catalog, t
 import { isObjectId, type Actor } from '../shared/actor';
 import { startOfDayVietnam } from '../shared/vn-time';
 import { NotFound, Refused } from '../shared/errors';
-import { grade, shuffle } from './grading';
+import { drawQuestions, grade } from './grading';
 import { ModulePass, QuizAttempt, QuizResult, type AttemptDoc, type ResultDoc } from './quiz.model';
 import { insertOnce, isDuplicateKey } from '../db/insert-once';
 
@@ -103,12 +103,12 @@ export async function startAttempt(actor: Actor, catalog: Catalog, courseSlug: s
   const o = await quizOverview(actor, catalog, courseSlug, folder, now);
   if (o.openAttempt) return o.openAttempt;
   if (o.waitUntil) throw new QuizRefused(o.reason === 'cooldown' ? 'quiz.cooldown' : 'quiz.dailyLimit', { until: o.waitUntil.toISOString() }, 429);
-  const drawn = shuffle(o.module.bank, randomInt).slice(0, o.module.quiz.questions);
+  const drawn = drawQuestions(o.module.bank, o.module.quiz.questions, randomInt);
   const created = await QuizAttempt.create({
     user: actor.id,
     course: o.course.slug,
     module: o.module.folder,
-    questions: drawn.map((q) => ({ id: q.id, options: shuffle(q.options.map((x) => x.id), randomInt) })),
+    questions: drawn.map((d) => ({ id: d.question.id, options: d.options })),
     startedAt: now,
     deadline: o.module.quiz.timeLimitMinutes ? new Date(now.getTime() + o.module.quiz.timeLimitMinutes * 60_000) : null,
     contentVersion: o.course.version,

@@ -34,7 +34,7 @@ describe('learning flow', () => {
     const { agent } = await volunteer();
     const res = await agent.get(`${L}/01-first/two`).expect(200);
     expect(res.text).toContain('<h2 id="phan-chinh"');
-    expect(res.text).toContain('Nguồn chính thức');
+    expect(res.text).toContain('Nguồn chính thức (Luật 91/2025/QH15)'); // a source's document number follows its title
     expect(res.text).toContain(`action="${L}/01-first/two/read"`);
     expect(res.text).toContain(`href="${L}/01-first/one"`);
     expect(res.text).toContain(`href="${L}/02-second/one"`);

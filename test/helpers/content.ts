@@ -21,7 +21,8 @@ function question(id: string) {
     `    prompt: { vi: "Câu hỏi ${id}?", en: "Question ${id}?" }`,
     `    options:`,
     `      - { id: a, vi: "Đúng", en: "Right" }`,
-    `      - { id: b, vi: "Sai", en: "Wrong" }`,
+    // the right option is not the longest (content-quality.ts would refuse a bank where it always is)
+    `      - { id: b, vi: "Sai rồi", en: "Wrong one" }`,
     `    correct: [a]`,
     `    explanation: { vi: "Vì a đúng.", en: "Because a is right." }`,
   ].join('\n');
@@ -59,6 +60,7 @@ export function writeFixtureContent(): string {
             `    checked: 2026-11-25`,
             `    sources:`,
             `      - title: Nguồn chính thức`,
+            `        document: Luật 91/2025/QH15`,
           ]),
           mod === '02-second' ? `quiz: { questions: 3, passPercent: 80, timeLimitMinutes: 10, cooldownMinutes: 5 }` : `quiz: { questions: 3, passPercent: 80 }`,
         ].join('\n'),
