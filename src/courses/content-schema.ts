@@ -26,6 +26,7 @@ export const sourceSchema = z
   .object({
     title: text,
     url: z.url({ protocol: /^https$/, error: 'must be a full https:// address' }).optional(),
+    document: text.optional(), // an official document number, e.g. Luật 91/2025/QH15
   })
   .strict();
 
