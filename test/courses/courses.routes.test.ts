@@ -35,6 +35,8 @@ describe('learning flow', () => {
     const res = await agent.get(`${L}/01-first/two`).expect(200);
     expect(res.text).toContain('<h2 id="phan-chinh"');
     expect(res.text).toContain('Nguồn chính thức (Luật 91/2025/QH15)'); // a source's document number follows its title
+    expect(res.text).toContain('25/11/2026'); // the day the sources were checked, as every date reads (dd/mm/yyyy)
+    expect(res.text).not.toContain('2026-11-25');
     expect(res.text).toContain(`action="${L}/01-first/two/read"`);
     expect(res.text).toContain(`href="${L}/01-first/one"`);
     expect(res.text).toContain(`href="${L}/02-second/one"`);
