@@ -3,21 +3,9 @@
  * person is read on every request, so a disabled account stops working at once.
  */
 import type { Request, RequestHandler } from 'express';
-import passport from 'passport';
 import type { Actor } from './actor';
 import { Forbidden } from './errors';
 import { safeLocalPath } from './page-locals';
-
-/** Wires passport to a loader of active users (accounts provides it). */
-export function configurePassport(loadActiveUser: (id: string) => Promise<Express.User | null>): void {
-  passport.serializeUser((user, done) => done(null, String(user._id)));
-  passport.deserializeUser((id: string, done) => {
-    loadActiveUser(id).then(
-      (user) => done(null, user ?? false),
-      (err: unknown) => done(err),
-    );
-  });
-}
 
 export function actorOf(req: Request): Actor {
   const user = req.user;
