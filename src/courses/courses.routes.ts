@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { Router, type Request } from 'express';
 import type { Types } from 'mongoose';
+import { z } from 'zod';
 import { actorOf, requireUser } from '../shared/auth';
 import { NotFound } from '../shared/errors';
+import { noticeField, parseInput } from '../shared/validate';
 import { findCourse, findLesson, isLastOfModule, nextStep, quizIsStep, type LessonRef } from './catalog';
 import type { Catalog } from './content-loader';
 import { markLessonRead, modulesPassed, progressFor } from './progress.service';
@@ -10,7 +12,21 @@ import { markLessonRead, modulesPassed, progressFor } from './progress.service';
 /** Per course slug, the due date a learner has for it (owned by cohorts; wired in app.ts). */
 export type DueDates = (userId: Types.ObjectId) => Promise<Map<string, { dueDate: Date; cohortName: string; daysLeft: number }>>;
 
+/** `?password=set` after choosing a first password: the page says it is saved. */
+const coursesQuery = z.object({ password: noticeField('set') });
+
+/** Courses: lesson pictures (public), then my courses and their lessons (signed in). */
 export function coursesRoutes(catalog: Catalog, dueDates: DueDates = async () => new Map()): Router {
+  const router = Router();
+  router.use(contentImageRoutes(catalog));
+  router.use('/courses', requireUser);
+  router.use(courseRoutes(catalog, dueDates));
+  router.use(lessonRoutes(catalog));
+  return router;
+}
+
+/** Lessons' pictures, served from the course folders. */
+function contentImageRoutes(catalog: Catalog): Router {
   const router = Router();
 
   // GET /content/:course/:module/images/:file — a lesson's picture (only files the catalog knows)
@@ -22,13 +38,19 @@ export function coursesRoutes(catalog: Catalog, dueDates: DueDates = async () =>
     fs.createReadStream(image.file).on('error', () => res.destroy()).pipe(res);
   });
 
-  router.use('/courses', requireUser);
+  return router;
+}
+
+/** My courses, and one course's modules. */
+function courseRoutes(catalog: Catalog, dueDates: DueDates): Router {
+  const router = Router();
 
   // GET /courses — my courses with progress and due dates
   router.get('/courses', async (req, res) => {
+    const q = parseInput(coursesQuery, req.query);
     const actor = actorOf(req);
     const [progress, dues] = await Promise.all([progressFor(actor, catalog), dueDates(actor.id)]);
-    res.render('courses/index', { title: res.locals.t('courses.title'), progress, dues, passwordSet: req.query.password === 'set' });
+    res.render('courses/index', { title: res.locals.t('courses.title'), progress, dues, passwordSet: q.password !== null });
   });
 
   // GET /courses/:course — the modules of a course and where I stand in each
@@ -40,11 +62,18 @@ export function coursesRoutes(catalog: Catalog, dueDates: DueDates = async () =>
     res.render('courses/course', { title: course.title[req.locale], course, progress, passed, due: dues.get(course.slug) ?? null, next: nextStep(course, progress.read, passed) });
   });
 
-  /** After a module's last lesson comes its quiz (when the course needs it), unless it is passed already. */
-  async function quizAfter(req: Request, ref: LessonRef): Promise<boolean> {
-    if (!isLastOfModule(ref) || !quizIsStep(ref.course, ref.module)) return false;
-    return !(await modulesPassed(actorOf(req).id, ref.course)).has(ref.module.folder);
-  }
+  return router;
+}
+
+/** After a module's last lesson comes its quiz (when the course needs it), unless it is passed already. */
+async function quizAfter(req: Request, ref: LessonRef): Promise<boolean> {
+  if (!isLastOfModule(ref) || !quizIsStep(ref.course, ref.module)) return false;
+  return !(await modulesPassed(actorOf(req).id, ref.course)).has(ref.module.folder);
+}
+
+/** One lesson, and marking it read. Course, module and lesson are looked up in the catalog: an unknown one is a 404. */
+function lessonRoutes(catalog: Catalog): Router {
+  const router = Router();
 
   // GET /courses/:course/:module/:lesson — one lesson, with previous/next
   router.get('/courses/:course/:module/:lesson', async (req, res) => {
