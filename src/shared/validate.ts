@@ -13,6 +13,12 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
   throw new Invalid(fields);
 }
 
+/**
+ * A form's body as a whole: fields by name. A JSON list or text is refused before any field
+ * is read; each field is then parsed by the form's own schema.
+ */
+export const formBody = z.record(z.string(), z.unknown());
+
 /** A record's id in a URL (24 hex digits, as the store makes them). */
 export const idParam = z.string().regex(/^[a-f0-9]{24}$/i);
 
