@@ -4,7 +4,7 @@ import type { Types } from 'mongoose';
 import { z } from 'zod';
 import { actorOf, requireUser } from '../shared/auth';
 import { NotFound } from '../shared/errors';
-import { noticeField, parseInput } from '../shared/validate';
+import { noticeField, parseInput, parseParams } from '../shared/validate';
 import { findCourse, findLesson, isLastOfModule, nextStep, quizIsStep, type LessonRef } from './catalog';
 import type { Catalog } from './content-loader';
 import { markLessonRead, modulesPassed, progressFor } from './progress.service';
@@ -14,6 +14,10 @@ export type DueDates = (userId: Types.ObjectId) => Promise<Map<string, { dueDate
 
 /** `?password=set` after choosing a first password: the page says it is saved. */
 const coursesQuery = z.object({ password: noticeField('set') });
+/** A course's, module's or lesson's name in a URL, as the content files allow; then looked up in the catalog (unknown: 404). */
+const slugParam = z.string().regex(/^[a-z0-9-]{1,100}$/);
+const courseParams = z.object({ course: slugParam });
+const lessonParams = z.object({ course: slugParam, module: slugParam, lesson: slugParam });
 
 /** Courses: lesson pictures (public), then my courses and their lessons (signed in). */
 export function coursesRoutes(catalog: Catalog, dueDates: DueDates = async () => new Map()): Router {
@@ -55,7 +59,7 @@ function courseRoutes(catalog: Catalog, dueDates: DueDates): Router {
 
   // GET /courses/:course — the modules of a course and where I stand in each
   router.get('/courses/:course', async (req, res) => {
-    const course = findCourse(catalog, req.params.course);
+    const course = findCourse(catalog, parseParams(courseParams, req.params).course);
     const actor = actorOf(req);
     const [all, passed, dues] = await Promise.all([progressFor(actor, catalog), modulesPassed(actor.id, course), dueDates(actor.id)]);
     const progress = all.find((p) => p.course.slug === course.slug)!;
@@ -77,7 +81,8 @@ function lessonRoutes(catalog: Catalog): Router {
 
   // GET /courses/:course/:module/:lesson — one lesson, with previous/next
   router.get('/courses/:course/:module/:lesson', async (req, res) => {
-    const ref = findLesson(catalog, req.params.course, req.params.module, req.params.lesson);
+    const p = parseParams(lessonParams, req.params);
+    const ref = findLesson(catalog, p.course, p.module, p.lesson);
     const [all, toQuiz] = await Promise.all([progressFor(actorOf(req), catalog), quizAfter(req, ref)]);
     const progress = all.find((p) => p.course.slug === ref.course.slug)!;
     res.render('courses/lesson', {
@@ -93,7 +98,8 @@ function lessonRoutes(catalog: Catalog): Router {
   // POST /courses/:course/:module/:lesson/read — record the lesson as read, go on: the next
   // lesson, the module's quiz after its last lesson, or the course page after the last one
   router.post('/courses/:course/:module/:lesson/read', async (req, res) => {
-    const ref = findLesson(catalog, req.params.course, req.params.module, req.params.lesson);
+    const p = parseParams(lessonParams, req.params);
+    const ref = findLesson(catalog, p.course, p.module, p.lesson);
     await markLessonRead(actorOf(req), catalog, ref.course.slug, ref.module.folder, ref.lesson.slug);
     const base = `/courses/${ref.course.slug}`;
     if (await quizAfter(req, ref)) res.redirect(303, `${base}/${ref.module.folder}/quiz`);

@@ -20,12 +20,15 @@ const answer = z.union([optionId, z.array(optionId).min(1).max(MAX_CHOICES)]);
 const submissionForm = formBody
   .transform((body) => Object.fromEntries(Object.entries(body).filter(([key]) => key.startsWith('q_'))))
   .pipe(z.record(z.string().max(100), answer).refine((answers) => Object.keys(answers).length <= MAX_ANSWERS));
+/** `/courses/:course/:module/quiz…`: names as the content files allow, then looked up in the catalog (unknown: 404). */
+const moduleParams = z.object({ course: z.string().regex(/^[a-z0-9-]{1,100}$/), module: z.string().regex(/^[a-z0-9-]{1,100}$/) });
 /** `/quiz/attempts/:id`, `/quiz/results/:id`: an attempt's or a result's id (anything else is a 404). */
 const idParams = z.object({ id: idParam });
 
 /** The module's quiz page: rules, state, history, and a refusal to start. */
 async function renderOverview(catalog: Catalog, req: Request, res: Response, status = 200, refusal: QuizRefused | null = null) {
-  const o = await quizOverview(actorOf(req), catalog, String(req.params.course), String(req.params.module));
+  const { course, module } = parseParams(moduleParams, req.params);
+  const o = await quizOverview(actorOf(req), catalog, course, module);
   res.status(status).render('quizzes/overview', { title: o.module.title[req.locale], o, refusal });
 }
 
@@ -65,7 +68,8 @@ function quizStartRoutes(catalog: Catalog): Router {
   // POST /courses/:course/:module/quiz/start — draw questions (or resume the open attempt)
   router.post('/courses/:course/:module/quiz/start', async (req, res) => {
     try {
-      const attempt = await startAttempt(actorOf(req), catalog, req.params.course, req.params.module);
+      const { course, module } = parseParams(moduleParams, req.params);
+      const attempt = await startAttempt(actorOf(req), catalog, course, module);
       res.redirect(303, `/quiz/attempts/${attempt._id}`);
     } catch (err) {
       if (!(err instanceof QuizRefused)) throw err;
