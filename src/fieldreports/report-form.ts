@@ -39,12 +39,14 @@ export function rowsToShow(values: FormValues): number {
 
 /** Longest text a field may carry at all (the form's own limits, with their messages, are far below). */
 const POSTED_MAX = 10_000;
+/** Most values a repeated field may carry before it is no form's at all. */
+const REPEATS_MAX = 20;
 /**
  * One field as posted: its text, or a list when it was sent more than once (`vneid=1&vneid=2`:
  * which value was meant cannot be known, so it is refused on that field). Anything else (an
  * object or a number in a JSON body, a list of lists, a text no form sends) is not a form's.
  */
-const postedField = z.union([z.string().max(POSTED_MAX), z.array(z.string().max(POSTED_MAX)).max(MAX_DIFFICULTIES)]).optional();
+const postedField = z.union([z.string().max(POSTED_MAX), z.array(z.string().max(POSTED_MAX)).max(REPEATS_MAX)]).optional();
 
 /** A field's text (the first value when repeated) and its refusal, if it was repeated or not a form's. */
 function readField(body: Record<string, unknown>, name: string): { text: string; error: string | null } {
@@ -54,6 +56,7 @@ function readField(body: Record<string, unknown>, name: string): { text: string;
   return { text: parsed.data ?? '', error: null };
 }
 
+/** The form as posted: what to show again, the report's input when every field is right, else each wrong field's message. */
 export function readReportForm(body: Record<string, unknown> = {}): { values: FormValues; input: ReportInput | null; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const field = (name: string) => readField(body, name).text;
