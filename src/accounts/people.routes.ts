@@ -10,7 +10,7 @@ import { actorOf } from '../shared/auth';
 import { requireAbility } from '../shared/permissions';
 import { Invalid, NotFound } from '../shared/errors';
 import { pageField, pagerLinks } from '../shared/pager';
-import { idParam, noticeField, parseInput, parseParams } from '../shared/validate';
+import { formBody, idParam, noticeField, parseInput, parseParams, typedText } from '../shared/validate';
 import {
   createAccount,
   findPeople,
@@ -36,6 +36,8 @@ const newPersonForm = z.object({
   findUnit: z.literal('1').optional(),
 });
 const moveForm = z.object({ unitCode: z.string().max(200), unitPick: z.string().max(32).optional(), findUnit: z.literal('1').optional() });
+/** The new-person and move forms as typed, to show again beside their messages or the units found. */
+const typedPersonForm = formBody.catch({}).pipe(z.object({ username: typedText, fullName: typedText, role: typedText, unitCode: typedText, unitPick: typedText }));
 
 /** A one-time password is shown once, never cached. */
 function renderOneTimePassword(res: Response, person: UserDoc, oneTimePassword: string, created: boolean) {
@@ -149,8 +151,7 @@ async function findInScope(req: Request, res: Response): Promise<void> {
 
 /** Handles the new-person form: find the unit, or create the account and show its password once. */
 async function createFromForm(req: Request, res: Response): Promise<void> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const values = Object.fromEntries(['username', 'fullName', 'role', 'unitCode', 'unitPick'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+  const values = typedPersonForm.parse(req.body ?? {});
   const actor = actorOf(req);
   try {
     const input = parseInput(newPersonForm, req.body);
@@ -163,7 +164,7 @@ async function createFromForm(req: Request, res: Response): Promise<void> {
     renderOneTimePassword(res, user, oneTimePassword!, true);
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
-    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), values.unitCode ?? '', values.unitPick ?? '');
+    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), values.unitCode, values.unitPick);
     renderNewForm(res, 400, values, err.fields, picker);
   }
 }
@@ -172,8 +173,7 @@ async function createFromForm(req: Request, res: Response): Promise<void> {
 async function moveFromForm(req: Request, res: Response): Promise<void> {
   const { id } = parseParams(personParams, req.params);
   const actor = actorOf(req);
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  const typed = typedPersonForm.parse(req.body ?? {});
   try {
     const input = parseInput(moveForm, req.body);
     if (input.findUnit) {
@@ -183,7 +183,7 @@ async function moveFromForm(req: Request, res: Response): Promise<void> {
     await moveUser(actor, id, unitTyped(input));
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
-    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), text('unitCode'), text('unitPick'));
+    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), typed.unitCode, typed.unitPick);
     await renderPerson(res, await personInScope(actor, id), 400, err.fields, picker);
     return;
   }

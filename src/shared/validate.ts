@@ -19,6 +19,12 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
  */
 export const formBody = z.record(z.string(), z.unknown());
 
+/**
+ * A field as typed, to show again beside a form's messages: its text, or empty when it is
+ * anything else (a list, an object). Never what is saved: that is the form's parsed value.
+ */
+export const typedText = z.unknown().optional().transform((v) => (typeof v === 'string' ? v : ''));
+
 /** A record's id in a URL (24 hex digits, as the store makes them). */
 export const idParam = z.string().regex(/^[a-f0-9]{24}$/i);
 
