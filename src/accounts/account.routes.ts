@@ -6,7 +6,7 @@ import { actorOf, requireUser } from '../shared/auth';
 import { Invalid } from '../shared/errors';
 import { rememberLanguage } from '../shared/i18n';
 import type { Config } from '../config';
-import { parseInput } from '../shared/validate';
+import { noticeField, parseInput } from '../shared/validate';
 import { saveSession } from '../shared/session';
 import { changePassword, setLocale } from './accounts.service';
 import { PASSWORD_MAX, PASSWORD_MIN } from './password';
@@ -17,20 +17,32 @@ const passwordForm = z.object({
   confirmPassword: z.string().max(1024),
 });
 const localeForm = z.object({ locale: z.enum(['vi', 'en']) });
+/** `?saved=1` after a change: the page says it is saved. */
+const profileQuery = z.object({ saved: noticeField('1') });
 
+/** My account: the profile and language, and choosing a password, for signed-in people. */
 export function accountRoutes(config: Config): Router {
   const router = Router();
   router.use('/account', requireUser);
+  router.use(profileRoutes(config));
+  router.use(passwordRoutes());
+  return router;
+}
+
+/** The profile page and the language on it. */
+function profileRoutes(config: Config): Router {
+  const router = Router();
 
   // GET /account — my profile: name, unit, language, password
   router.get('/account', async (req, res) => {
+    const { saved } = parseInput(profileQuery, req.query);
     const user = req.user!;
     const unit = await findUnitById(user.unit);
     res.render('accounts/profile', {
       title: res.locals.t('account.title'),
       person: user,
       unitLabel: unit ? `${unitName(unit, req.locale)} (${unit.code})` : '',
-      saved: req.query.saved === '1',
+      saved: saved !== null,
     });
   });
 
@@ -41,6 +53,13 @@ export function accountRoutes(config: Config): Router {
     rememberLanguage(res, locale, config.https);
     res.redirect(303, '/account?saved=1');
   });
+
+  return router;
+}
+
+/** Choosing a new password (forced after a one-time password). */
+function passwordRoutes(): Router {
+  const router = Router();
 
   // GET /account/password — choose a new password (forced after a one-time password)
   router.get('/account/password', (req, res) => {

@@ -13,6 +13,14 @@ const loginForm = z.object({
   password: z.string().max(1024),
   next: z.string().max(2000).optional(),
 });
+/**
+ * `?next=` (where to go after signing in: only a same-site path is followed, anything else is
+ * home) and `?expired=` (the session ended: the form says so). Neither is ever an error.
+ */
+const loginQuery = z.object({
+  next: z.unknown().optional().transform((v) => (typeof v === 'string' && v.length <= 2000 ? v : undefined)),
+  expired: z.unknown().optional().transform(Boolean),
+});
 
 function renderLogin(res: Response, status: number, locals: { username?: string; next?: string; errorKey?: string; infoKey?: string }) {
   res.status(status).render('accounts/login', {
@@ -29,11 +37,12 @@ export function authRoutes(throttle: LoginThrottle): Router {
 
   // GET /login — the sign-in form
   router.get('/login', (req, res) => {
+    const q = parseInput(loginQuery, req.query);
     if (req.user) {
-      res.redirect(303, safeLocalPath(req.query.next));
+      res.redirect(303, safeLocalPath(q.next));
       return;
     }
-    renderLogin(res, 200, { next: typeof req.query.next === 'string' ? req.query.next : undefined, infoKey: req.query.expired ? 'auth.expired' : undefined });
+    renderLogin(res, 200, { next: q.next, infoKey: q.expired ? 'auth.expired' : undefined });
   });
 
   // POST /login — check the password, throttled per username+IP and per IP

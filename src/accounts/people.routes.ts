@@ -10,7 +10,7 @@ import { actorOf } from '../shared/auth';
 import { requireAbility } from '../shared/permissions';
 import { Invalid, NotFound } from '../shared/errors';
 import { pageField, pagerLinks } from '../shared/pager';
-import { parseInput } from '../shared/validate';
+import { formBody, idParam, noticeField, parseInput, parseParams, typedText } from '../shared/validate';
 import {
   createAccount,
   findPeople,
@@ -36,6 +36,8 @@ const newPersonForm = z.object({
   findUnit: z.literal('1').optional(),
 });
 const moveForm = z.object({ unitCode: z.string().max(200), unitPick: z.string().max(32).optional(), findUnit: z.literal('1').optional() });
+/** The new-person and move forms as typed, to show again beside their messages or the units found. */
+const typedPersonForm = formBody.catch({}).pipe(z.object({ username: typedText, fullName: typedText, role: typedText, unitCode: typedText, unitPick: typedText }));
 
 /** A one-time password is shown once, never cached. */
 function renderOneTimePassword(res: Response, person: UserDoc, oneTimePassword: string, created: boolean) {
@@ -44,7 +46,9 @@ function renderOneTimePassword(res: Response, person: UserDoc, oneTimePassword: 
 }
 
 /** What `?done=` may say after an action (anything else says nothing). */
-const DONE = ['disabled', 'enabled', 'moved'] as const;
+const personQuery = z.object({ done: noticeField('disabled', 'enabled', 'moved') });
+/** `/people/:id`: a person's id (anything else is a 404). */
+const personParams = z.object({ id: idParam });
 
 /** The new-person form, with what was typed, its errors and the unit picker. */
 function renderNewForm(res: Response, status: number, values: Record<string, string>, errors: Record<string, string>, picker: UnitPicker) {
@@ -68,7 +72,7 @@ async function renderPerson(res: Response, person: UserDoc, status = 200, errors
     unitLabel: unit ? `${unitName(unit, res.req.locale)} (${unit.code})` : '',
     isSelf: String(person._id) === String(res.req.user!._id),
     errors,
-    done: DONE.find((d) => d === res.req.query.done) ?? null,
+    done: parseInput(personQuery, res.req.query).done,
   });
 }
 
@@ -89,24 +93,28 @@ export function peopleRoutes(): Router {
 
   // GET /people/:id — one person, with the actions allowed on them
   router.get('/people/:id', async (req, res) => {
-    await renderPerson(res, await personInScope(actorOf(req), req.params.id));
+    const { id } = parseParams(personParams, req.params);
+    await renderPerson(res, await personInScope(actorOf(req), id));
   });
 
   // POST /people/:id/disable — the account stops working at its next request
   router.post('/people/:id/disable', async (req, res) => {
-    await setDisabled(actorOf(req), req.params.id, true);
-    res.redirect(303, `/people/${req.params.id}?done=disabled`);
+    const { id } = parseParams(personParams, req.params);
+    await setDisabled(actorOf(req), id, true);
+    res.redirect(303, `/people/${id}?done=disabled`);
   });
 
-  // POST /people/:id/enable
+  // POST /people/:id/enable — the account works again
   router.post('/people/:id/enable', async (req, res) => {
-    await setDisabled(actorOf(req), req.params.id, false);
-    res.redirect(303, `/people/${req.params.id}?done=enabled`);
+    const { id } = parseParams(personParams, req.params);
+    await setDisabled(actorOf(req), id, false);
+    res.redirect(303, `/people/${id}?done=enabled`);
   });
 
   // POST /people/:id/reset-password — a new one-time password, shown once
   router.post('/people/:id/reset-password', async (req, res) => {
-    const { user, oneTimePassword } = await resetPassword(actorOf(req), req.params.id);
+    const { id } = parseParams(personParams, req.params);
+    const { user, oneTimePassword } = await resetPassword(actorOf(req), id);
     renderOneTimePassword(res, user, oneTimePassword, false);
   });
 
@@ -143,8 +151,7 @@ async function findInScope(req: Request, res: Response): Promise<void> {
 
 /** Handles the new-person form: find the unit, or create the account and show its password once. */
 async function createFromForm(req: Request, res: Response): Promise<void> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const values = Object.fromEntries(['username', 'fullName', 'role', 'unitCode', 'unitPick'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+  const values = typedPersonForm.parse(req.body ?? {});
   const actor = actorOf(req);
   try {
     const input = parseInput(newPersonForm, req.body);
@@ -157,28 +164,28 @@ async function createFromForm(req: Request, res: Response): Promise<void> {
     renderOneTimePassword(res, user, oneTimePassword!, true);
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
-    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), values.unitCode ?? '', values.unitPick ?? '');
+    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), values.unitCode, values.unitPick);
     renderNewForm(res, 400, values, err.fields, picker);
   }
 }
 
 /** Handles the move form: find the unit, or move the person; the page again with its errors. */
-async function moveFromForm(req: Request<{ id: string }>, res: Response): Promise<void> {
+async function moveFromForm(req: Request, res: Response): Promise<void> {
+  const { id } = parseParams(personParams, req.params);
   const actor = actorOf(req);
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  const typed = typedPersonForm.parse(req.body ?? {});
   try {
     const input = parseInput(moveForm, req.body);
     if (input.findUnit) {
-      await renderPerson(res, await personInScope(actor, req.params.id), 200, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
+      await renderPerson(res, await personInScope(actor, id), 200, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
       return;
     }
-    await moveUser(actor, req.params.id, unitTyped(input));
+    await moveUser(actor, id, unitTyped(input));
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
-    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), text('unitCode'), text('unitPick'));
-    await renderPerson(res, await personInScope(actor, req.params.id), 400, err.fields, picker);
+    const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), typed.unitCode, typed.unitPick);
+    await renderPerson(res, await personInScope(actor, id), 400, err.fields, picker);
     return;
   }
-  res.redirect(303, `/people/${req.params.id}?done=moved`);
+  res.redirect(303, `/people/${id}?done=moved`);
 }

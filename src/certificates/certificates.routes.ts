@@ -8,7 +8,7 @@ import { can, requireAbility } from '../shared/permissions';
 import { Invalid } from '../shared/errors';
 import type { LookupLimiter } from '../shared/rate-limit';
 import { pageField, pagerLinks } from '../shared/pager';
-import { parseInput } from '../shared/validate';
+import { parseInput, parseParams } from '../shared/validate';
 import {
   certificateInScope,
   myCertificates,
@@ -25,6 +25,10 @@ import { checkSerial } from './serial';
 const revokeForm = z.object({ reason: z.string().max(1000) });
 const listQuery = z.object({ unit: z.string().max(32).optional(), page: pageField });
 const zipQuery = z.object({ unit: z.string().min(1).max(32) });
+/** `/verify?serial=` as typed on the public form: the first 60 characters of one text (anything else: the empty form). */
+const verifyQuery = z.object({ serial: z.unknown().optional().transform((v) => (typeof v === 'string' ? v.slice(0, 60) : '')) });
+/** `/verify/:serial`, `/certificates/:serial/…`: a serial as printed or typed (a mistyped one gets its own message). */
+const serialParams = z.object({ serial: z.string() });
 
 export function certificatesRoutes(config: Config, catalog: Catalog, limiter: LookupLimiter): Router {
   const router = Router();
@@ -42,7 +46,7 @@ function verifyRoutes(catalog: Catalog, limiter: LookupLimiter): Router {
 
   // GET /verify — type a serial in (public); ?serial= goes to its page
   router.get('/verify', (req, res) => {
-    const typed = typeof req.query.serial === 'string' ? req.query.serial.slice(0, 60) : '';
+    const typed = parseInput(verifyQuery, req.query).serial;
     if (typed) {
       const check = checkSerial(typed);
       res.redirect(303, `/verify/${encodeURIComponent(check.ok ? check.serial : typed.trim())}`);
@@ -53,13 +57,14 @@ function verifyRoutes(catalog: Catalog, limiter: LookupLimiter): Router {
 
   // GET /verify/:serial — public check printed on paper: valid or revoked, holder, course, date
   router.get('/verify/:serial', async (req, res) => {
+    const { serial } = parseParams(serialParams, req.params);
     const wait = await limiter.consume(req.ip ?? 'unknown');
     if (wait > 0) {
       res.set('Retry-After', String(wait));
-      res.status(429).render('certificates/verify-form', { title: res.locals.t('verify.title'), serial: req.params.serial.slice(0, 40), statusKey: 'verify.tooMany' });
+      res.status(429).render('certificates/verify-form', { title: res.locals.t('verify.title'), serial: serial.slice(0, 40), statusKey: 'verify.tooMany' });
       return;
     }
-    const v = await verifySerial(req.params.serial);
+    const v = await verifySerial(serial);
     if (v.status === 'valid' || v.status === 'revoked') {
       res.set('Cache-Control', 'no-cache');
       res.render('certificates/verify', { title: res.locals.t('verify.title'), v, course: courseTitle(v.certificate.course) });
@@ -114,7 +119,8 @@ function certificateFilesRoutes(config: Config, catalog: Catalog): Router {
 
   // GET /certificates/:serial/pdf — download one certificate (mine, or of a person in my scope)
   router.get('/certificates/:serial/pdf', async (req, res) => {
-    const cert = await certificateInScope(actorOf(req), req.params.serial);
+    const { serial } = parseParams(serialParams, req.params);
+    const cert = await certificateInScope(actorOf(req), serial);
     const content = await pdfContent(catalog, cert, config.baseUrl);
     res.type('application/pdf');
     res.attachment(pdfFileName(cert));
@@ -131,22 +137,24 @@ function revokeRoutes(catalog: Catalog): Router {
 
   // POST /certificates/:serial/revoke — staff revoke with a reason (audited)
   router.post('/certificates/:serial/revoke', ...requireAbility('revokeCertificate'), async (req, res) => {
+    const { serial } = parseParams(serialParams, req.params);
     const actor = actorOf(req);
     try {
       const { reason } = parseInput(revokeForm, req.body);
-      await revokeCertificate(actor, String(req.params.serial), reason);
+      await revokeCertificate(actor, serial, reason);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const cert = await certificateInScope(actor, String(req.params.serial));
+      const cert = await certificateInScope(actor, serial);
       res.status(400).render('certificates/revoke', { title: res.locals.t('certificates.revokeTitle'), cert, course: courseTitle(cert.course), errors: err.fields });
       return;
     }
-    res.redirect(303, `/verify/${encodeURIComponent(String(req.params.serial))}`);
+    res.redirect(303, `/verify/${encodeURIComponent(serial)}`);
   });
 
   // GET /certificates/:serial/revoke — the revocation form
   router.get('/certificates/:serial/revoke', ...requireAbility('revokeCertificate'), async (req, res) => {
-    const cert = await certificateInScope(actorOf(req), String(req.params.serial));
+    const { serial } = parseParams(serialParams, req.params);
+    const cert = await certificateInScope(actorOf(req), serial);
     res.render('certificates/revoke', { title: res.locals.t('certificates.revokeTitle'), cert, course: courseTitle(cert.course), errors: {} });
   });
 

@@ -1,17 +1,23 @@
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { mayReissue, personMatches } from '../accounts';
 import type { UnitPicker } from '../org';
 import type { Catalog } from '../courses';
 import { actorOf } from '../shared/auth';
+import { idParam, parseParams } from '../shared/validate';
 import { cohortInScope, cohortProgress } from './cohorts.service';
 import { behindRuleParams } from './behind';
 import { ownsCohort } from './members.service';
 import { ROSTER_COLUMNS, type RosterFileError } from './roster-file';
 import { missingColumnsText } from './roster-template';
 
+/** `/cohorts/:id…`: a cohort's id (anything else is a 404). */
+export const cohortParams = z.object({ id: idParam });
+
 /** The cohort page: members and their progress, with a form's errors or a roster file's refusal. */
 export async function renderCohort(catalog: Catalog, req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}, q = ''): Promise<void> {
-  const cohort = await cohortInScope(actorOf(req), String(req.params.id));
+  const { id } = parseParams(cohortParams, req.params);
+  const cohort = await cohortInScope(actorOf(req), id);
   const everyone = await cohortProgress(catalog, cohort);
   const members = q ? everyone.filter((m) => personMatches(m.user, q)) : everyone;
   const fileError = (extra.fileError ?? null) as RosterFileError | null;

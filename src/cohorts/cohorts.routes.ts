@@ -7,10 +7,10 @@ import type { Catalog } from '../courses';
 import { actorOf } from '../shared/auth';
 import { requireAbility } from '../shared/permissions';
 import { Invalid } from '../shared/errors';
-import { parseInput } from '../shared/validate';
+import { formBody, parseInput, parseParams, typedText } from '../shared/validate';
 import { closeCohort, cohortInScope, countMembers, createCohort, listCohorts, memberIds } from './cohorts.service';
 import { rosterTemplate } from './roster-template';
-import { renderCohort, renderNew } from './cohort-page';
+import { cohortParams, renderCohort, renderNew } from './cohort-page';
 import { cohortMembersRoutes } from './cohort-members.routes';
 import { rosterRoutes } from './roster.routes';
 import { cascadeRoutes } from './cascade.routes';
@@ -20,9 +20,19 @@ const newCohortForm = z.object({
   unitCode: z.string().max(200),
   unitPick: z.string().max(32).optional(),
   findUnit: z.literal('1').optional(),
-  courses: z.union([z.string(), z.array(z.string()).max(5)]).optional(),
+  courses: z.union([z.string().max(100), z.array(z.string().max(100)).max(5)]).optional(),
   dueDate: z.union([z.iso.date(), z.literal('')]).optional(),
 });
+/** The new-cohort form as typed, to show again beside its messages or the units found. */
+const typedCohortForm = formBody.catch({}).pipe(
+  z.object({
+    name: typedText,
+    dueDate: typedText,
+    unitCode: typedText,
+    unitPick: typedText,
+    courses: z.unknown().optional().transform((v) => ([] as unknown[]).concat(v ?? []).filter((c): c is string => typeof c === 'string')),
+  }),
+);
 const searchQuery = z.object({ q: z.string().max(100).optional() });
 
 export const ROSTER_UPLOAD_PATH = /^\/cohorts\/[a-f0-9]{24}\/import$/;
@@ -76,15 +86,17 @@ function cohortPagesRoutes(config: Config, catalog: Catalog): Router {
 
   // GET /cohorts/:id/certificates.zip — every valid certificate of the cohort, for printing
   router.get('/cohorts/:id/certificates.zip', async (req, res) => {
-    const cohort = await cohortInScope(actorOf(req), req.params.id);
+    const { id } = parseParams(cohortParams, req.params);
+    const cohort = await cohortInScope(actorOf(req), id);
     res.attachment(`chung-nhan-lop-${cohort._id}.zip`);
     await writeCertificatesOfPeopleZip(catalog, config.baseUrl, await memberIds(cohort), res);
   });
 
-  // POST /cohorts/:id/close
+  // POST /cohorts/:id/close — close the cohort (no more members or imports)
   router.post('/cohorts/:id/close', async (req, res) => {
-    await closeCohort(actorOf(req), req.params.id);
-    res.redirect(303, `/cohorts/${req.params.id}`);
+    const { id } = parseParams(cohortParams, req.params);
+    await closeCohort(actorOf(req), id);
+    res.redirect(303, `/cohorts/${id}`);
   });
 
   return router;
@@ -93,21 +105,18 @@ function cohortPagesRoutes(config: Config, catalog: Catalog): Router {
 /** Handles the new-cohort form: find the unit, or create the cohort; the form again with its errors. */
 function createFromForm(catalog: Catalog) {
   return async (req: Request, res: Response) => {
-    // What was typed, to show again beside the messages or the units found.
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-    const courses = ([] as unknown[]).concat(body.courses ?? []).filter((c): c is string => typeof c === 'string');
-    const values = { name: text('name'), dueDate: text('dueDate'), courses };
+    const typed = typedCohortForm.parse(req.body ?? {});
+    const values = { name: typed.name, dueDate: typed.dueDate, courses: typed.courses };
     const actor = actorOf(req);
     try {
-      const input = parseInput(newCohortForm, body);
+      const input = parseInput(newCohortForm, req.body);
       if (input.findUnit) return renderNew(catalog, res, 200, values, {}, await unitPicker(actor, input.unitCode, input.unitPick ?? '', true));
       const dueDate = input.dueDate ? new Date(`${input.dueDate}T23:59:59+07:00`) : null;
-      const cohort = await createCohort(actor, { name: input.name, unitCode: unitTyped(input), courses, dueDate });
+      const cohort = await createCohort(actor, { name: input.name, unitCode: unitTyped(input), courses: ([] as string[]).concat(input.courses ?? []), dueDate });
       res.redirect(303, `/cohorts/${cohort._id}`);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), text('unitCode'), text('unitPick'));
+      const picker = await pickerAfterError(actor, Boolean(err.fields.unitCode), typed.unitCode, typed.unitPick);
       renderNew(catalog, res, 400, values, err.fields, picker);
     }
   };

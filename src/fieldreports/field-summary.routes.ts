@@ -10,7 +10,7 @@ import { NotFound } from '../shared/errors';
 import { weekNumber } from '../shared/dates';
 import { dayLabelVietnam } from '../shared/vn-time';
 import { formatWeek } from '../shared/i18n';
-import { parseInput } from '../shared/validate';
+import { formBody, idParam, parseInput, parseParams } from '../shared/validate';
 import { WORK_KINDS } from './field-report.model';
 import { takeUpDifficulty } from './field-reports.service';
 import { DIFFICULTY_COLUMNS, difficultyRows, SUMMARY_COLUMNS, summaryRows, summarySheets, writeSummaryPdf } from './exports';
@@ -25,6 +25,8 @@ const summaryQuery = z.object({
   /** On files: `codes` for the snake_case machine-readable form. */
   format: fileFormQuery,
 });
+/** `/field-reports/difficulties/:report/:difficulty`: a report's and one of its difficulties' ids (anything else is a 404). */
+const takeUpParams = z.object({ report: idParam, difficulty: idParam });
 const takeUpForm = z.object({ note: z.string().trim().min(1).max(500), unit: z.string().max(32).optional(), week: z.string().max(10).optional() });
 
 /** The unit (own by default, or ?unit= in scope) and week (this week by default) of a summary. */
@@ -111,10 +113,9 @@ export function fieldSummaryRoutes(): Router {
 
   // POST /field-reports/difficulties/:report/:difficulty — staff take a difficulty up, with a note
   router.post('/field-reports/difficulties/:report/:difficulty', ...requireAbility('takeUpDifficulty'), async (req, res) => {
-    const body = req.body as Record<string, unknown>;
+    const { report: reportId, difficulty: difficultyId } = parseParams(takeUpParams, req.params);
+    const body = parseInput(formBody, req.body);
     const parsed = takeUpForm.safeParse(body);
-    const reportId = String(req.params.report);
-    const difficultyId = String(req.params.difficulty);
     const back = (unit: string | undefined, week: string | undefined) => `/field-reports/summary?${new URLSearchParams({ ...(unit ? { unit } : {}), ...(week ? { week } : {}) }).toString()}#d-${difficultyId}`;
     if (!parsed.success) {
       // Show the summary again with the message beside this difficulty.

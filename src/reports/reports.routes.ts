@@ -5,7 +5,7 @@ import { findUnitById, trailWithin, unitInScope, type UnitDoc } from '../org';
 import { actorOf } from '../shared/auth';
 import { requireAbility } from '../shared/permissions';
 import { NotFound } from '../shared/errors';
-import { parseInput } from '../shared/validate';
+import { idParam, parseInput, parseParams } from '../shared/validate';
 import { peopleRecords, rollupTable, writePeopleFile, writeRollupFile } from './exports';
 import { briefingOf } from './briefing';
 import { writeBriefingPdf } from './briefing-pdf';
@@ -37,6 +37,8 @@ const exportRequest = z.object({
   format: z.enum(['csv', 'xlsx']),
   form: z.enum(FILE_FORMS).default('readable'),
 });
+/** `/reports/exports/:id/download`: a prepared file's id (anything else is a 404). */
+const exportParams = z.object({ id: idParam });
 
 /** The signed-in person's own unit, or ?unit= within their scope. */
 async function selectedUnit(req: Request, unitCode: string | undefined): Promise<UnitDoc> {
@@ -184,7 +186,8 @@ function exportJobsRoutes(): Router {
 
   // GET /reports/exports/:id/download — the prepared file (its owner only)
   router.get('/reports/exports/:id/download', async (req, res) => {
-    const job = await readyExport(actorOf(req), req.params.id);
+    const { id } = parseParams(exportParams, req.params);
+    const job = await readyExport(actorOf(req), id);
     res.download(job.file, job.fileName, { headers: { 'Cache-Control': 'no-store' } });
   });
 
