@@ -58,6 +58,11 @@ export async function backdateQuizResults(user: Id, ms: number): Promise<void> {
   await QuizResult.updateMany({ user }, { $set: { submittedAt: new Date(Date.now() - ms) } });
 }
 
+/** How many quiz results the person has (graded submissions). */
+export async function countQuizResults(user: Id): Promise<number> {
+  return QuizResult.countDocuments({ user });
+}
+
 /**
  * Only the record of a completed course, without its copy on the person or its certificate:
  * what the certificates service is given, or (`settled: false`) what a crash right after it leaves.
