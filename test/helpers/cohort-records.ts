@@ -19,9 +19,9 @@ export async function setMemberSince(cohort: Id, user: Id, addedAt: Date): Promi
   await CohortMember.updateOne({ cohort, user }, { $set: { addedAt } });
 }
 
-/** Members of the cohort, or of every cohort. */
-export async function countMembers(cohort?: Id): Promise<number> {
-  return CohortMember.countDocuments(cohort ? { cohort } : {});
+/** Members of the cohort. */
+export async function countMembers(cohort: Id): Promise<number> {
+  return CohortMember.countDocuments({ cohort });
 }
 
 /** The cohort closed now. */
