@@ -6,7 +6,8 @@
 (function () {
   'use strict';
   if (!('serviceWorker' in navigator) || !window.caches) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  var me = document.currentScript && /[?&]v=([\w.-]+)/.exec(document.currentScript.src);
+  navigator.serviceWorker.register('/sw.js?v=' + (me ? me[1] : ''), { scope: '/' });
   var OUTBOX = 'outbox';
   var lang = document.documentElement.lang || 'vi';
 
