@@ -114,8 +114,8 @@ async function main(): Promise<void> {
   const first = await visit(page, `${base}${lesson}`, foreign, host);
   await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
   // From now on the worker makes every request of the page (the document, network first; static files from its
-  // cache): the emulation is on the worker's target. Left on the page too, Chromium would count the same request
-  // twice (once in the page, once in the worker); that figure is written as well, for comparison.
+  // cache): the emulation is on the worker's target. A last visit with the emulation on the page as well is written
+  // for comparison (the page's own throttle does not reach the worker's fetches, nor should it count them twice).
   const workers = await throttleWorkers(ctx);
   await pageCdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   const repeat = await visit(page, `${base}${lesson}`, foreign, host);
