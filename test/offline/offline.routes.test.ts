@@ -22,6 +22,12 @@ describe('GET /sw.js', () => {
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.text).toContain("addEventListener('fetch'");
   });
+
+  it('when the version asked is not a version, should answer 400, not 500', async () => {
+    await request(app).get('/sw.js?v=0.1.0').expect(200);
+    await request(app).get('/sw.js?v=%3Cscript%3E').expect(400);
+    await request(app).get('/sw.js?v=a&v=b').expect(400);
+  });
 });
 
 describe('GET /courses/:course/offline.json', () => {
