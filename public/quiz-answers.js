@@ -17,13 +17,13 @@
   var timer = null;
 
   function read(key) {
-    try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { return null; }
+    try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch { return null; }
   }
   function write(key, value) {
     try {
       if (value === null) localStorage.removeItem(key);
       else localStorage.setItem(key, JSON.stringify(value));
-    } catch (e) { /* storage full or refused: the server copy remains */ }
+    } catch { /* storage full or refused: the server copy remains */ }
   }
   function say(key) {
     status.hidden = false;
