@@ -16,6 +16,7 @@ import { coursesFeature } from './courses';
 import type { Feature } from './feature';
 import { fieldReportsFeature } from './fieldreports';
 import { homeFeature } from './home';
+import { offlineFeature } from './offline';
 import { orgFeature } from './org';
 import { quizzesFeature } from './quizzes';
 import { reportsFeature } from './reports';
@@ -24,6 +25,7 @@ import type { NavItem } from './shared/navigation';
 /** Every feature, in the order their routes are matched. */
 export const FEATURES: readonly Feature[] = [
   homeFeature,
+  offlineFeature,
   quizzesFeature,
   certificatesFeature,
   cohortsFeature,

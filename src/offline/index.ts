@@ -1,0 +1,2 @@
+export { offlineManifest, type OfflineManifest } from './offline.service';
+export { offlineFeature } from './feature';
