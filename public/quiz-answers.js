@@ -1,7 +1,7 @@
 // Quiz answers that are never lost. Each answer is kept on this phone (localStorage, by
 // attempt) as it is chosen and saved on the server whenever the network allows; a reload
 // (or a saved copy of the page, offline) brings back the newer of the two. A submission made
-// without a connection is kept and sent when the network returns, with growing waits; the
+// without a connection (or whose post was lost) is kept and sent when the network returns, with growing waits; the
 // server grades an attempt once, however many times it arrives. Without JavaScript the form
 // posts as it always did.
 (function () {
@@ -118,14 +118,19 @@
   var local = read(DRAFT);
   var pageSaved = form.getAttribute('data-saved-at') || '';
   if (local && (local.pending || (local.savedAt && local.savedAt > pageSaved))) apply(local.answers);
+  // The server refused the last submission and says why on this page: nothing is left to send.
+  if (document.getElementById('quiz-error')) write(SUBMIT, null);
   var queued = read(SUBMIT);
   if (queued) apply(queued.answers);
   say(queued ? 'queued' : local && local.pending ? 'savedHere' : 'saving');
 
   form.addEventListener('change', choose);
+  // Online, the form posts as without JavaScript; a copy is kept in case the post is lost on the
+  // way (the page, opened again, sends it). Offline, the submission waits here for the network.
   form.addEventListener('submit', function (event) {
-    event.preventDefault();
     write(SUBMIT, { answers: answers() });
+    if (navigator.onLine) return;
+    event.preventDefault();
     tries = 0;
     send();
   });
@@ -133,6 +138,9 @@
     push();
     tries = 0;
     send();
+  });
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) send(); // back from a page the lost post left: try the kept copy again
   });
   push();
   send();
