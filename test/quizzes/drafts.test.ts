@@ -123,6 +123,15 @@ describe('saving answers as they are chosen', () => {
 });
 
 describe('the time limit when the connection dropped', () => {
+  it('when the quiz has a time limit, should state the rule on the quiz page and the attempt page, in both languages', async () => {
+    const { agent } = await learner();
+    const { id } = await start(agent);
+    for (const path of [`${DL}/02-second/quiz`, `/quiz/attempts/${id}`]) {
+      expect((await agent.get(path).set('Accept-Language', 'vi').expect(200)).text).toContain('Đáp án được lưu lên máy chủ trước khi hết giờ vẫn được tính nếu mất mạng');
+      expect((await agent.get(path).set('Accept-Language', 'en').expect(200)).text).toContain('Answers saved to the server before time is up still count if your connection drops');
+    }
+  });
+
   it('when a submission arrives after the deadline, should grade the answers the server held at the deadline, not the ones sent', async () => {
     const { user, agent } = await learner();
     const { id, qids, _csrf } = await start(agent);
