@@ -6,12 +6,13 @@
 (function () {
   'use strict';
   if (!('serviceWorker' in navigator) || !window.caches) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  var me = document.currentScript && /[?&]v=([\w.-]+)/.exec(document.currentScript.src);
+  navigator.serviceWorker.register('/sw.js?v=' + (me ? me[1] : ''), { scope: '/' });
   var OUTBOX = 'outbox';
   var lang = document.documentElement.lang || 'vi';
 
   function fill(text, values) { return text.replace(/\{(\w+)\}/g, function (w, k) { return k in values ? values[k] : w; }); }
-  function when(iso) { var d = new Date(iso); return isNaN(d) ? '' : d.toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' }); }
+  function when(iso) { var d = new Date(iso); return isNaN(d) ? '' : d.toLocaleString(lang, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }); }
 
   /* The banner: a saved copy (the service worker marked the body) or no network. */
   function banner() {
@@ -82,7 +83,7 @@
   }
   function show(box, saved, message) {
     var status = box.querySelector('[data-offline-status]');
-    status.textContent = message || (saved ? fill(box.getAttribute('data-saved'), { mb: (saved.bytes / 1048576).toLocaleString(lang, { maximumFractionDigits: 1 }), when: when(saved.savedAt) }) : '');
+    status.textContent = message || (saved ? fill(box.getAttribute('data-saved'), { mb: Math.max(0.1, saved.bytes / 1048576).toLocaleString(lang, { maximumFractionDigits: 1 }), when: when(saved.savedAt) }) : '');
     box.querySelector('[data-offline-action="keep"]').textContent = box.getAttribute(saved ? 'data-refresh' : 'data-keep');
     box.querySelector('[data-offline-action="remove"]').hidden = !saved;
   }

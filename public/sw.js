@@ -5,12 +5,19 @@
  */
 'use strict';
 var PAGES = 'pages-v1';
-var ASSETS = 'assets-v1';
+/** The app's version (the page script registers /sw.js?v=…): its static files are saved at install. */
+var V = new URL(self.location.href).searchParams.get('v') || '';
+var ASSETS = 'assets-' + V;
 var SAVED_AT = 'X-Saved-At';
 /** Pages never kept: signing in and out, files to download. */
 var NOT_KEPT = /^\/(login|logout|lang|sw\.js)(\/|$)|\/export|\/download|\.(csv|xlsx|pdf|zip)$/;
 
-self.addEventListener('install', function () { self.skipWaiting(); });
+self.addEventListener('install', function (e) {
+  self.skipWaiting();
+  e.waitUntil(caches.open(ASSETS).then(function (c) {
+    return Promise.all(['/static/app.css?v=' + V, '/static/offline.js?v=' + V, '/static/favicon.svg'].map(function (u) { return c.add(u).catch(function () {}); }));
+  }));
+});
 self.addEventListener('activate', function (e) {
   e.waitUntil(caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (k) { return /^(pages|assets)-/.test(k) && k !== PAGES && k !== ASSETS; })
