@@ -121,6 +121,7 @@ const rows: Row[] = [
   ['POST', () => '/courses/digital-literacy/01-first/quiz/start', null, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
   ['GET', () => `/quiz/attempts/${nobody}`, null, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['POST', () => `/quiz/attempts/${nobody}/submit`, null, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['POST', () => `/quiz/attempts/${nobody}/answers`, null, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => `/quiz/results/${nobody}`, null, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => `/verify/${unknownSerial}`, null, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => `/certificates/${unknownSerial}/pdf`, null, SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],

@@ -11,6 +11,13 @@ const attemptSchema = new Schema(
     /** Hard end (time limit); null when the module has none. */
     deadline: { type: Date, default: null },
     contentVersion: { type: String, required: true },
+    /**
+     * The answers chosen so far, saved as they are chosen (POST …/answers) until the time is up:
+     * what a reload shows, and what a submission arriving after the deadline is graded from.
+     */
+    draft: { type: [{ _id: false, id: { type: String, required: true }, chosen: { type: [String], default: [] } }], default: undefined },
+    /** When the draft was last saved (server time, always before the deadline and its grace). */
+    draftSavedAt: { type: Date, default: null },
   },
   { strict: true },
 );

@@ -139,6 +139,71 @@ export function attemptQuestions(catalog: Catalog, attempt: AttemptDoc): { quest
 }
 
 /**
+ * The answers of a form (`q_<questionId>` → option id(s)), each checked against the attempt:
+ * a question not drawn, or an option not its own, is refused. Unanswered questions are absent.
+ */
+export function chosenAnswers(drawn: { question: Question; options: string[] }[], raw: Record<string, unknown>): Map<string, string[]> {
+  const chosen = new Map<string, string[]>();
+  for (const [key, value] of Object.entries(raw)) {
+    if (!key.startsWith('q_')) continue;
+    const id = key.slice(2);
+    const entry = drawn.find((d) => d.question.id === id);
+    if (!entry) throw new QuizRefused('quiz.notDrawn', {}, 400);
+    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    if (values.length === 0 || values.some((v) => !entry.options.includes(v))) throw new QuizRefused('quiz.unknownOption', {}, 400);
+    if (entry.question.type !== 'multiple' && values.length > 1) throw new QuizRefused('quiz.unknownOption', {}, 400);
+    chosen.set(id, values);
+  }
+  return chosen;
+}
+
+/** The time after which nothing of an attempt is taken any more (its deadline and the grace); null without a limit. */
+function cutoffOf(attempt: AttemptDoc): number | null {
+  return attempt.deadline ? attempt.deadline.getTime() + GRACE_MS : null;
+}
+
+/** The answers saved on the server, as the attempt form names them (`q_<id>` → options): what the attempt page shows checked. */
+export function draftAnswers(attempt: AttemptDoc): Record<string, string[]> {
+  return Object.fromEntries((attempt.draft ?? []).filter((d) => d.chosen.length > 0).map((d) => [`q_${d.id}`, d.chosen]));
+}
+
+/**
+ * Saves the answers chosen so far on the attempt (the whole set, replacing the last), so that a
+ * reload or a lost connection brings them back and a late submission is graded from them.
+ * Refused once the attempt has a result, or once its time (with the grace) is up: answers
+ * saved after the deadline do not count.
+ */
+export async function saveDraft(actor: Actor, catalog: Catalog, attemptId: string, raw: Record<string, unknown>, now = new Date()): Promise<{ savedAt: Date }> {
+  const attempt = await attemptOf(actor, attemptId);
+  const chosen = chosenAnswers(attemptQuestions(catalog, attempt), raw);
+  if (await resultOfAttempt(attempt._id)) throw new QuizRefused('quizDraft.submitted', {}, 409);
+  const cutoff = cutoffOf(attempt);
+  if (cutoff !== null && now.getTime() > cutoff) throw new QuizRefused('quizDraft.tooLate', {}, 409);
+  const draft = [...chosen].map(([id, options]) => ({ id, chosen: options }));
+  await QuizAttempt.updateOne({ _id: attempt._id, user: actor.id }, { $set: { draft, draftSavedAt: now } });
+  return { savedAt: now };
+}
+
+/**
+ * What is graded: the submitted answers, all of them, within the time; after it (a submission
+ * the network held back), the draft the server saved before the deadline, unanswered questions
+ * counting as wrong. With no saved draft a late submission is refused (expired) as before.
+ */
+function answersToGrade(attempt: AttemptDoc, drawn: { question: Question; options: string[] }[], raw: Record<string, unknown>, now: Date): Map<string, string[]> {
+  const chosen = chosenAnswers(drawn, raw);
+  const cutoff = cutoffOf(attempt);
+  if (cutoff !== null && now.getTime() > cutoff) {
+    // Out of time: answering the rest would not help; what the server held at the deadline counts.
+    const saved = new Map(Object.entries(draftAnswers(attempt)).map(([key, options]) => [key.slice(2), options]));
+    if (saved.size === 0) throw new QuizRefused('quiz.expired', {}, 409);
+    return saved;
+  }
+  const missing = drawn.filter((d) => !chosen.has(d.question.id)).length;
+  if (missing > 0) throw new QuizRefused('quiz.unanswered', { count: missing }, 400);
+  return chosen;
+}
+
+/**
  * Grades a submission once. Answers arrive as `q_<questionId>` → option id(s).
  * Returns the stored result; `duplicate` when an earlier submission had already made it.
  */
@@ -157,22 +222,7 @@ export async function submitAttempt(
   }
 
   const drawn = attemptQuestions(catalog, attempt);
-  const chosen = new Map<string, string[]>();
-  for (const [key, value] of Object.entries(raw)) {
-    if (!key.startsWith('q_')) continue;
-    const id = key.slice(2);
-    const entry = drawn.find((d) => d.question.id === id);
-    if (!entry) throw new QuizRefused('quiz.notDrawn', {}, 400);
-    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-    if (values.length === 0 || values.some((v) => !entry.options.includes(v))) throw new QuizRefused('quiz.unknownOption', {}, 400);
-    if (entry.question.type !== 'multiple' && values.length > 1) throw new QuizRefused('quiz.unknownOption', {}, 400);
-    chosen.set(id, values);
-  }
-  // Out of time first: answering the rest would not help.
-  if (attempt.deadline && now.getTime() > attempt.deadline.getTime() + GRACE_MS) throw new QuizRefused('quiz.expired', {}, 409);
-  const missing = drawn.filter((d) => !chosen.has(d.question.id)).length;
-  if (missing > 0) throw new QuizRefused('quiz.unanswered', { count: missing }, 400);
-
+  const chosen = answersToGrade(attempt, drawn, raw, now);
   const { module } = findModule(catalog, attempt.course, attempt.module);
   const graded = grade(drawn.map((d) => d.question), chosen, module.quiz.passPercent);
   let result: ResultDoc;

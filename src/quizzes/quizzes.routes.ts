@@ -4,7 +4,7 @@ import type { Catalog } from '../courses';
 import { actorOf, requireUser } from '../shared/auth';
 import { formBody, idParam, parseParams } from '../shared/validate';
 import type { AttemptDoc } from './quiz.model';
-import { attemptOf, attemptQuestions, findModule, quizOverview, QuizRefused, resultOf, resultOfAttempt, startAttempt, submitAttempt } from './quiz.service';
+import { attemptOf, attemptQuestions, draftAnswers, findModule, quizOverview, QuizRefused, resultOf, resultOfAttempt, saveDraft, startAttempt, submitAttempt } from './quiz.service';
 
 /** Most questions a quiz draws, and most options a question has (as src/courses/content-schema.ts allows). */
 const MAX_ANSWERS = 50;
@@ -13,9 +13,10 @@ const optionId = z.string().max(64);
 /** One answer: an option's id, or for a multiple choice question a list of them. */
 const answer = z.union([optionId, z.array(optionId).min(1).max(MAX_CHOICES)]);
 /**
- * A quiz submission: `q_<question id>` → its answer. Other fields (the form token, anything
- * added to the form) are not read. Whether each question was drawn in this attempt and each
- * option is one of its own is for the service to say, on the attempt page.
+ * A quiz submission, or the answers chosen so far (`…/answers`, sent by the page script as the
+ * same form): `q_<question id>` → its answer. Other fields (the form token, anything added to
+ * the form) are not read. Whether each question was drawn in this attempt and each option is
+ * one of its own is for the service to say, on the attempt page.
  */
 const submissionForm = formBody
   .transform((body) => Object.fromEntries(Object.entries(body).filter(([key]) => key.startsWith('q_'))))
@@ -94,7 +95,16 @@ function attemptRoutes(catalog: Catalog): Router {
       return;
     }
     res.set('Cache-Control', 'no-store');
-    renderAttempt(catalog, req, res, attempt);
+    renderAttempt(catalog, req, res, attempt, 200, null, draftAnswers(attempt));
+  });
+
+  // POST /quiz/attempts/:id/answers — save the answers chosen so far (the page script, as each is chosen)
+  router.post('/quiz/attempts/:id/answers', async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    const answers = submissionForm.safeParse(req.body ?? {});
+    if (!answers.success) throw new QuizRefused('validation.answers', {}, 400);
+    const { savedAt } = await saveDraft(actorOf(req), catalog, id, answers.data);
+    res.json({ savedAt: savedAt.toISOString() });
   });
 
   // POST /quiz/attempts/:id/submit — grade once; a repeat shows the first result
