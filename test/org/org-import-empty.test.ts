@@ -1,8 +1,14 @@
-import { importOrgCsv } from '../../src/org';
+import { importOrgCsv, treeChanged } from '../../src/org';
 import { Unit } from '../../src/org/unit.model';
 import { useTestDatabase } from '../helpers/db';
 
 useTestDatabase(__filename);
+
+// Each test starts from a store without any unit, whichever test ran before it.
+beforeEach(async () => {
+  await Unit.deleteMany({});
+  await treeChanged();
+});
 
 describe('org import on an empty store', () => {
   it('when the file lacks the units above its rows, should report each line instead of crashing', async () => {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { DEFAULT_TREE_FILE, importOrgCsv, loadDefaultTreeIfEmpty } from '../../src/org';
+import { DEFAULT_TREE_FILE, importOrgCsv, loadDefaultTreeIfEmpty, treeChanged } from '../../src/org';
 import { Unit } from '../../src/org/unit.model';
 import { useTestDatabase } from '../helpers/db';
 import { createUser, reloadUser } from '../helpers/factories';
@@ -7,6 +7,12 @@ import { createUser, reloadUser } from '../helpers/factories';
 useTestDatabase(__filename);
 
 const header = 'code,name_vi,name_en,level,parent_code,remote';
+
+// Each test starts from a store without any unit, whichever test ran before it, and loads the tree it needs.
+beforeEach(async () => {
+  await Unit.deleteMany({});
+  await treeChanged();
+});
 
 describe('org import', () => {
   it('when the database is empty, should load the central level and the 34 provinces', async () => {
@@ -17,11 +23,13 @@ describe('org import', () => {
   });
 
   it('when the same file is imported twice, the second run should change nothing', async () => {
+    expect(await importOrgCsv(fs.readFileSync(DEFAULT_TREE_FILE, 'utf8'))).toMatchObject({ created: 35, problems: [] });
     const again = await importOrgCsv(fs.readFileSync(DEFAULT_TREE_FILE, 'utf8'));
     expect(again).toEqual({ created: 0, updated: 0, unchanged: 35, problems: [] });
   });
 
   it('when lines are bad, should report each with its line number and keep the good ones', async () => {
+    await loadDefaultTreeIfEmpty();
     const report = await importOrgCsv(
       [
         header,
@@ -46,12 +54,14 @@ describe('org import', () => {
   });
 
   it('when the file has a BOM, semicolons are not used, and headers have capitals, should still read it', async () => {
+    await loadDefaultTreeIfEmpty();
     const report = await importOrgCsv(`\uFEFFCODE,Name_VI,name_en,LEVEL,parent_code,remote\nX7,Xã Bảy,Commune Seven,commune,01,true`);
     expect(report).toMatchObject({ created: 1, problems: [] });
     expect(await Unit.findOne({ code: 'X7' }).lean()).toMatchObject({ remote: true, nameVi: 'Xã Bảy' });
   });
 
   it('when a commune moves to another province, its teams and people should follow', async () => {
+    await loadDefaultTreeIfEmpty();
     await importOrgCsv([header, 'MV,Xã Di Chuyển,Moving Commune,commune,01,false', 'MV-T,Đội Di Chuyển,Moving Team,team,MV,false'].join('\n'));
     const { user } = await createUser('volunteer', 'MV-T');
     const report = await importOrgCsv([header, 'MV,Xã Di Chuyển,Moving Commune,commune,04,false'].join('\n'));

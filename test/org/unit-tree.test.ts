@@ -3,7 +3,7 @@ import { findUnitByCode, importOrgCsv, subtreeOf, treeCache, unitInScope } from 
 import { markChanged } from '../../src/shared/changes';
 import { toActor } from '../../src/accounts';
 import { useTestDatabase } from '../helpers/db';
-import { createTree, createUser } from '../helpers/factories';
+import { createTree, createUser, uniqueName } from '../helpers/factories';
 
 useTestDatabase(__filename);
 
@@ -11,29 +11,36 @@ beforeAll(async () => {
   await createTree();
 });
 
+/** A team code of the test's own (codes allow letters, digits, ".", "_" and "-"). */
+const newTeamCode = () => uniqueName('T-NEW');
+
 describe("each process's copy of the organisation tree", () => {
   it('when this process imports, should show the new units at once', async () => {
-    const report = await importOrgCsv(['code,name_vi,name_en,level,parent_code,remote', 'T-NEW,Đội Mới,New Team,team,C-HN,false'].join('\n'));
+    const code = newTeamCode();
+    const report = await importOrgCsv(['code,name_vi,name_en,level,parent_code,remote', `${code},Đội Mới,New Team,team,C-HN,false`].join('\n'));
     expect(report.problems).toEqual([]);
-    const unit = await findUnitByCode('T-NEW');
+    const unit = await findUnitByCode(code);
     expect(unit?.nameVi).toBe('Đội Mới');
-    expect((await subtreeOf((await findUnitByCode('C-HN'))!)).map((u) => u.code)).toContain('T-NEW');
+    expect((await subtreeOf((await findUnitByCode('C-HN'))!)).map((u) => u.code)).toContain(code);
   });
 
   it('when another process imports, should see it once that process has marked the tree changed', async () => {
     const old = treeCache.CHECK_MS;
     treeCache.CHECK_MS = 0;
     try {
+      const code = newTeamCode();
+      const report = await importOrgCsv(['code,name_vi,name_en,level,parent_code,remote', `${code},Đội Mới,New Team,team,C-HN,false`].join('\n'));
+      expect(report.problems).toEqual([]);
       await findUnitByCode('C-HN'); // loaded
-      await Unit.updateOne({ code: 'T-NEW' }, { $set: { nameVi: 'Đội Mới Đổi Tên' } }); // as another process's import writes it
+      await Unit.updateOne({ code }, { $set: { nameVi: 'Đội Mới Đổi Tên' } }); // as another process's import writes it
       await markChanged('org');
-      expect((await findUnitByCode('T-NEW'))?.nameVi).toBe('Đội Mới Đổi Tên');
+      expect((await findUnitByCode(code))?.nameVi).toBe('Đội Mới Đổi Tên');
     } finally {
       treeCache.CHECK_MS = old;
     }
   });
 
-  it('should hand out units nobody can change by mistake, and keep scope checks', async () => {
+  it('when units are handed out, should be ones nobody can change by mistake, and scope checks should still hold', async () => {
     const unit = (await findUnitByCode('T-HN'))!;
     expect(() => {
       (unit as { nameVi: string }).nameVi = 'x';
