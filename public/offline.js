@@ -12,7 +12,15 @@
   var lang = document.documentElement.lang || 'vi';
 
   function fill(text, values) { return text.replace(/\{(\w+)\}/g, function (w, k) { return k in values ? values[k] : w; }); }
-  function when(iso) { var d = new Date(iso); return isNaN(d) ? '' : d.toLocaleString(lang, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }); }
+  // dd/mm/yyyy HH:mm in Vietnam time, as every date the server writes
+  function when(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return '';
+    var p = {};
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.day + '/' + p.month + '/' + p.year + ' ' + p.hour + ':' + p.minute;
+  }
 
   /* The banner: a saved copy (the service worker marked the body) or no network. */
   function banner() {

@@ -35,7 +35,7 @@ it('when a course is kept on the phone, should read offline with a saved-copy ba
   const keep = page.locator('.offline-keep [data-offline-action="keep"]');
   await keep.click();
   await page.locator('.offline-keep [data-offline-status]', { hasText: 'MB' }).waitFor();
-  expect(await page.textContent('.offline-keep [data-offline-status]')).toMatch(/^Đã lưu trên máy: [\d,]+ MB, lúc .+\.$/);
+  expect(await page.textContent('.offline-keep [data-offline-status]')).toMatch(/^Đã lưu trên máy: [\d,]+ MB, lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\.$/);
   expect(await page.isVisible('.offline-keep [data-offline-action="remove"]')).toBe(true);
   await shot('1-kept');
 
@@ -45,7 +45,7 @@ it('when a course is kept on the phone, should read offline with a saved-copy ba
     await page.goto(`${env.base}${L}/${lesson}`);
     expect(await page.textContent('main h1')).toBe(`Bài ${lesson.split('/')[1]}`);
     await page.locator('#offline-banner').waitFor({ state: 'visible' });
-    expect(await page.textContent('#offline-banner')).toMatch(/^Bạn đang xem bản lưu trên máy \(lưu lúc .+\)/);
+    expect(await page.textContent('#offline-banner')).toMatch(/^Bạn đang xem bản lưu trên máy \(lưu lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\)/);
   }
   await shot('2-lesson-offline');
 
