@@ -10,10 +10,8 @@ import { loadCatalog } from '../src/courses';
 import { connectMongoose, useStorePostgres } from '../src/db';
 import { createLogger } from '../src/shared/logger';
 import { startMaintenance } from '../src/shared/maintenance';
-import { startExportWorker, startRollupJob, startSnapshotJob } from '../src/reports';
 import { giveAuditEntriesTheirSlots } from '../src/audit';
-import { warmFieldSummaries } from '../src/fieldreports';
-import { startSettleJob } from '../src/quizzes';
+import { FEATURES, wire } from '../src/wiring';
 
 async function main(): Promise<void> {
   const [uri, dbName, postgresUrl] = process.argv.slice(2);
@@ -23,19 +21,18 @@ async function main(): Promise<void> {
     BASE_URL: 'http://127.0.0.1:3000',
     LOG_LEVEL: 'warn',
     MONGODB_URI: uri,
+    DATA_DIR: process.env.BENCH_APP_DATA_DIR ?? '/tmp/tss-bench-app', // large exports are prepared in its exports/
     PATH: process.env.PATH,
   });
   const logger = createLogger(config);
   await connectMongoose(uri!, dbName);
   useStorePostgres(postgresUrl);
   const catalog = loadCatalog();
+  await giveAuditEntriesTheirSlots(); // as the server does at start, but finished before the measurements
+  wire(); // before the jobs, which complete courses and move people, as src/server.ts does
+  // the server's jobs, as src/server.ts starts them: the store's maintenance, then each feature's
   startMaintenance(logger);
-  startRollupJob(logger);
-  startSnapshotJob(logger);
-  startExportWorker(`${process.env.BENCH_EXPORT_DIR ?? '/tmp/tss-bench-exports'}`, logger);
-  warmFieldSummaries(logger);
-  await giveAuditEntriesTheirSlots(); // as the server does at start (here before the measurements)
-  startSettleJob(catalog, logger);
+  for (const feature of FEATURES) feature.jobs?.({ config, catalog, logger });
   const app = createApp({ config, logger, catalog, loginLimits: { perUserIp: { points: 1e6, durationSec: 60 }, perIp: { points: 1e6, durationSec: 60 } } });
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();

@@ -63,7 +63,7 @@ export interface Course {
 export interface Catalog {
   courses: Course[];
   /** URL path (/content/…) → file and content type, for the pictures lessons use. */
-  images: Map<string, { file: string; type: string }>;
+  images: Map<string, { file: string; type: string; bytes: number }>;
 }
 
 class Problems {
@@ -157,7 +157,7 @@ interface ModuleContext {
   strict: MarkdownIt;
   hash: Hash;
   problems: Problems;
-  images: Map<string, { file: string; type: string }>;
+  images: Map<string, { file: string; type: string; bytes: number }>;
   lessonExists: LessonExists;
 }
 
@@ -194,7 +194,7 @@ export function loadContent(root: string, opts: { courses?: readonly string[] } 
     structure.get(course)?.modules.get(module)?.lessons.some((l) => l.slug === lesson) ?? false;
 
   const courses: Course[] = [];
-  const images = new Map<string, { file: string; type: string }>();
+  const images = new Map<string, { file: string; type: string; bytes: number }>();
   for (const [slug, { file: courseFile, modules: moduleFiles }] of structure) {
     const dir = path.join(root, slug);
     const hash = createHash('sha256');
@@ -286,6 +286,6 @@ function loadImages(ctx: ModuleContext, slug: string, moduleDir: string, folder:
       problems.add(file, 0, 'an SVG picture may not hold scripts, event handlers or links');
     }
     hash.update(fs.readFileSync(file));
-    images.set(`/content/${slug}/${folder}/images/${name}`, { file, type });
+    images.set(`/content/${slug}/${folder}/images/${name}`, { file, type, bytes: size });
   }
 }

@@ -4,7 +4,6 @@
  * course's content or the person's language does.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { findCourse, lessonKeys, type Catalog } from '../courses';
 import type { Actor } from '../shared/actor';
 import type { Locale } from '../config';
@@ -27,7 +26,7 @@ export function offlineManifest(_actor: Actor, input: { catalog: Catalog; course
   const pages = [base, ...lessonKeys(course).map((key) => `${base}/${key}`)];
   const images = [...input.catalog.images.keys()].filter((url) => url.startsWith(`/content/${course.slug}/`));
   const textBytes = course.modules.flatMap((m) => m.lessons).reduce((sum, l) => sum + Buffer.byteLength(l.html[input.locale]), 0);
-  const imageBytes = images.reduce((sum, url) => sum + fileSize(input.catalog.images.get(url)!.file), 0);
+  const imageBytes = images.reduce((sum, url) => sum + input.catalog.images.get(url)!.bytes, 0);
   return {
     course: course.slug,
     version: createHash('sha256').update(`${course.version}:${input.locale}`).digest('hex').slice(0, 16),
@@ -35,12 +34,4 @@ export function offlineManifest(_actor: Actor, input: { catalog: Catalog; course
     images,
     bytes: textBytes + pages.length * PAGE_OVERHEAD_BYTES + imageBytes,
   };
-}
-
-function fileSize(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
 }

@@ -47,7 +47,6 @@ function renderAttempt(catalog: Catalog, req: Request, res: Response, attempt: A
   });
 }
 
-
 /** Quizzes: a module's quiz page, then attempts and results, for signed-in people. */
 export function quizzesRoutes(catalog: Catalog): Router {
   const router = Router();
