@@ -3,23 +3,24 @@
  * team or commune, resolved when the session is saved and again on each edit.
  */
 import type { Types } from 'mongoose';
-import { activePeopleUnder, personById } from '../accounts';
+import { activePeopleUnder, personById, type Person } from '../accounts';
 import { memberIdsInScope } from '../cohorts';
 import { insertEach, mapLimit } from '../db/bulk';
-import type { Actor } from '../shared/actor';
+import { LEARNER_ROLES, type Actor } from '../shared/actor';
 import { RetrainingInvitee, RetrainingSession } from './session.model';
 
 type Invited = { user: Types.ObjectId; lineage: Types.ObjectId[] };
 
-/** The people the cohorts (of the actor's scope: another's is a 404) and units invite, each once, accounts in use. */
+/** The learners the cohorts (of the actor's scope: another's is a 404) and units invite, each once, accounts in use, the actor not included. */
 export async function peopleInvited(actor: Actor, cohortIds: string[], unitIds: Types.ObjectId[]): Promise<Invited[]> {
   const byId = new Map<string, Invited>();
-  for (const unit of unitIds) {
-    for (const p of await activePeopleUnder(unit)) byId.set(String(p._id), { user: p._id, lineage: p.lineage as Types.ObjectId[] });
-  }
+  // learners only, and not the trainer themselves
+  const take = (p: Person | null) => {
+    if (p && !p.disabled && (LEARNER_ROLES as string[]).includes(p.role) && String(p._id) !== String(actor.id)) byId.set(String(p._id), { user: p._id, lineage: p.lineage as Types.ObjectId[] });
+  };
+  for (const unit of unitIds) (await activePeopleUnder(unit)).forEach(take);
   const members = (await mapLimit(cohortIds, (id) => memberIdsInScope(actor, id), 2)).flat().filter((id) => !byId.has(String(id)));
-  const people = await mapLimit([...new Set(members.map(String))], (id) => personById(id), 4);
-  for (const p of people) if (p && !p.disabled) byId.set(String(p._id), { user: p._id, lineage: p.lineage as Types.ObjectId[] });
+  (await mapLimit([...new Set(members.map(String))], (id) => personById(id), 4)).forEach(take);
   return [...byId.values()];
 }
 
