@@ -12,7 +12,7 @@ const env = useBrowserOnApp(__filename);
 it('a trainer schedules a session on a phone, ticks who came, and an invited volunteer sees it on My sessions', async () => {
   const { user: trainerUser } = await createUser('trainer', 'C-HN', { fullName: 'Trần Quốc Huy' });
   const { user: tuyet } = await createUser('volunteer', 'T-HN', { fullName: 'Nguyễn Thị Ánh Tuyết' });
-  await createUser('volunteer', 'T-HN', { fullName: 'Đỗ Văn An' });
+  const { user: an } = await createUser('volunteer', 'T-HN', { fullName: 'Đỗ Văn An' });
   const day = new Date(Date.now() + 2 * 86400_000 + 7 * 3600_000).toISOString().slice(0, 10);
 
   const trainer = await phone(env.browser, env.base);
@@ -51,7 +51,8 @@ it('a trainer schedules a session on a phone, ticks who came, and an invited vol
 
   const volunteer = await phone(env.browser, env.base);
   const vpage = await volunteer.ctx.newPage();
-  await signIn(vpage, env.base, tuyet.username);
+  // An was invited and not ticked yet: the session is upcoming on his phone, with its calendar file
+  await signIn(vpage, env.base, an.username);
   await vpage.click('nav a[href="/retraining"]');
   await vpage.waitForURL(/\/retraining\/mine$/);
   expect(await vpage.textContent('main')).toContain('Tập huấn lại VNeID cho đội Ba Đình');
