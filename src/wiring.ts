@@ -25,6 +25,8 @@ import type { NavItem } from './shared/navigation';
 
 /** Every feature, in the order their routes are matched. */
 export const FEATURES: readonly Feature[] = [
+  // first: its router gives every page the header's unread count
+  notificationsFeature,
   homeFeature,
   offlineFeature,
   quizzesFeature,
@@ -36,7 +38,6 @@ export const FEATURES: readonly Feature[] = [
   accountsFeature,
   orgFeature,
   auditFeature,
-  notificationsFeature,
 ];
 
 /** The menu: every feature's links. */
