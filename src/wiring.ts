@@ -16,6 +16,7 @@ import { coursesFeature } from './courses';
 import type { Feature } from './feature';
 import { fieldReportsFeature } from './fieldreports';
 import { homeFeature } from './home';
+import { notificationsFeature } from './notifications';
 import { offlineFeature } from './offline';
 import { orgFeature } from './org';
 import { quizzesFeature } from './quizzes';
@@ -25,6 +26,8 @@ import type { NavItem } from './shared/navigation';
 
 /** Every feature, in the order their routes are matched. */
 export const FEATURES: readonly Feature[] = [
+  // first: its router gives every page the header's unread count
+  notificationsFeature,
   homeFeature,
   offlineFeature,
   quizzesFeature,

@@ -16,6 +16,7 @@ export { markCourseCompleted, markCourseStarted, repairCourseMarks, unmarkCourse
 export { createImportedAccounts, applyRosterChanges, type ImportedAccount, type RosterChange } from './imported-accounts';
 export { personMatches } from './person-search';
 export { setTrainerIfNone } from './retrained-by';
+export { contactOf, contactsOf, emailsOf, normalizeEmail, setOwnEmail, type Contact } from './contacts';
 export {
   authenticate,
   changePassword,

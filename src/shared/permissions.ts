@@ -52,6 +52,10 @@ const TABLE = {
   readRetrainingFigures: { roles: STAFF },
   /** "My sessions": the sessions one is invited to, check-in on one's own phone. */
   attendRetraining: { roles: ['volunteer', 'trainer'] },
+  /** The inbox and one's own notification preferences. */
+  readInbox: { roles: EVERYONE },
+  /** What was sent to whom (the sent log), in one's subtree. */
+  readSentNotifications: { roles: STAFF },
 } satisfies Record<string, Rule>;
 
 export type Ability = keyof typeof TABLE;
