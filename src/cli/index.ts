@@ -19,6 +19,7 @@ import { Invalid } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { translate } from '../shared/i18n';
 import { wire } from '../wiring';
+import { registerOpsCommands } from './ops';
 
 const program = new Command();
 program
@@ -202,6 +203,8 @@ program
       console.log(`scale data: ${result.units} units, ${result.people} people, ${result.completions} completions in ${Math.round((Date.now() - started) / 1000)} s (password of every synthetic account: ${SCALE_PASSWORD})`);
     });
   });
+
+registerOpsCommands(program, withDatabase);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(err.message);
