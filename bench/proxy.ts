@@ -6,7 +6,7 @@
  * different learner's open attempt, prepared beforehand through nginx). Throughput and p99 for
  * one and two processes in one run, and the two/one ratio; writes its section of bench/RESULTS.md.
  * Run: npm run bench:proxy (BENCH_PROXY_VOLUNTEERS, default 20,000; BENCH_PROXY_SUBMISSIONS per
- * configuration, default 300).
+ * phase, default 200). One and two processes alternate over two rounds.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,14 +28,16 @@ import { Client } from './client';
 import { writeSection } from './results-file';
 
 const VOLUNTEERS = Number(process.env.BENCH_PROXY_VOLUNTEERS ?? 20_000);
-const SUBMISSIONS = Number(process.env.BENCH_PROXY_SUBMISSIONS ?? 300);
+const SUBMISSIONS = Number(process.env.BENCH_PROXY_SUBMISSIONS ?? 200);
+const ROUNDS = 2;
 const CONNECTIONS = 20;
-const LESSON_SECONDS = 15;
+const LESSON_SECONDS = 10;
 const DATABASE = 'bench_proxy';
 const root = path.resolve(__dirname, '..');
 
 interface Measure { rps: number; p50: number; p99: number; non2xx: string; errors: number }
 interface Attempt { cookie: string; url: string; body: string }
+interface Phase { round: number; processes: number; load: number; lesson: Measure; submit: Measure }
 
 /** An app process as the unit runs it (production settings), on a port of its own; resolves once ready. */
 async function startApp(storeUri: string, dataDir: string): Promise<ChildProcess> {
@@ -161,15 +163,19 @@ async function main(): Promise<void> {
 
   const appDir = path.join(dataDir, 'app');
   const a = await startApp(`${uri}${DATABASE}`, appDir);
-  console.log('one app process…');
-  const one = await measure([a], course, lesson);
-  await one.nginx.stop();
   const b = await startApp(`${uri}${DATABASE}`, appDir);
-  console.log('two app processes…');
-  const two = await measure([a, b], course, lesson);
-  await two.nginx.stop();
-
-  report(data, one, two, lesson);
+  // alternating, so that the machine's other work weighs on both alike: 1, 2, 1, 2 processes behind nginx
+  const phases: Phase[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const apps of [[a], [a, b]]) {
+      console.log(`round ${round}: ${apps.length} app process(es)…`);
+      const load = os.loadavg()[0]!;
+      const m = await measure(apps, course, lesson);
+      await m.nginx.stop();
+      phases.push({ round, processes: apps.length, load, lesson: m.lesson, submit: m.submit });
+    }
+  }
+  report(data, phases, lesson);
   for (const p of [a, b]) p.kill('SIGTERM');
   await Promise.all([a, b].map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
   await mongoose.disconnect();
@@ -177,26 +183,34 @@ async function main(): Promise<void> {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-function report(data: Awaited<ReturnType<typeof seed>>, one: { lesson: Measure; submit: Measure }, two: { lesson: Measure; submit: Measure }, lesson: string): void {
-  const ratio = (x: number, y: number) => (y > 0 ? (Math.round((x / y) * 100) / 100).toFixed(2) : '–');
-  const row = (what: string, m1: Measure, m2: Measure) =>
-    `| ${what} | ${m1.rps} | ${m1.p99} ms | ${m2.rps} | ${m2.p99} ms | ${ratio(m2.rps, m1.rps)} | ${[m1.non2xx, m2.non2xx].filter(Boolean).join('; ') || 'none'}${m1.errors + m2.errors ? `, ${m1.errors + m2.errors} errors` : ''} |`;
+function report(data: Awaited<ReturnType<typeof seed>>, phases: Phase[], lesson: string): void {
+  const mean = (n: number, f: (p: Phase) => number) => {
+    const of = phases.filter((p) => p.processes === n);
+    return of.reduce((t, p) => t + f(p), 0) / of.length;
+  };
+  const ratio = (f: (p: Phase) => number) => (mean(1, f) > 0 ? (Math.round((mean(2, f) / mean(1, f)) * 100) / 100).toFixed(2) : '–');
+  const other = (m: Measure) => [m.non2xx, m.errors ? `${m.errors} errors` : ''].filter(Boolean).join(', ') || 'none';
+  const rows = phases.map((p) => `| ${p.round} | ${p.processes} | ${p.load.toFixed(1)} | ${p.lesson.rps} | ${p.lesson.p99} ms | ${p.submit.rps} | ${p.submit.p99} ms | ${other(p.lesson)}; ${other(p.submit)} |`);
   const lines = [
     '## Through nginx: one and two app processes',
     '',
     `Last run: ${new Date().toISOString()} on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; ` +
       'nginx with `deploy/nginx/tiep-suc-so.conf` (loopback, no TLS) in front of `node dist/server.js` processes (production settings, 256 MB heap, TRUST_PROXY=loopback) ' +
       'sharing one embedded store (FerretDB v1.24.2 on PostgreSQL) through MONGODB_URI; autocannon in this process, ' +
-      `${CONNECTIONS} connections. Data: ${data.people.toLocaleString('en')} people, ${data.units.toLocaleString('en')} units, ${data.completions.toLocaleString('en')} completions (seed:scale, ${data.seconds} s with the roll-ups).`,
+      `${CONNECTIONS} connections. Data: ${data.people.toLocaleString('en')} people, ${data.units.toLocaleString('en')} units, ${data.completions.toLocaleString('en')} completions (seed:scale, ${data.seconds} s with the roll-ups). ` +
+      `Lesson page: GET \`${lesson}\` signed in, ${LESSON_SECONDS} s after a warm-up; quiz submission: POST of ${SUBMISSIONS} different open attempts, each once. ` +
+      'One and two processes alternate, so that the machine\'s other work weighs on both alike; "load" is the 1-minute load average as the phase began.',
     '',
-    `| through nginx | 1 process: req/s | p99 | 2 processes: req/s | p99 | 2/1 throughput | non-2xx/3xx |`,
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    row(`lesson page, signed in (GET \`${lesson}\`, ${LESSON_SECONDS} s after a warm-up)`, one.lesson, two.lesson),
-    row(`quiz submission (POST, ${SUBMISSIONS} different attempts, each once)`, one.submit, two.submit),
+    '| round | app processes | load | lesson req/s | lesson p99 | submissions/s | submission p99 | not 2xx/3xx |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
     '',
-    `This machine has ${os.cpus().length} cores, shared by nginx, both app processes, FerretDB, PostgreSQL and the load generator: ` +
-      'a second app process can only use what the first leaves idle, so the ratio here is a floor, not what two processes give on a server ' +
-      'with a core per process (and the store on its own cores or a MongoDB replica set). The submissions write (a result, its settlement), so the store bounds them first.',
+    `**Two processes / one process** (means of the rounds): lesson page ${ratio((p) => p.lesson.rps)}× the throughput, ` +
+      `p99 ${ratio((p) => p.lesson.p99)}×; quiz submission ${ratio((p) => p.submit.rps)}× the throughput, p99 ${ratio((p) => p.submit.p99)}×.`,
+    '',
+    `This machine has ${os.cpus().length} cores, shared by nginx, both app processes, FerretDB, PostgreSQL and the load generator — and, during this run, ` +
+      'by other work (the load column): a second app process can only use what the first leaves idle, so the ratio here is not what two ' +
+      'processes give on a server with a core per process (and the store on its own cores or a MongoDB replica set). The submissions write (a result, its settlement), so the store bounds them first.',
     '',
   ];
   writeSection('proxy', lines);

@@ -174,6 +174,15 @@ describe('two app processes behind nginx on one store', () => {
     expect(await countSessions(fresh)).toBe(20);
   });
 
+  it('when jobs:run is given an unknown job or a date it cannot read, should exit 1 saying what is expected, running nothing', async () => {
+    const job = await runCli(['jobs:run', 'backup']);
+    expect(job.code).toBe(1);
+    expect(job.out).toContain('job: must be one of snapshot, maintenance');
+    const date = await runCli(['jobs:run', 'snapshot', '--now', 'next monday']);
+    expect(date.code).toBe(1);
+    expect(date.out).toContain('--now: must be a date and time such as 2026-12-07T00:05:00+07:00');
+  });
+
   it('when 50 submissions of one quiz attempt arrive at once, spread over both processes, should store one result and answer each sensibly', async () => {
     const learner = await prepareLearners(1);
     const [a, b] = apps as [(typeof apps)[0], (typeof apps)[0]];
