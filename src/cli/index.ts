@@ -20,6 +20,7 @@ import { Invalid } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { translate } from '../shared/i18n';
 import { wire } from '../wiring';
+import { registerOpsCommands } from './ops';
 
 const program = new Command();
 program
@@ -217,6 +218,7 @@ program
       console.log(`emails: ${r.sent} sent, ${r.retried} to retry, ${r.failed} failed, ${r.suppressed} suppressed (no SMTP_URL), ${r.dropped} no longer wanted, ${r.skipped} taken by another process`);
     });
   });
+registerOpsCommands(program, withDatabase);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(err.message);
