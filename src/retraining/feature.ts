@@ -1,6 +1,16 @@
 import type { Feature } from '../feature';
+import { onAttendanceChanged } from './events';
+import { retrainingFiguresRoutes, startRetrainingFiguresJob, wireRetrainingFigures } from './figures-feature';
+import { attendanceCounted } from './figures.service';
 
 export const retrainingFeature: Feature = {
   name: 'retraining',
-  routes: () => [],
+  routes: () => [retrainingFiguresRoutes()],
+  wire: () => {
+    // staff figures: an attendance recorded or removed counts its people, units and trainer again
+    onAttendanceChanged(attendanceCounted);
+    wireRetrainingFigures();
+  },
+  // keeps the staff figures (tallies) up to date from their marks
+  jobs: ({ logger }) => startRetrainingFiguresJob(logger),
 };

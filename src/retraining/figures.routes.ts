@@ -36,7 +36,7 @@ export function retrainingFiguresRoutes(): Router {
       const { unit } = await unitRetraining(actor, unitId);
       const xlsx = req.path.endsWith('.xlsx');
       const what: RetrainingFile = req.path.includes('/sessions.') ? 'sessions' : 'attendance';
-      await recordAudit({ action: 'report.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `retraining-${what}.${xlsx ? 'xlsx' : 'csv'} unit=${unit.code}` });
+      await recordAudit({ action: 'retraining.exported', actor, lineage: unit.lineage, ip: actor.ip, details: `${what}.${xlsx ? 'xlsx' : 'csv'} unit=${unit.code}` });
       const word = what === 'sessions' ? 'buoi-tap-huan-lai' : 'diem-danh';
       res.attachment(`${word}-${unit.code.replace(/[^\w-]/g, '')}-${dayLabelVietnam(new Date())}.${xlsx ? 'xlsx' : 'csv'}`);
       if (!xlsx) res.type('text/csv; charset=utf-8');

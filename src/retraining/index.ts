@@ -4,3 +4,5 @@ export { attendanceChanged, onAttendanceChanged, type AttendanceChange } from '.
 export { managedSession, managesSession, sessionById, OPEN_BEFORE_MS } from './scope';
 export { ATTENDANCE_VIA, PLACE_KINDS, SESSION_STATUSES, type AttendanceVia, type PlaceKind, type RetrainingSessionDoc, type SessionStatus } from './session.model';
 export { retrainingFeature } from './feature';
+export { rebuildRetrainingFigures, type RetrainingDifference } from './figures-build';
+export { refreshRetrainingFigures, retrainingOfUnit, unitRetraining, type UnitRetraining } from './figures-read';

@@ -151,7 +151,7 @@ describe('where staff see them', () => {
 
 describe('files', () => {
   it('when staff download the sessions and attendance as CSV, should list what the page counts, in Vietnamese, audited', async () => {
-    const before = await countAuditEntries({ action: 'report.exported' });
+    const before = await countAuditEntries({ action: 'retraining.exported' });
     const sessions = await w.staff.get(`/retraining/units/${w.place.communeA._id}/sessions.csv`);
     expect(sessions.status).toBe(200);
     const rows = parse(sessions.text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
@@ -166,7 +166,7 @@ describe('files', () => {
     expect(new Set(lines.map((l) => l['Tên đăng nhập'])).size).toBe((await retrainingOfUnit(w.place.communeA)).retrained);
     expect(lines.find((l) => l['Buổi'] === 'Chính quyền hai cấp')?.['Họ và tên']).toBe('Nguyễn Thị Ánh Tuyết');
     expect(lines.every((l) => /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(l['Thời điểm']!))).toBe(true);
-    expect(await countAuditEntries({ action: 'report.exported' })).toBe(before + 2);
+    expect(await countAuditEntries({ action: 'retraining.exported' })).toBe(before + 2);
   });
 
   it('when staff download the XLSX files of the province, should hold the same rows as the CSV', async () => {
