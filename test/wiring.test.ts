@@ -29,6 +29,7 @@ const NOTHING = {
   'reports.retrainingFigures': 0,
   'cohorts.retrainingOfTrainers': 0,
   'retraining.attendanceChanged': 0,
+  'retraining.sessionStatusChanged': 0,
 };
 const WIRED = {
   'courses.quizGate': 1,
@@ -41,6 +42,7 @@ const WIRED = {
   'reports.retrainingFigures': 1,
   'cohorts.retrainingOfTrainers': 1,
   'retraining.attendanceChanged': 1,
+  'retraining.sessionStatusChanged': 1,
 };
 
 describe('the wiring of the features', () => {

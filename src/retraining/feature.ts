@@ -1,7 +1,7 @@
 import type { Feature } from '../feature';
-import { onAttendanceChanged } from './events';
+import { onAttendanceChanged, onSessionStatusChanged } from './events';
 import { retrainingFiguresRoutes, startRetrainingFiguresJob, wireRetrainingFigures } from './figures-feature';
-import { attendanceCounted } from './figures.service';
+import { attendanceCounted, sessionCounted } from './figures.service';
 
 export const retrainingFeature: Feature = {
   name: 'retraining',
@@ -9,6 +9,8 @@ export const retrainingFeature: Feature = {
   wire: () => {
     // staff figures: an attendance recorded or removed counts its people, units and trainer again
     onAttendanceChanged(attendanceCounted);
+    // a session closed (held) or cancelled counts its unit and trainer again
+    onSessionStatusChanged(sessionCounted);
     wireRetrainingFigures();
   },
   // keeps the staff figures (tallies) up to date from their marks

@@ -77,7 +77,7 @@ export async function retrainingOfTrainers(ids: Types.ObjectId[]): Promise<Map<s
 
 /** One pass of the job: a full build when due, otherwise the marked units, trainers and people. */
 export async function refreshRetrainingFigures(now = new Date()): Promise<boolean> {
-  if (await buildDue()) {
+  if (await buildDue(now)) {
     await rebuildRetrainingFigures(now);
     return true;
   }

@@ -141,10 +141,20 @@ export async function countMarked(now = new Date()): Promise<boolean> {
 /** The marker of the last full build. */
 export const BUILT = 'built';
 
-/** Whether a full build is due: none yet, or people changed after the last one (a roster import, a re-organised tree). */
-export async function buildDue(): Promise<boolean> {
+/**
+ * How often the tallies are counted again from the raw records anyway: the safety net for what
+ * no mark told (a new trainer, a person disabled), as `reports:reconcile` is for the roll-ups.
+ */
+export const figuresLimits = { REBUILD_EVERY_MS: 60 * 60_000 };
+
+/**
+ * Whether a full build is due: none yet, people changed after the last one (a roster import, a
+ * re-organised tree), or the last one is older than REBUILD_EVERY_MS.
+ */
+export async function buildDue(now = new Date()): Promise<boolean> {
   const built = await RetrainingTally.findOne({ key: BUILT }).select('builtAt').lean();
   if (!built) return true;
+  if (now.getTime() - built.builtAt.getTime() >= figuresLimits.REBUILD_EVERY_MS) return true;
   const people = await changedAt('people');
   return Boolean(people && people > built.builtAt);
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { findUnitByCode, importOrgCsv, loadDefaultTreeIfEmpty, type UnitDoc } from '../../src/org';
 import { RetrainedPerson, RetrainingTally } from '../../src/retraining/figures.model';
-import { sessionCounted } from '../../src/retraining/figures.service';
+import { sessionStatusChanged } from '../../src/retraining';
 import { RetrainingSession } from '../../src/retraining/session.model';
 
 export interface TwoCommunes {
@@ -73,8 +73,8 @@ export async function forgetRetrained(userId: Types.ObjectId): Promise<void> {
   await RetrainedPerson.deleteOne({ user: userId });
 }
 
-/** Closes a session as the trainer's "close" does, with what the figures are told (their mark). */
-export async function closeSessionNow(id: Types.ObjectId): Promise<void> {
-  await setSessionStatus(id, 'closed');
-  await sessionCounted(id);
+/** A session's status set as closing or cancelling leaves it, and the event those emit (`sessionStatusChanged`). */
+export async function changeSessionStatus(id: Types.ObjectId, status: 'closed' | 'cancelled'): Promise<void> {
+  await setSessionStatus(id, status);
+  await sessionStatusChanged.emit(id);
 }
