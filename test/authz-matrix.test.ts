@@ -14,6 +14,7 @@ import { toActor } from '../src/accounts';
 import { generateSerial } from '../src/certificates';
 import { createCohort } from '../src/cohorts';
 import { findUnitByCode } from '../src/org';
+import { createSession } from '../src/retraining';
 import type { Role } from '../src/shared/actor';
 import { can, type Ability } from '../src/shared/permissions';
 import { testApp } from './helpers/app';
@@ -33,6 +34,7 @@ let toDisable = '';
 let hnCohort = '';
 /** The id of province 01's commune C-HN (retraining figures are addressed by unit id). */
 let hnCommune = '';
+let hnSession = '';
 /** Ids and a serial that exist nowhere: the guards must answer before the lookup does. */
 const nobody = String(new mongoose.Types.ObjectId());
 const unknownSerial = generateSerial();
@@ -54,6 +56,9 @@ beforeAll(async () => {
   hnCohort = String((await createCohort(toActor(owner), { name: 'Lớp ma trận', unitCode: 'T-HN', courses: ['digital-literacy'], dueDate: null }))._id);
   cbPerson = String((await createUser('volunteer', 'T-CB')).user._id);
   hnCommune = String((await findUnitByCode('C-HN'))!._id);
+  const day = new Date(Date.now() + 3 * 86400_000 + 7 * 3600_000).toISOString().slice(0, 10);
+  const session = { title: 'Buổi ma trận', date: day, startTime: '08:00', endTime: '10:00', placeKind: 'hall', place: 'Nhà văn hóa', unitCode: 'T-HN', topics: ['topic:ai'], cohorts: [], inviteUnit: true };
+  hnSession = String((await createSession(toActor(people.get('trainer')! as never), session, ['topic:ai']))._id);
 });
 
 const OK = 200;
@@ -143,6 +148,17 @@ const rows: Row[] = [
   ['GET', () => `/cohorts/${hnCohort}/imports/${nobody}/passwords`, 'importRoster', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => '/cohorts/template.xlsx', 'manageCohorts', SEE_OTHER, __, OK, OK, OK, OK],
   ['GET', () => `/cohorts?q=ba`, 'manageCohorts', SEE_OTHER, __, OK, OK, OK, OK],
+  // Retraining sessions: the session is the trainer's own, for team T-HN, whose volunteer is invited.
+  ['GET', () => '/retraining', null, SEE_OTHER, SEE_OTHER, OK, OK, OK, OK],
+  ['GET', () => '/retraining/new', 'manageRetraining', SEE_OTHER, __, OK, OK, OK, OK],
+  ['POST', () => '/retraining', 'manageRetraining', SEE_OTHER, __, 400, 400, 400, 400],
+  ['GET', () => '/retraining/mine', 'attendRetraining', SEE_OTHER, OK, OK, __, __, __],
+  ['GET', () => `/retraining/mine/${hnSession}.ics`, 'attendRetraining', SEE_OTHER, OK, NOT_FOUND, __, __, __],
+  ['GET', () => `/retraining/${hnSession}`, 'manageRetraining', SEE_OTHER, __, OK, OK, OK, NOT_FOUND],
+  ['GET', () => `/retraining/${hnSession}/edit`, 'manageRetraining', SEE_OTHER, __, OK, OK, OK, NOT_FOUND],
+  ['POST', () => `/retraining/${nobody}/close`, 'manageRetraining', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['POST', () => `/retraining/${hnSession}/ticks`, 'manageRetraining', SEE_OTHER, __, 400, 400, 400, 400],
+  ['POST', () => `/retraining/${hnSession}/correct`, 'correctRetraining', SEE_OTHER, __, __, 400, 400, 400],
   ['GET', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, 'manageCohorts', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['POST', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, 'manageCohorts', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
 ];

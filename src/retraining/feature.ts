@@ -2,10 +2,14 @@ import type { Feature } from '../feature';
 import { onAttendanceChanged, onSessionStatusChanged } from './events';
 import { retrainingFiguresRoutes, startRetrainingFiguresJob, wireRetrainingFigures } from './figures-feature';
 import { attendanceCounted, sessionCounted } from './figures.service';
+import { retrainingRoutes } from './retraining.routes';
 
 export const retrainingFeature: Feature = {
   name: 'retraining',
-  routes: () => [retrainingFiguresRoutes()],
+  // the staff figures' pages first (/retraining/units/…), then the sessions' pages
+  routes: ({ config, catalog }) => [retrainingFiguresRoutes(), retrainingRoutes(config, catalog)],
+  // trainers and staff: their sessions; volunteers (and trainers, from their list): My sessions
+  nav: [{ href: '/retraining', key: 'nav.retraining', abilities: ['manageRetraining', 'attendRetraining'], order: 45, more: ['trainer', 'staff', 'admin'] }],
   wire: () => {
     // staff figures: an attendance recorded or removed counts its people, units and trainer again
     onAttendanceChanged(attendanceCounted);

@@ -7,12 +7,12 @@ import type { Page } from 'playwright-core';
 import { toActor } from '../../src/accounts';
 import { findUnitByCode } from '../../src/org';
 import { rebuildRollups } from '../../src/reports';
-import { recordAttendance, refreshRetrainingFigures } from '../../src/retraining';
+import { closeSession, recordAttendance, refreshRetrainingFigures } from '../../src/retraining';
 import { weekOf } from '../../src/shared/vn-time';
 import { wire } from '../../src/wiring';
 import { phone, signIn, useBrowserOnApp } from '../helpers/browser';
 import { createTree, createUser } from '../helpers/factories';
-import { changeSessionStatus, writeSession } from '../helpers/retraining-records';
+import { writeSession } from '../helpers/retraining-records';
 
 let communeId = '';
 
@@ -31,7 +31,7 @@ const env = useBrowserOnApp(__filename, async () => {
   const startsAt = new Date(weekOf(new Date()).monday.getTime() + 3600_000);
   const session = await writeSession({ title: 'Kỹ năng số cơ bản cho đoàn viên', unit: team, trainer, startsAt, status: 'open', invitedCount: 4 });
   for (const p of people.slice(0, 3)) await recordAttendance(toActor(trainer), session, p._id, 'roster', startsAt);
-  await changeSessionStatus(session, 'closed');
+  await closeSession(toActor(trainer), String(session), startsAt);
   await refreshRetrainingFigures();
 });
 

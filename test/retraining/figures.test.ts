@@ -9,7 +9,7 @@ import type { Types } from 'mongoose';
 import type request from 'supertest';
 import { toActor, type UserDoc } from '../../src/accounts';
 import { rebuildRollups } from '../../src/reports';
-import { recordAttendance } from '../../src/retraining';
+import { closeSession, recordAttendance } from '../../src/retraining';
 import { rebuildRetrainingFigures } from '../../src/retraining/figures-build';
 import { refreshRetrainingFigures, retrainingOfUnit } from '../../src/retraining/figures-read';
 import { countMarked } from '../../src/retraining/figures.service';
@@ -65,9 +65,10 @@ async function retrainingWorld(): Promise<World> {
   await recordAttendance(toActor(trainers.c), sessions.lastWeek, people.v4._id, 'roster', lastWeek);
   await recordAttendance(toActor(people.v1), sessions.lastWeek, people.v1._id, 'qr', lastWeek); // in another commune
   await recordAttendance(toActor(trainers.b), sessions.cancelled, people.v5._id, 'roster', thisWeek);
-  for (const [id, status] of [[sessions.thisWeek, 'closed'], [sessions.lastWeek, 'closed'], [sessions.cancelled, 'cancelled']] as const) {
-    await changeSessionStatus(id, status); // as closing and cancelling do: the event the figures listen to
-  }
+  // the trainers close theirs (the figures hear it); the cancelled one's state as a cancel leaves it, with its event
+  await closeSession(toActor(trainers.a), String(sessions.thisWeek), thisWeek);
+  await closeSession(toActor(trainers.c), String(sessions.lastWeek), lastWeek);
+  await changeSessionStatus(sessions.cancelled, 'cancelled');
   expect(await countMarked()).toBe(true); // the incremental pass
   const staff = await signedInAgent(app, (await createUser('staff', place.province.code)).user.username);
   const staffOther = await signedInAgent(app, (await createUser('staff', '04')).user.username);

@@ -45,18 +45,18 @@ describe('navigation', () => {
     return [...nav, ...navMore].map((i) => i.href).sort();
   };
 
-  it('when a volunteer is signed in, should show only home, courses and certificates', () => {
-    expect(hrefs(user('volunteer', TEAM_DEPTH))).toEqual(['/', '/certificates', '/courses']);
+  it('when a volunteer is signed in, should show only home, courses, certificates and their retraining sessions', () => {
+    expect(hrefs(user('volunteer', TEAM_DEPTH))).toEqual(['/', '/certificates', '/courses', '/retraining']);
   });
 
   it('when a trainer leads a team, should show field reports; when not, should not', () => {
     expect(hrefs(user('trainer', TEAM_DEPTH))).toContain('/field-reports');
     expect(hrefs(user('trainer', 3))).not.toContain('/field-reports');
-    expect(hrefs(user('trainer', 3))).toEqual(['/', '/cascade', '/certificates', '/cohorts', '/courses']);
+    expect(hrefs(user('trainer', 3))).toEqual(['/', '/cascade', '/certificates', '/cohorts', '/courses', '/retraining']);
   });
 
   it('when staff and an admin are signed in, should show the audit log to the admin only', () => {
-    expect(hrefs(user('staff', 2))).toEqual(['/', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/org', '/people', '/reports']);
-    expect(hrefs(user('admin', 1))).toEqual(['/', '/admin/audit', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/org', '/people', '/reports']);
+    expect(hrefs(user('staff', 2))).toEqual(['/', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/org', '/people', '/reports', '/retraining']);
+    expect(hrefs(user('admin', 1))).toEqual(['/', '/admin/audit', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/org', '/people', '/reports', '/retraining']);
   });
 });
