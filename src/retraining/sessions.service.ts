@@ -10,6 +10,7 @@ import { Forbidden, Invalid, Refused } from '../shared/errors';
 import { can } from '../shared/permissions';
 import { setTrainerIfNone } from '../accounts';
 import { recountAttendance } from './attendance.service';
+import { sessionStatusChanged } from './events';
 import { peopleInvited, saveInvitees } from './invitees';
 import { managedSession, OPEN_BEFORE_MS } from './scope';
 import { PLACE_KINDS, RetrainingAttendance, RetrainingSession, type PlaceKind, type RetrainingSessionDoc } from './session.model';
@@ -135,6 +136,7 @@ export async function cancelSession(actor: Actor, id: string, reason: string, no
   if (session.status === 'closed' || now.getTime() >= session.endsAt.getTime()) throw new Refused('retraining.errors.notCancellable');
   if (await RetrainingAttendance.exists({ session: session._id })) throw new Refused('retraining.errors.hasAttendance');
   await RetrainingSession.updateOne({ _id: session._id }, { $set: { status: 'cancelled', cancelReason: why, cancelledAt: now } });
+  await sessionStatusChanged.emit(session._id); // the staff figures count its unit again
 }
 
 /** Opens check-in on attendees' own phones: from 60 minutes before the start, until closed. */
@@ -159,6 +161,7 @@ export async function closeSession(actor: Actor, id: string, now = new Date()): 
   const attended = await RetrainingAttendance.find({ session: session._id }).select('user').lean();
   for (const a of attended) await setTrainerIfNone(a.user, session.trainer as Types.ObjectId);
   await recountAttendance(session._id);
+  await sessionStatusChanged.emit(session._id); // now held: the staff figures count its unit and trainer again
 }
 
 /** Sessions the actor manages, newest first: a trainer's own; staff those of their subtree (at most `limit`). */
