@@ -10,3 +10,6 @@ export { startExportWorker, workOnExports, exportLimits } from './export-jobs';
 export { FURTHEST_BEHIND, homeFigures, type HomeFigures } from './home-figures';
 export { reportsFeature } from './feature';
 export { registerPastDueCohorts, type PastDueCohort, type PastDueCohorts } from './lists';
+export { briefingOf, type Briefing } from './briefing';
+export { childrenSections, complianceBlock } from './briefing-pdf';
+export { rollupCells, type RollupRow } from './exports';
