@@ -8,7 +8,12 @@
  * (POST /logout and POST /login are exercised in test/accounts/auth.test.ts.)
  */
 import request from 'supertest';
-import { currentWeek } from '../src/fieldreports';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runBriefings } from '../src/briefings';
+import { currentWeek, parseWeek } from '../src/fieldreports';
+import { rebuildRollups } from '../src/reports';
 import mongoose from 'mongoose';
 import { toActor } from '../src/accounts';
 import { generateSerial } from '../src/certificates';
@@ -16,6 +21,7 @@ import { createCohort } from '../src/cohorts';
 import type { Role } from '../src/shared/actor';
 import { can, type Ability } from '../src/shared/permissions';
 import { testApp } from './helpers/app';
+import { packIdOf } from './helpers/briefing-records';
 import { useTestDatabase } from './helpers/db';
 import { createTree, createUser, csrfToken, signedInAgent } from './helpers/factories';
 
@@ -30,14 +36,17 @@ let hnPerson = '';
 let cbPerson = '';
 let toDisable = '';
 let hnCohort = '';
+/** The weekly briefing pack of Hà Nội (prepared for Monday 07/12/2026 07:00). */
+let hnPack = '';
 /** Ids and a serial that exist nowhere: the guards must answer before the lookup does. */
 const nobody = String(new mongoose.Types.ObjectId());
 const unknownSerial = generateSerial();
 const thisWeek = currentWeek(new Date()).label;
+const briefingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authz-briefings-'));
 
 beforeAll(async () => {
   await createTree();
-  app = testApp();
+  app = testApp({ env: { DATA_DIR: briefingsDir } });
   const homes: Record<Exclude<Who, 'anon'>, string> = { volunteer: 'T-HN', trainer: 'T-HN', staff: '01', admin: 'TW', staffOther: '04' };
   for (const [who, unit] of Object.entries(homes) as [Exclude<Who, 'anon'>, string][]) {
     const { user } = await createUser(who === 'staffOther' ? 'staff' : who, unit);
@@ -50,6 +59,9 @@ beforeAll(async () => {
   const owner = (await createUser('trainer', 'T-HN')).user;
   hnCohort = String((await createCohort(toActor(owner), { name: 'Lớp ma trận', unitCode: 'T-HN', courses: ['digital-literacy'], dueDate: null }))._id);
   cbPerson = String((await createUser('volunteer', 'T-CB')).user._id);
+  await rebuildRollups();
+  await runBriefings({ now: new Date(parseWeek('2026-W50')!.start.getTime() + 7 * 3600_000), dataDir: briefingsDir });
+  hnPack = (await packIdOf('01', '2026-W50'))!;
 });
 
 const OK = 200;
@@ -104,6 +116,11 @@ const rows: Row[] = [
   ['GET', () => '/reports', 'readReports', SEE_OTHER, __, __, OK, OK, OK],
   ['GET', () => '/reports?unit=T-HN', 'readReports', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
   ['GET', () => '/reports/rollup.csv?unit=01', 'exportReports', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => '/briefings', 'readBriefings', SEE_OTHER, __, __, OK, OK, OK],
+  ['GET', () => '/briefings?week=2026-W50', 'readBriefings', SEE_OTHER, __, __, OK, OK, OK],
+  ['GET', () => `/briefings/${hnPack}/pack.pdf`, 'readBriefings', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/briefings/${hnPack}/pack.xlsx?lang=en`, 'readBriefings', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/briefings/${nobody}/pack.pdf`, 'readBriefings', SEE_OTHER, __, __, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => '/admin/audit', 'readAudit', SEE_OTHER, __, __, __, OK, __],
   // Weekly field reports: the trainer here leads team T-HN.
   ['GET', () => '/field-reports', null, SEE_OTHER, FORBIDDEN, OK, SEE_OTHER, SEE_OTHER, SEE_OTHER],
