@@ -6,5 +6,5 @@ export const briefingsFeature: Feature = {
   name: 'briefings',
   routes: ({ config }) => [briefingsRoutes(config.dataDir)],
   nav: [{ href: '/briefings', key: 'nav.briefings', abilities: ['readBriefings'], order: 65, more: ['staff', 'admin'] }],
-  jobs: ({ config, logger }) => startBriefingsJob(config.dataDir, logger),
+  jobs: ({ config, logger }) => startBriefingsJob({ dataDir: config.dataDir, defaultLocale: config.defaultLocale }, logger),
 };

@@ -185,9 +185,10 @@ program
       return;
     }
     await withDatabase(async () => {
-      const run = await runBriefings({ now: parsed.data.now, dataDir: loadConfig().dataDir });
+      const config = loadConfig();
+      const run = await runBriefings({ now: parsed.data.now, dataDir: config.dataDir, defaultLocale: config.defaultLocale });
       if (!run.week) console.log('briefings: nothing is due before Monday 07:00 (Vietnam time)');
-      else console.log(`briefings ${run.week}: ${run.prepared.length} pack(s) prepared${run.prepared.length ? ` (${run.prepared.join(', ')})` : ''}`);
+      else console.log(`briefings ${run.week}: ${run.prepared.length} pack(s) prepared${run.prepared.length ? ` (${run.prepared.join(', ')})` : ''}, ${run.notified} subscriber notification(s)`);
     });
   });
 
