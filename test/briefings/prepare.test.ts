@@ -47,7 +47,7 @@ beforeAll(async () => {
 describe('the Monday 07:00 run', () => {
   it('when it is 06:59 on Monday, should prepare nothing', async () => {
     const run = await runBriefings({ now: new Date(mondaySeven('2026-W50').getTime() - 60_000), dataDir });
-    expect(run).toEqual({ week: null, prepared: [] });
+    expect(run).toEqual({ week: null, prepared: [], notified: 0 });
     expect(await BriefingPack.countDocuments({})).toBe(0);
   });
 
