@@ -10,6 +10,7 @@
  */
 import { accountsFeature } from './accounts';
 import { auditFeature } from './audit';
+import { briefingsFeature } from './briefings';
 import { certificatesFeature } from './certificates';
 import { cohortsFeature } from './cohorts';
 import { coursesFeature } from './courses';
@@ -36,6 +37,7 @@ export const FEATURES: readonly Feature[] = [
   retrainingFeature,
   reportsFeature,
   fieldReportsFeature,
+  briefingsFeature,
   coursesFeature,
   accountsFeature,
   orgFeature,

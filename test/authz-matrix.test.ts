@@ -8,7 +8,12 @@
  * (POST /logout and POST /login are exercised in test/accounts/auth.test.ts.)
  */
 import request from 'supertest';
-import { currentWeek } from '../src/fieldreports';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runBriefings } from '../src/briefings';
+import { currentWeek, parseWeek } from '../src/fieldreports';
+import { rebuildRollups } from '../src/reports';
 import mongoose from 'mongoose';
 import { toActor } from '../src/accounts';
 import { generateSerial } from '../src/certificates';
@@ -18,6 +23,7 @@ import { createSession } from '../src/retraining';
 import type { Role } from '../src/shared/actor';
 import { can, type Ability } from '../src/shared/permissions';
 import { testApp } from './helpers/app';
+import { packIdOf } from './helpers/briefing-records';
 import { useTestDatabase } from './helpers/db';
 import { createTree, createUser, csrfToken, signedInAgent } from './helpers/factories';
 
@@ -35,14 +41,17 @@ let hnCohort = '';
 /** The id of province 01's commune C-HN (retraining figures are addressed by unit id). */
 let hnCommune = '';
 let hnSession = '';
+/** The weekly briefing pack of Hà Nội (prepared for Monday 07/12/2026 07:00). */
+let hnPack = '';
 /** Ids and a serial that exist nowhere: the guards must answer before the lookup does. */
 const nobody = String(new mongoose.Types.ObjectId());
 const unknownSerial = generateSerial();
 const thisWeek = currentWeek(new Date()).label;
+const briefingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authz-briefings-'));
 
 beforeAll(async () => {
   await createTree();
-  app = testApp();
+  app = testApp({ env: { DATA_DIR: briefingsDir } });
   const homes: Record<Exclude<Who, 'anon'>, string> = { volunteer: 'T-HN', trainer: 'T-HN', staff: '01', admin: 'TW', staffOther: '04' };
   for (const [who, unit] of Object.entries(homes) as [Exclude<Who, 'anon'>, string][]) {
     const { user } = await createUser(who === 'staffOther' ? 'staff' : who, unit);
@@ -59,6 +68,9 @@ beforeAll(async () => {
   const day = new Date(Date.now() + 3 * 86400_000 + 7 * 3600_000).toISOString().slice(0, 10);
   const session = { title: 'Buổi ma trận', date: day, startTime: '08:00', endTime: '10:00', placeKind: 'hall', place: 'Nhà văn hóa', unitCode: 'T-HN', topics: ['topic:ai'], cohorts: [], inviteUnit: true };
   hnSession = String((await createSession(toActor(people.get('trainer')! as never), session, ['topic:ai']))._id);
+  await rebuildRollups();
+  await runBriefings({ now: new Date(parseWeek('2026-W50')!.start.getTime() + 7 * 3600_000), dataDir: briefingsDir });
+  hnPack = (await packIdOf('01', '2026-W50'))!;
 });
 
 const OK = 200;
@@ -120,6 +132,11 @@ const rows: Row[] = [
   ['GET', () => `/retraining/units/${hnCommune}/sessions.xlsx`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
   ['GET', () => `/retraining/units/${hnCommune}/attendance.csv`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
   ['GET', () => `/retraining/units/${hnCommune}/attendance.xlsx`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => '/briefings', 'readBriefings', SEE_OTHER, __, __, OK, OK, OK],
+  ['GET', () => '/briefings?week=2026-W50', 'readBriefings', SEE_OTHER, __, __, OK, OK, OK],
+  ['GET', () => `/briefings/${hnPack}/pack.pdf`, 'readBriefings', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/briefings/${hnPack}/pack.xlsx?lang=en`, 'readBriefings', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/briefings/${nobody}/pack.pdf`, 'readBriefings', SEE_OTHER, __, __, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => '/admin/audit', 'readAudit', SEE_OTHER, __, __, __, OK, __],
   // Weekly field reports: the trainer here leads team T-HN.
   ['GET', () => '/field-reports', null, SEE_OTHER, FORBIDDEN, OK, SEE_OTHER, SEE_OTHER, SEE_OTHER],

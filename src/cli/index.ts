@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createAccount } from '../accounts';
+import { runBriefings } from '../briefings';
 import { bankSummary, CONTENT_DIR, loadCatalog, loadContent, settleUnsettledCompletions } from '../courses';
 import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
@@ -169,6 +170,33 @@ program
         console.log(`retraining ${d.key}: stored ${JSON.stringify(d.stored)} → actual ${JSON.stringify(d.actual)} (repaired)`);
       }
       console.log(`reconcile: ${retraining.differences.length} retraining tally difference(s), ${retraining.peopleRepaired} retrained record(s) repaired`);
+    });
+  });
+
+const briefingsOptions = z.object({
+  now: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), { error: '--now must be a date and time in ISO 8601, e.g. 2026-12-07T07:00:00+07:00' })
+    .transform((v) => new Date(v))
+    .optional(),
+});
+
+program
+  .command('briefings:run')
+  .description("prepare this week's missing briefing packs (from Monday 07:00 Vietnam time) and notify their subscribers; the server checks every 5 minutes")
+  .option('--now <ISO time>', 'the moment to run as (default: now), e.g. 2026-12-07T07:00:00+07:00')
+  .action(async (raw: unknown) => {
+    const parsed = briefingsOptions.safeParse(raw);
+    if (!parsed.success) {
+      console.error(parsed.error.issues.map((i) => i.message).join('\n'));
+      process.exitCode = 1;
+      return;
+    }
+    await withDatabase(async () => {
+      const config = loadConfig();
+      const run = await runBriefings({ now: parsed.data.now, dataDir: config.dataDir, defaultLocale: config.defaultLocale });
+      if (!run.week) console.log('briefings: nothing is due before Monday 07:00 (Vietnam time)');
+      else console.log(`briefings ${run.week}: ${run.prepared.length} pack(s) prepared${run.prepared.length ? ` (${run.prepared.join(', ')})` : ''}, ${run.notified} subscriber notification(s)`);
     });
   });
 

@@ -5,3 +5,6 @@ export { warmFieldSummaries, weekSummary } from './summary';
 export { currentWeek, isOpen, parseWeek, shiftWeek, weeksEndingWith } from './weeks';
 export { helpWaiting, recentTakeUps, type HelpWaiting, type TakeUpShown } from './home-lists';
 export { fieldReportsFeature } from './feature';
+export { summarySheets } from './exports';
+export type { WeekSummary } from './summary';
+export type { ReportWeek } from './weeks';

@@ -22,19 +22,21 @@ const pct = (f: Figures) => `${percent(f)}%`;
 
 export async function writeBriefingPdf(out: Writable, b: Briefing, t: TranslateFn, locale: Locale, now = new Date()): Promise<void> {
   const p = new PrintedDoc(out, t, locale);
-  const name = (r: { unit: RollupRow['unit'] }) => unitName(r.unit, locale);
 
   // Title block: the union and the unit on the left, when it was made on the right.
   p.titleBlock(b.unit, t('exports.briefing.title'), [t('exports.briefing.courses'), ...(b.builtAt ? [t('exports.briefing.figuresAt', { when: dateTimeText(b.builtAt) })] : [])], now);
   complianceBlock(p, b, t);
-
-  if (b.children.length > 0) {
-    childUnitsTable(p, b, t, locale, name);
-    lowestList(p, b, t, name);
-  }
-
+  childrenSections(p, b, t, locale);
   p.signatures(b.unit, now);
   await p.finish();
+}
+
+/** The child units' table and the units furthest behind (nothing when the unit has no children); the weekly briefing pack draws them too. */
+export function childrenSections(p: PrintedDoc, b: Briefing, t: TranslateFn, locale: Locale): void {
+  if (b.children.length === 0) return;
+  const name = (r: { unit: RollupRow['unit'] }) => unitName(r.unit, locale);
+  childUnitsTable(p, b, t, locale, name);
+  lowestList(p, b, t, name);
 }
 
 /** A rate as a bar on its track (full width is 100%). */
@@ -45,8 +47,8 @@ function drawBar(p: PrintedDoc, x: number, top: number, w: number, h: number, va
   doc.rect(x, top, w, h).lineWidth(0.5).stroke(PDF_RULE).restore();
 }
 
-/** The unit against 100%, and the change since the last weekly snapshot. */
-function complianceBlock(p: PrintedDoc, b: Briefing, t: TranslateFn): void {
+/** The unit against 100%, and the change since the last weekly snapshot (the weekly briefing pack draws it too). */
+export function complianceBlock(p: PrintedDoc, b: Briefing, t: TranslateFn): void {
   const { left, width } = p;
   const write = p.write.bind(p);
   const f = b.total;

@@ -11,3 +11,6 @@ export { FURTHEST_BEHIND, homeFigures, type HomeFigures } from './home-figures';
 export { reportsFeature } from './feature';
 export { registerPastDueCohorts, type PastDueCohort, type PastDueCohorts } from './lists';
 export { registerRetrainingFigures, type DashboardSection, type RetrainingFiguresOf } from './retraining-slot';
+export { briefingOf, type Briefing } from './briefing';
+export { childrenSections, complianceBlock } from './briefing-pdf';
+export { rollupCells, type RollupRow } from './exports';

@@ -41,6 +41,8 @@ const TABLE = {
   /** Team leaders: trainers whose own unit is a team. */
   fileFieldReport: { roles: ['trainer'], only: isTeamLeader },
   readFieldSummaries: { roles: STAFF },
+  /** The weekly briefing packs of one's unit and the units under it. */
+  readBriefings: { roles: STAFF },
   takeUpDifficulty: { roles: STAFF },
   readAudit: { roles: ['admin'] },
   manageOrg: { roles: STAFF },
