@@ -19,6 +19,7 @@ import { homeFeature } from './home';
 import { offlineFeature } from './offline';
 import { orgFeature } from './org';
 import { quizzesFeature } from './quizzes';
+import { remindersFeature } from './reminders';
 import { reportsFeature } from './reports';
 import type { NavItem } from './shared/navigation';
 
@@ -35,6 +36,7 @@ export const FEATURES: readonly Feature[] = [
   accountsFeature,
   orgFeature,
   auditFeature,
+  remindersFeature,
 ];
 
 /** The menu: every feature's links. */

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'report.exported',
   'fieldreport.filed',
   'fieldreport.difficulty.taken_up',
+  'reminders.settings_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -12,6 +12,7 @@ import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
 import { settleUnsettledResults } from '../quizzes';
+import { runReminders } from '../reminders';
 import { rebuildRollups, reconcile } from '../reports';
 import { SCALE_DEFAULTS, SCALE_PASSWORD, seedDemo, seedScale } from '../seed';
 import { ROLES } from '../shared/actor';
@@ -160,6 +161,25 @@ program
         console.log(`${d.key}: stored ${JSON.stringify(d.stored)} → actual ${JSON.stringify(d.actual)} (repaired)`);
       }
       console.log(`reconcile: ${differences.length} roll-up difference(s), ${peopleRepaired} person record(s) repaired, in ${Date.now() - started} ms`);
+    });
+  });
+
+const remindersOptions = z.object({ now: z.iso.datetime({ offset: true, error: '--now must be a date and time such as 2026-12-07T08:00:00+07:00' }).optional() });
+
+program
+  .command('reminders:run')
+  .description('run the reminders whose time has come now (or at --now): each once per day, week or Friday/Sunday, whatever runs them at once')
+  .option('--now <iso>', 'the moment to run as, e.g. 2026-12-07T08:00:00+07:00 (default: now)')
+  .action(async (raw: unknown) => {
+    const parsed = remindersOptions.safeParse(raw);
+    if (!parsed.success) {
+      console.error(parsed.error.issues.map((i) => i.message).join('\n'));
+      process.exitCode = 1;
+      return;
+    }
+    await withDatabase(async () => {
+      const outcomes = await runReminders({ now: parsed.data.now ? new Date(parsed.data.now) : new Date(), catalog: loadCatalog() });
+      for (const o of outcomes) console.log(`${o.rule}${o.period ? ` ${o.period}` : ''}: ${o.state === 'ran' ? `ran, ${o.queued} notification(s) queued` : o.state === 'taken' ? 'done or running elsewhere' : 'not its time'}`);
     });
   });
 

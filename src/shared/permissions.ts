@@ -44,6 +44,8 @@ const TABLE = {
   takeUpDifficulty: { roles: STAFF },
   readAudit: { roles: ['admin'] },
   manageOrg: { roles: STAFF },
+  /** Change the reminder rules (src/reminders/rules.ts). */
+  manageReminders: { roles: ['admin'] },
 } satisfies Record<string, Rule>;
 
 export type Ability = keyof typeof TABLE;
