@@ -16,6 +16,7 @@ import { coursesFeature } from './courses';
 import type { Feature } from './feature';
 import { fieldReportsFeature } from './fieldreports';
 import { homeFeature } from './home';
+import { notificationsFeature } from './notifications';
 import { offlineFeature } from './offline';
 import { orgFeature } from './org';
 import { quizzesFeature } from './quizzes';
@@ -36,6 +37,7 @@ export const FEATURES: readonly Feature[] = [
   accountsFeature,
   orgFeature,
   auditFeature,
+  notificationsFeature,
   remindersFeature,
 ];
 

@@ -25,6 +25,8 @@ const userSchema = new Schema(
     /** The chain of trainers above this person, root first: "everyone in X's cascade" is `{ cascadePath: X }`. */
     cascadePath: { type: [Schema.Types.ObjectId], default: [] },
     phone: { type: String, default: null },
+    /** Where email notifications go (lower case; not unique: a family may share one). Null: no email. */
+    email: { type: String, default: null },
     /** Course slugs this person has completed (kept with each completion; the roll-ups read it). */
     completed: { type: [String], default: [] },
     /** When each completed course was completed (course slug → date), for exports. */
