@@ -120,7 +120,7 @@ describe('the reminders over a week', () => {
     expect(top!.lines[0]).toContain('Lê Thị Tập Huấn');
     const [staff] = await inboxOf(week.people.staffHN);
     expect(staff!.title).toBe(`Long overdue in your commune – week ${week.weekLabel}`);
-    expect(staff!.lines[0]).toContain('15 day(s) overdue');
+    expect(staff!.lines[0]).toContain('15 days overdue');
     expect(await kindsOf(week.people.staffCB)).toEqual([]);
   });
 
