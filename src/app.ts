@@ -86,8 +86,10 @@ export function createApp({
   app.use(absoluteTimeout());
   app.use(userLocale());
   // Uploads (multipart) are parsed by multer inside their own route, which then checks the
-  // token; any other multipart POST is checked here and refused for lack of one.
-  app.use((req, res, next) => (req.is('multipart/form-data') && ROSTER_UPLOAD_PATH.test(req.path) ? next() : csrfProtection(req, res, next)));
+  // token; any other multipart POST is checked here and refused for lack of one. The one-click
+  // unsubscribe (RFC 8058) is posted by mail clients, which have no session and no token: it is
+  // protected by the signed token in its link instead (src/notifications/token.ts).
+  app.use((req, res, next) => ((req.is('multipart/form-data') && ROSTER_UPLOAD_PATH.test(req.path)) || isOneClickUnsubscribe(req) ? next() : csrfProtection(req, res, next)));
   app.use(csrfLocals());
   app.use(requirePasswordChosen);
   app.use(navigation(navItems()));
@@ -98,6 +100,11 @@ export function createApp({
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** The RFC 8058 one-click unsubscribe: a POST to exactly `/unsubscribe` (not checked for a CSRF token). */
+function isOneClickUnsubscribe(req: express.Request): boolean {
+  return req.method === 'POST' && req.path === '/unsubscribe';
 }
 
 /** One log line per request, under the caller's request id when it is a sane one. */

@@ -9,6 +9,9 @@ import { projectRoot } from './shared/paths';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** `no-reply@host` or `Name <no-reply@host>` (no line breaks: it becomes a header). */
+const MAIL_FROM_RE = /^(?:[^<>\r\n]{1,100} <[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
+
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const envSchema = z.object({
@@ -35,8 +38,17 @@ const envSchema = z.object({
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().refine(validTrustProxy, {
     error: 'must name the reverse proxy in front of the app: loopback, an address or subnet (10.0.0.5, 10.0.0.0/8), a comma-separated list of these, or a number of hops',
   }).optional()),
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: 'must be an SMTP URL such as smtp://user:password@mail.example.vn:587 (or smtps://… for port 465); leave it unset to send no email' })
+    .optional()),
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().regex(MAIL_FROM_RE, 'must be an email address, or a name and an address such as Tiếp sức số <no-reply@tiepsucso.example.vn>')
+    .optional()),
   PATH: z.string().optional(),
 });
+
+/** Who emails are from: an address, or `Name <address>`. */
+function mailFromOf(from: string | undefined, baseUrl: string): string {
+  return from ?? `Tiếp sức số <no-reply@${new URL(baseUrl).hostname}>`;
+}
 
 /** `TRUST_PROXY`: Express's names for address ranges, addresses and subnets, or a hop count. */
 function validTrustProxy(value: string): boolean {
@@ -75,6 +87,11 @@ export interface Config {
    * TRUST_PROXY names it, so that no client can choose the address limits count by.
    */
   trustProxy: string | number | false;
+  /**
+   * How email leaves (src/notifications): `smtp` when SMTP_URL is set; else `log` in development
+   * (each email written to the log) and `none` otherwise (emails are suppressed, the inbox works).
+   */
+  mail: { channel: 'smtp' | 'log' | 'none'; smtpUrl: string | undefined; from: string };
 }
 
 export class ConfigError extends Error {
@@ -91,7 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'environment');
-      problems.push(`${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+      // an SMTP URL carries a password: never echoed
+      const shown = name === 'SMTP_URL' ? '(not shown)' : JSON.stringify(env[name] ?? '');
+      problems.push(`${name}=${shown}: ${issue.message}`);
     }
     throw new ConfigError(problems);
   }
@@ -115,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     storeCacheDir: path.resolve(projectRoot, v.STORE_CACHE_DIR ?? '.cache/ferretdb'),
     searchPath: v.PATH,
+    mail: {
+      channel: v.SMTP_URL ? 'smtp' : v.NODE_ENV === 'development' ? 'log' : 'none',
+      smtpUrl: v.SMTP_URL,
+      from: mailFromOf(v.MAIL_FROM, (v.BASE_URL ?? `http://localhost:${v.PORT}`)),
+    },
     trustProxy: v.TRUST_PROXY === undefined ? false : /^\d+$/.test(v.TRUST_PROXY.trim()) ? Number(v.TRUST_PROXY.trim()) : v.TRUST_PROXY.split(',').map((p) => p.trim()).join(','),
   };
 }

@@ -26,6 +26,8 @@ import type { NavItem } from './shared/navigation';
 
 /** Every feature, in the order their routes are matched. */
 export const FEATURES: readonly Feature[] = [
+  // first: its router gives every page the header's unread count
+  notificationsFeature,
   homeFeature,
   offlineFeature,
   quizzesFeature,
@@ -37,7 +39,6 @@ export const FEATURES: readonly Feature[] = [
   accountsFeature,
   orgFeature,
   auditFeature,
-  notificationsFeature,
   remindersFeature,
 ];
 

@@ -10,6 +10,7 @@ import { createAccount } from '../accounts';
 import { bankSummary, CONTENT_DIR, loadCatalog, loadContent, settleUnsettledCompletions } from '../courses';
 import { loadConfig } from '../config';
 import { ensureStoreBinary, openDatabase } from '../db';
+import { runDelivery } from '../notifications';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
 import { settleUnsettledResults } from '../quizzes';
 import { runReminders } from '../reminders';
@@ -220,6 +221,20 @@ program
       const result = await seedScale({ ...opts, progress: bar });
       await rebuildRollups();
       console.log(`scale data: ${result.units} units, ${result.people} people, ${result.completions} completions in ${Math.round((Date.now() - started) / 1000)} s (password of every synthetic account: ${SCALE_PASSWORD})`);
+    });
+  });
+
+program
+  .command('notify:deliver')
+  .description('send the pending notification emails now, once (the server does this every 15 seconds); safe while servers run')
+  .option('--limit <n>', 'at most this many emails', '1000')
+  .action(async (raw: { limit: string }) => {
+    const limit = Number(raw.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1_000_000) throw new Error('--limit must be a whole number from 1 to 1,000,000');
+    const config = loadConfig();
+    await withDatabase(async () => {
+      const r = await runDelivery({ config, limit, logger: createLogger(config) });
+      console.log(`emails: ${r.sent} sent, ${r.retried} to retry, ${r.failed} failed, ${r.suppressed} suppressed (no SMTP_URL), ${r.dropped} no longer wanted, ${r.skipped} taken by another process`);
     });
   });
 

@@ -9,7 +9,8 @@ import type { Actor } from '../shared/actor';
 import { isObjectId } from '../shared/actor';
 import { NotFound } from '../shared/errors';
 import { pageOf, type Page } from '../shared/pager';
-import { Notification, type NotificationKind } from './notification.model';
+import { updateSurely } from '../db/sure-update';
+import { Notification, type NotificationDoc, type NotificationKind } from './notification.model';
 import { renderText } from './render';
 
 /** One notification as the inbox shows it, in the reader's language. */
@@ -47,18 +48,23 @@ export async function inboxPage(actor: Actor, locale: Locale, page: number): Pro
   };
 }
 
+/** Read (looked at again a moment later: delivery may write the same document at that moment). */
+async function markRead(id: Types.ObjectId, now: Date): Promise<void> {
+  await updateSurely<NotificationDoc>(Notification, id, 'read', { $set: { unread: false, readAt: now } }, (doc) => doc.unread === false);
+}
+
 /** Opens one of the actor's notifications: marks it read and returns its link. Another person's: NotFound. */
 export async function openNotification(actor: Actor, id: string, now = new Date()): Promise<string> {
   if (!isObjectId(id)) throw new NotFound();
   const n = await Notification.findOne({ _id: id, user: actor.id }).select('link unread').lean();
   if (!n) throw new NotFound();
-  if (n.unread) await Notification.updateOne({ _id: n._id, user: actor.id }, { $set: { unread: false, readAt: now } });
+  if (n.unread) await markRead(n._id, now);
   return n.link;
 }
 
 /** Marks every unread notification of the actor read; returns how many. */
 export async function markAllRead(actor: Actor, now = new Date()): Promise<number> {
   const unread = await Notification.find({ user: actor.id, unread: true }).select('_id').lean();
-  for (const n of unread) await Notification.updateOne({ _id: n._id }, { $set: { unread: false, readAt: now } });
+  for (const n of unread) await markRead(n._id, now);
   return unread.length;
 }

@@ -4,4 +4,7 @@ export { EMAIL_BY_DEFAULT, emailChoices, setEmailWanted, subscribersOf, wantsEma
 export { localeOf, renderText, type Renderable, type RenderedText } from './render';
 export { unsubscribeToken } from './token';
 export { inboxPage, markAllRead, openNotification, unreadCount, type InboxItem } from './inbox.service';
+export { runDelivery, startDeliveryJob, LEASE_MS, MAX_ATTEMPTS, type DeliveryOptions, type DeliveryResult } from './delivery';
+export { channelFor, logChannel, smtpChannel, type Channel, type RenderedMessage } from './channels';
+export { renderEmail } from './email';
 export { notificationsFeature } from './feature';

@@ -46,6 +46,10 @@ const TABLE = {
   manageOrg: { roles: STAFF },
   /** Change the reminder rules (src/reminders/rules.ts). */
   manageReminders: { roles: ['admin'] },
+  /** The inbox and one's own notification preferences. */
+  readInbox: { roles: EVERYONE },
+  /** What was sent to whom (the sent log), in one's subtree. */
+  readSentNotifications: { roles: STAFF },
 } satisfies Record<string, Rule>;
 
 export type Ability = keyof typeof TABLE;
