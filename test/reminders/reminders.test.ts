@@ -5,7 +5,8 @@
  */
 import { toActor, type UserDoc } from '../../src/accounts';
 import { loadCatalog, stepPath, type Catalog } from '../../src/courses';
-import { inboxPage, notifyMany, openNotification, type InboxItem } from '../../src/notifications';
+import { inboxPage, notifyMany, openNotification, runDelivery, type InboxItem } from '../../src/notifications';
+import { testConfig } from '../helpers/app';
 import { currentRules, runReminders } from '../../src/reminders';
 import { planDigests } from '../../src/reminders/plan-digest';
 import { ReminderRun } from '../../src/reminders/reminder.model';
@@ -135,6 +136,15 @@ describe('the reminders over a week', () => {
       const later = new Date(now.getTime() + 3 * 3600_000);
       await Promise.all([runReminders({ now: later, catalog }), runReminders({ now: later, catalog })]);
     }
+    expect(await everyInbox()).toEqual(EXPECTED);
+  });
+
+  it('when SMTP_URL is unset and the delivery runs, should send nothing, fail nothing, and leave every reminder in the inbox', async () => {
+    const config = testConfig();
+    expect(config.mail.channel).toBe('none');
+    const result = await runDelivery({ config, limit: 1000 });
+    expect(result).toMatchObject({ sent: 0, failed: 0, retried: 0 });
+    expect(result.suppressed).toBeGreaterThan(0);
     expect(await everyInbox()).toEqual(EXPECTED);
   });
 });
