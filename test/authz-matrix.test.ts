@@ -136,6 +136,16 @@ const rows: Row[] = [
   ['GET', () => `/cohorts?q=ba`, 'manageCohorts', SEE_OTHER, __, OK, OK, OK, OK],
   ['GET', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, 'manageCohorts', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['POST', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, 'manageCohorts', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  // Notifications: everyone's inbox and preferences; the unsubscribe link (signed out too; a bad token is 400); the staff's sent log.
+  ['GET', () => '/inbox', 'readInbox', SEE_OTHER, OK, OK, OK, OK, OK],
+  ['POST', () => '/inbox/read-all', 'readInbox', SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['POST', () => `/inbox/${nobody}/open`, 'readInbox', SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => '/account/notifications', null, SEE_OTHER, OK, OK, OK, OK, OK],
+  ['POST', () => '/account/notifications', null, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+  ['GET', () => '/unsubscribe?t=not-a-token', null, 400, 400, 400, 400, 400, 400],
+  ['POST', () => '/unsubscribe', null, 400, 400, 400, 400, 400, 400],
+  ['GET', () => '/notifications/sent', 'readSentNotifications', SEE_OTHER, __, __, OK, OK, OK],
+  ['GET', () => '/notifications/sent.csv', 'readSentNotifications', SEE_OTHER, __, __, OK, OK, OK],
 ];
 
 const bodies: Record<string, Record<string, string>> = {

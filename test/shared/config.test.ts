@@ -76,6 +76,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', MONGODB_URI: '' })).toMatchObject({ port: 3000, mongodbUri: undefined });
   });
 
+  it('when SMTP_URL and MAIL_FROM are set, unset or wrong, should choose the mail channel and name a bad one without echoing the URL', () => {
+    const base = { NODE_ENV: 'test', PATH: '' };
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://u:p@mail.example.vn:587', BASE_URL: 'https://ts.example.vn' }).mail).toEqual({ channel: 'smtp', smtpUrl: 'smtp://u:p@mail.example.vn:587', from: 'Tiếp sức số <no-reply@ts.example.vn>' });
+    expect(loadConfig(base).mail.channel).toBe('none');
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).mail.channel).toBe('log');
+    expect(loadConfig({ ...base, MAIL_FROM: 'Đoàn TN <doan@example.vn>' }).mail.from).toBe('Đoàn TN <doan@example.vn>');
+    const bad = () => loadConfig({ ...base, SMTP_URL: 'http://u:secret-pass@mail', MAIL_FROM: 'no address' });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/SMTP_URL=\(not shown\): must be an SMTP URL/);
+    expect(bad).toThrow(/MAIL_FROM="no address": must be an email address/);
+    expect(bad).not.toThrow(/secret-pass/);
+  });
+
   it('when BASE_URL is unset, should derive it from PORT', () => {
     expect(loadConfig({ PORT: '4000' }).baseUrl).toBe('http://localhost:4000');
   });

@@ -11,10 +11,10 @@ import { ABILITIES, can, roleMay, type Ability } from '../../src/shared/permissi
 const lineage = (depth: number) => Array.from({ length: depth }, () => new Types.ObjectId());
 
 const EXPECTED: Record<Role, Ability[]> = {
-  volunteer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn'],
-  trainer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'readPeopleCertificates', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'fileFieldReport'],
-  staff: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'readFieldSummaries', 'takeUpDifficulty', 'manageOrg'],
-  admin: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'manageAdmins', 'readFieldSummaries', 'takeUpDifficulty', 'readAudit', 'manageOrg'],
+  volunteer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'readInbox'],
+  trainer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'readPeopleCertificates', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'fileFieldReport', 'readInbox'],
+  staff: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'readFieldSummaries', 'takeUpDifficulty', 'manageOrg', 'readInbox', 'readSentNotifications'],
+  admin: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'manageAdmins', 'readFieldSummaries', 'takeUpDifficulty', 'readAudit', 'manageOrg', 'readInbox', 'readSentNotifications'],
 };
 
 function user(role: Role, depth: number): Express.User {
@@ -56,7 +56,7 @@ describe('navigation', () => {
   });
 
   it('when staff and an admin are signed in, should show the audit log to the admin only', () => {
-    expect(hrefs(user('staff', 2))).toEqual(['/', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/org', '/people', '/reports']);
-    expect(hrefs(user('admin', 1))).toEqual(['/', '/admin/audit', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/org', '/people', '/reports']);
+    expect(hrefs(user('staff', 2))).toEqual(['/', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/notifications/sent', '/org', '/people', '/reports']);
+    expect(hrefs(user('admin', 1))).toEqual(['/', '/admin/audit', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/notifications/sent', '/org', '/people', '/reports']);
   });
 });
