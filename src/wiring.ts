@@ -21,6 +21,7 @@ import { notificationsFeature } from './notifications';
 import { offlineFeature } from './offline';
 import { orgFeature } from './org';
 import { quizzesFeature } from './quizzes';
+import { remindersFeature } from './reminders';
 import { reportsFeature } from './reports';
 import { retrainingFeature } from './retraining';
 import type { NavItem } from './shared/navigation';
@@ -42,6 +43,7 @@ export const FEATURES: readonly Feature[] = [
   accountsFeature,
   orgFeature,
   auditFeature,
+  remindersFeature,
 ];
 
 /** The menu: every feature's links. */

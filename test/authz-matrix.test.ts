@@ -138,6 +138,8 @@ const rows: Row[] = [
   ['GET', () => `/briefings/${hnPack}/pack.xlsx?lang=en`, 'readBriefings', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
   ['GET', () => `/briefings/${nobody}/pack.pdf`, 'readBriefings', SEE_OTHER, __, __, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['GET', () => '/admin/audit', 'readAudit', SEE_OTHER, __, __, __, OK, __],
+  ['GET', () => '/reminders/settings', 'manageReminders', SEE_OTHER, __, __, __, OK, __],
+  ['POST', () => '/reminders/settings', 'manageReminders', SEE_OTHER, __, __, __, SEE_OTHER, __],
   // Weekly field reports: the trainer here leads team T-HN.
   ['GET', () => '/field-reports', null, SEE_OTHER, FORBIDDEN, OK, SEE_OTHER, SEE_OTHER, SEE_OTHER],
   ['GET', () => `/field-reports/week/${thisWeek}`, 'fileFieldReport', SEE_OTHER, __, OK, __, __, __],
@@ -190,7 +192,12 @@ const rows: Row[] = [
   ['GET', () => '/notifications/sent.csv', 'readSentNotifications', SEE_OTHER, __, __, OK, OK, OK],
 ];
 
-const bodies: Record<string, Record<string, string>> = { move: { unitCode: 'T-CB' }, locale: { locale: 'vi' }, lang: { lang: 'vi' } };
+const bodies: Record<string, Record<string, string>> = {
+  move: { unitCode: 'T-CB' },
+  locale: { locale: 'vi' },
+  lang: { lang: 'vi' },
+  settings: { firstReminderDays: '7', lastReminderDays: '1', escalationDays: '14', sendHour: '8' },
+};
 
 /** The status a row expects of this person: its number where the table allows, 403 where it refuses. */
 function expectedStatus(ability: Ability | null, who: Who, cell: Cell): number {

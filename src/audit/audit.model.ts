@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'fieldreport.difficulty.taken_up',
   'retraining.corrected',
   'retraining.exported',
+  'reminders.settings_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

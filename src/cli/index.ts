@@ -14,6 +14,7 @@ import { ensureStoreBinary, openDatabase } from '../db';
 import { runDelivery } from '../notifications';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
 import { settleUnsettledResults } from '../quizzes';
+import { runReminders } from '../reminders';
 import { rebuildRollups, reconcile } from '../reports';
 import { rebuildRetrainingFigures } from '../retraining';
 import { SCALE_DEFAULTS, SCALE_PASSWORD, seedDemo, seedScale } from '../seed';
@@ -197,6 +198,25 @@ program
       const run = await runBriefings({ now: parsed.data.now, dataDir: config.dataDir, defaultLocale: config.defaultLocale });
       if (!run.week) console.log('briefings: nothing is due before Monday 07:00 (Vietnam time)');
       else console.log(`briefings ${run.week}: ${run.prepared.length} pack(s) prepared${run.prepared.length ? ` (${run.prepared.join(', ')})` : ''}, ${run.notified} subscriber notification(s)`);
+    });
+  });
+
+const remindersOptions = z.object({ now: z.iso.datetime({ offset: true, error: '--now must be a date and time such as 2026-12-07T08:00:00+07:00' }).optional() });
+
+program
+  .command('reminders:run')
+  .description('run the reminders whose time has come now (or at --now): each once per day, week or Friday/Sunday, whatever runs them at once')
+  .option('--now <iso>', 'the moment to run as, e.g. 2026-12-07T08:00:00+07:00 (default: now)')
+  .action(async (raw: unknown) => {
+    const parsed = remindersOptions.safeParse(raw);
+    if (!parsed.success) {
+      console.error(parsed.error.issues.map((i) => i.message).join('\n'));
+      process.exitCode = 1;
+      return;
+    }
+    await withDatabase(async () => {
+      const outcomes = await runReminders({ now: parsed.data.now ? new Date(parsed.data.now) : new Date(), catalog: loadCatalog() });
+      for (const o of outcomes) console.log(`${o.rule}${o.period ? ` ${o.period}` : ''}: ${o.state === 'ran' ? `ran, ${o.queued} notification(s) queued` : o.state === 'taken' ? 'done or running elsewhere' : 'not its time'}`);
     });
   });
 

@@ -8,6 +8,8 @@ const cohortSchema = new Schema(
     lineage: { type: [Schema.Types.ObjectId], required: true },
     courses: { type: [String], required: true },
     dueDate: { type: Date, default: null },
+    /** The due date's day in Vietnam (YYYY-MM-DD), so that "cohorts due on a day" is an equality on an index (reminders). */
+    dueDay: { type: String, default: null },
     owner: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     ownerUsername: { type: String, required: true },
     closedAt: { type: Date, default: null },
@@ -16,6 +18,7 @@ const cohortSchema = new Schema(
 );
 cohortSchema.index({ lineage: 1 });
 cohortSchema.index({ owner: 1 });
+cohortSchema.index({ dueDay: 1 });
 
 /** A person in a cohort, once (unique key): importing the same roster twice enrolls nobody twice. */
 const memberSchema = new Schema(

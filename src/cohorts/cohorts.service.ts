@@ -10,6 +10,7 @@ import { isObjectId, type Actor } from '../shared/actor';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { markFiguresChanged } from '../shared/changes';
 import { foldForSearch } from '../shared/text';
+import { dayLabelVietnam } from '../shared/vn-time';
 import { Cohort, CohortMember, RosterImport, RosterImportClaim, type CohortDoc, type RosterImportDoc } from './cohort.model';
 import { needsAttention, paceOf, shareDone, type PaceStatus } from './behind';
 import { checkRoster, type PlannedRow } from './roster-check';
@@ -44,7 +45,7 @@ export async function createCohort(actor: Actor, input: NewCohort): Promise<Coho
   const { unit, problem } = await unitNamed(actor, input.unitCode);
   if (problem) fields.unitCode = problem;
   if (Object.keys(fields).length > 0 || !unit) throw new Invalid(fields);
-  const created = await Cohort.create({ name, unit: unit._id, lineage: unit.lineage, courses, dueDate: input.dueDate, owner: actor.id, ownerUsername: actor.username });
+  const created = await Cohort.create({ name, unit: unit._id, lineage: unit.lineage, courses, dueDate: input.dueDate, dueDay: input.dueDate ? dayLabelVietnam(input.dueDate) : null, owner: actor.id, ownerUsername: actor.username });
   return created.toObject() as CohortDoc;
 }
 

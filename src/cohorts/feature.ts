@@ -3,6 +3,7 @@ import { registerDueDates } from '../courses';
 import { cohortsRoutes } from './cohorts.routes';
 import { registerPastDueCohorts } from '../reports';
 import { dueDatesOf, pastDueCohortsUnder } from './due-dates';
+import { giveCohortsTheirDueDays } from './due-windows';
 import { startPasswordsCleanup } from './passwords.service';
 
 export const cohortsFeature: Feature = {
@@ -18,6 +19,9 @@ export const cohortsFeature: Feature = {
     registerDueDates(dueDatesOf);
     registerPastDueCohorts(pastDueCohortsUnder);
   },
-  // deletes sealed one-time passwords after 30 minutes
-  jobs: ({ logger }) => startPasswordsCleanup(logger),
+  // deletes sealed one-time passwords after 30 minutes; once: gives older cohorts their due day (reminders read by it)
+  jobs: ({ logger }) => {
+    giveCohortsTheirDueDays().catch((err: unknown) => logger.error({ err }, 'due days of older cohorts failed'));
+    return startPasswordsCleanup(logger);
+  },
 };

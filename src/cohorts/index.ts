@@ -4,5 +4,7 @@ export { dueDatesOf, type CourseDue } from './due-dates';
 export { attentionLimits, cohortsNeedingAttention, forgetAttention, type CohortAttention } from './attention';
 export { behindRuleParams } from './behind';
 export { forgetExpiredPasswords, startPasswordsCleanup } from './passwords.service';
+export { eachOpenCohortWithDueDate, giveCohortsTheirDueDays, membersProgressOf, openCohortsDueOn, type DueCohort } from './due-windows';
+export type { MemberProgress } from './cohorts.service';
 export { cohortsFeature } from './feature';
 export { registerRetrainingOfTrainers, type RetrainingOfTrainers, type TrainerRetraining } from './retraining-slot';

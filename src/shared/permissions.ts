@@ -54,6 +54,8 @@ const TABLE = {
   readRetrainingFigures: { roles: STAFF },
   /** "My sessions": the sessions one is invited to, check-in on one's own phone. */
   attendRetraining: { roles: ['volunteer', 'trainer'] },
+  /** Change the reminder rules (src/reminders/rules.ts). */
+  manageReminders: { roles: ['admin'] },
   /** The inbox and one's own notification preferences. */
   readInbox: { roles: EVERYONE },
   /** What was sent to whom (the sent log), in one's subtree. */
