@@ -20,6 +20,7 @@ import { offlineFeature } from './offline';
 import { orgFeature } from './org';
 import { quizzesFeature } from './quizzes';
 import { reportsFeature } from './reports';
+import { retrainingFeature } from './retraining';
 import type { NavItem } from './shared/navigation';
 
 /** Every feature, in the order their routes are matched. */
@@ -29,6 +30,7 @@ export const FEATURES: readonly Feature[] = [
   quizzesFeature,
   certificatesFeature,
   cohortsFeature,
+  retrainingFeature,
   reportsFeature,
   fieldReportsFeature,
   coursesFeature,

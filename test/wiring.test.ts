@@ -26,6 +26,7 @@ const NOTHING = {
   'org.lineageChanged': 0,
   'accounts.peopleMoved': 0,
   'reports.pastDueCohorts': 0,
+  'retraining.attendanceChanged': 0,
 };
 const WIRED = {
   'courses.quizGate': 1,
@@ -35,6 +36,7 @@ const WIRED = {
   'org.lineageChanged': 2,
   'accounts.peopleMoved': 1,
   'reports.pastDueCohorts': 1,
+  'retraining.attendanceChanged': 0,
 };
 
 describe('the wiring of the features', () => {

@@ -15,6 +15,7 @@ export { bulkLoadPeople, cascadePathUnder, type LoadedPerson } from './bulk-load
 export { markCourseCompleted, markCourseStarted, repairCourseMarks, unmarkCourseCompleted } from './course-marks';
 export { createImportedAccounts, applyRosterChanges, type ImportedAccount, type RosterChange } from './imported-accounts';
 export { personMatches } from './person-search';
+export { setTrainerIfNone } from './retrained-by';
 export {
   authenticate,
   changePassword,

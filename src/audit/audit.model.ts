@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'report.exported',
   'fieldreport.filed',
   'fieldreport.difficulty.taken_up',
+  'retraining.corrected',
+  'retraining.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -33,6 +35,8 @@ export function slotsOf(at: Date): Record<SlotField, string> {
 
 /** The locale key naming an action (dots become underscores: `audit.actions.login_failed`). */
 export function actionLabelKey(action: string): string {
+  // a feature's own actions are named in its locale section (`retraining.corrected` → `retraining.auditActions.corrected`)
+  if (action.startsWith('retraining.')) return `retraining.auditActions.${action.slice('retraining.'.length).replace(/\./g, '_')}`;
   return `audit.actions.${action.replace(/\./g, '_')}`;
 }
 

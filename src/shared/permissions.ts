@@ -44,6 +44,14 @@ const TABLE = {
   takeUpDifficulty: { roles: STAFF },
   readAudit: { roles: ['admin'] },
   manageOrg: { roles: STAFF },
+  /** Schedule, edit, cancel retraining sessions, take their attendance, close them (trainers: their own; staff: their subtree). */
+  manageRetraining: { roles: TRAINERS_UP },
+  /** Change the attendance of a closed session, with a reason (audited). */
+  correctRetraining: { roles: STAFF },
+  /** Retraining figures per unit (sessions held, people retrained in person). */
+  readRetrainingFigures: { roles: STAFF },
+  /** "My sessions": the sessions one is invited to, check-in on one's own phone. */
+  attendRetraining: { roles: ['volunteer', 'trainer'] },
 } satisfies Record<string, Rule>;
 
 export type Ability = keyof typeof TABLE;

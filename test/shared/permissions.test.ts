@@ -11,10 +11,10 @@ import { ABILITIES, can, roleMay, type Ability } from '../../src/shared/permissi
 const lineage = (depth: number) => Array.from({ length: depth }, () => new Types.ObjectId());
 
 const EXPECTED: Record<Role, Ability[]> = {
-  volunteer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn'],
-  trainer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'readPeopleCertificates', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'fileFieldReport'],
-  staff: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'readFieldSummaries', 'takeUpDifficulty', 'manageOrg'],
-  admin: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'manageAdmins', 'readFieldSummaries', 'takeUpDifficulty', 'readAudit', 'manageOrg'],
+  volunteer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'attendRetraining'],
+  trainer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'readPeopleCertificates', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'fileFieldReport', 'manageRetraining', 'attendRetraining'],
+  staff: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'readFieldSummaries', 'takeUpDifficulty', 'manageOrg', 'manageRetraining', 'correctRetraining', 'readRetrainingFigures'],
+  admin: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'manageAdmins', 'readFieldSummaries', 'takeUpDifficulty', 'readAudit', 'manageOrg', 'manageRetraining', 'correctRetraining', 'readRetrainingFigures'],
 };
 
 function user(role: Role, depth: number): Express.User {
