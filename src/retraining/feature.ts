@@ -1,6 +1,8 @@
 import type { Feature } from '../feature';
+import { checkinRoutes } from './checkin.routes';
 
 export const retrainingFeature: Feature = {
   name: 'retraining',
-  routes: () => [],
+  // the check-in routes first: `/retraining/checkin` is not a session's id
+  routes: (ctx) => [checkinRoutes(ctx)],
 };
