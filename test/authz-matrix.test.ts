@@ -134,6 +134,11 @@ const rows: Row[] = [
   ['GET', () => `/cohorts?q=ba`, 'manageCohorts', SEE_OTHER, __, OK, OK, OK, OK],
   ['GET', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, 'manageCohorts', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
   ['POST', () => `/cohorts/${hnCohort}/members/${hnPerson}/password`, 'manageCohorts', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => '/retraining/checkin?t=not-a-code', 'attendRetraining', SEE_OTHER, 400, 400, __, __, __],
+  ['POST', () => '/retraining/checkin', 'attendRetraining', SEE_OTHER, 400, 400, __, __, __],
+  ['GET', () => `/retraining/${nobody}/checked-in`, 'attendRetraining', SEE_OTHER, NOT_FOUND, NOT_FOUND, __, __, __],
+  ['GET', () => `/retraining/${nobody}/checkin-code`, 'manageRetraining', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/retraining/${nobody}/sheet.pdf`, 'manageRetraining', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
 ];
 
 const bodies: Record<string, Record<string, string>> = { move: { unitCode: 'T-CB' }, locale: { locale: 'vi' }, lang: { lang: 'vi' } };
