@@ -339,6 +339,11 @@ export async function countMembers(cohortIds: Types.ObjectId[]): Promise<Map<str
 }
 
 /** The people of a cohort (ids), for whole-cohort actions such as the certificates ZIP. */
+/** The members of a cohort of the actor's scope (another's is a 404): whom a retraining session invites. */
+export async function memberIdsInScope(actor: Actor, cohortId: string): Promise<Types.ObjectId[]> {
+  return memberIds(await cohortInScope(actor, cohortId));
+}
+
 export async function memberIds(cohort: CohortDoc): Promise<Types.ObjectId[]> {
   return (await CohortMember.find({ cohort: cohort._id }).select('user').lean()).map((m) => m.user);
 }

@@ -1,4 +1,4 @@
-export { addMember, backdateCohort, createCohort, listCohorts } from './cohorts.service';
+export { addMember, backdateCohort, createCohort, listCohorts, memberIdsInScope } from './cohorts.service';
 export { cohortsRoutes, ROSTER_UPLOAD_PATH } from './cohorts.routes';
 export { dueDatesOf, type CourseDue } from './due-dates';
 export { attentionLimits, cohortsNeedingAttention, forgetAttention, type CohortAttention } from './attention';

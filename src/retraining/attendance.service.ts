@@ -7,7 +7,8 @@ import type { Types } from 'mongoose';
 import { personById, personInScope, setTrainerIfNone, type Person } from '../accounts';
 import { insertOnce } from '../db/insert-once';
 import { isObjectId, type Actor } from '../shared/actor';
-import { NotFound } from '../shared/errors';
+import { Forbidden, NotFound } from '../shared/errors';
+import { can } from '../shared/permissions';
 import { attendanceChanged } from './events';
 import { CheckInNotOpen, SessionCancelled, SessionClosed, TooEarly } from './errors';
 import { managesSession, OPEN_BEFORE_MS, sessionById } from './scope';
@@ -30,6 +31,7 @@ export async function recordAttendance(actor: Actor, sessionId: Types.ObjectId |
   const session = await sessionById(sessionId);
   if (!session) throw new NotFound();
   if (via !== 'qr' && !managesSession(actor, session)) throw new NotFound();
+  if (via === 'staff' && !can(actor, 'correctRetraining')) throw new Forbidden();
   checkStatus(session, via, now);
   const person = await attendee(actor, session, String(userId), via);
   const inserted = await insertOnce(RetrainingAttendance, {

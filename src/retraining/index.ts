@@ -3,4 +3,19 @@ export { CheckInNotOpen, SessionCancelled, SessionClosed, TooEarly } from './err
 export { attendanceChanged, onAttendanceChanged, type AttendanceChange } from './events';
 export { managedSession, managesSession, sessionById, OPEN_BEFORE_MS } from './scope';
 export { ATTENDANCE_VIA, PLACE_KINDS, SESSION_STATUSES, type AttendanceVia, type PlaceKind, type RetrainingSessionDoc, type SessionStatus } from './session.model';
+export {
+  backdateSession,
+  cancelSession,
+  closeSession,
+  createSession,
+  editable,
+  listSessions,
+  openCheckIn,
+  updateSession,
+  type SessionInput,
+} from './sessions.service';
+export { correctAttendance, rosterOf, saveTicks, type RosterLine, type Ticks } from './roster.service';
+export { mySession, mySessions, calendarFile } from './mine.service';
+export { CAMPAIGN_TOPICS, topicIds, topicName } from './topics';
+export { retrainingRoutes } from './retraining.routes';
 export { retrainingFeature } from './feature';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { applyRosterChanges, cascadePathUnder, createAccount, toActor, usersByUsernames, type UserDoc } from '../accounts';
 import type { Catalog } from '../courses';
 import { seedDemoCohorts } from './demo-cohorts';
+import { seedDemoRetraining } from './demo-retraining';
 import { currentWeek, fileReport, findReport, shiftWeek, type ReportInput } from '../fieldreports';
 import { importOrgCsv, loadDefaultTreeIfEmpty, unitsByCodes } from '../org';
 import type { Role } from '../shared/actor';
@@ -66,6 +67,7 @@ export async function seedDemo(catalog: Catalog, log: (msg: string) => void = ()
   );
   const reports = await seedDemoFieldReports(people);
   const cohorts = await seedDemoCohorts(catalog);
+  await seedDemoRetraining(catalog);
   log(`demo data: ${created} account(s) created, ${reports} weekly field report(s), ${cohorts} cohort(s)`);
   return { created };
 }
