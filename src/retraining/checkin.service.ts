@@ -36,7 +36,7 @@ function refuse(reason: CheckinRefusal, params: Record<string, string | number> 
 
 /** Where the session is held, in the reader's words. */
 export function placeText(s: { placeKind?: string | null; place?: string | null }, t: (k: string) => string): string {
-  const kind = s.placeKind ? t(`retrainingCheckin.placeKind.${s.placeKind}`) : '';
+  const kind = s.placeKind ? t(`retraining.placeKinds.${s.placeKind}`) : '';
   return [kind, s.place ?? ''].filter(Boolean).join(': ');
 }
 

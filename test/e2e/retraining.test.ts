@@ -143,7 +143,7 @@ it('a trainer schedules a session for a cohort, prints the sheet, shows the code
   expect(await page.isChecked(`input[name="tick"][value="${String(volunteers[0]!._id)}"]`)).toBe(true);
   await page.click('form[action$="/close"] button');
   await shot('6-closed');
-  expect(await page.textContent('main')).toContain('3/3');
+  expect(await page.textContent('main')).toContain('Mời 3 · Có mặt 3');
   await expectClean(page);
   await ctx.close();
   await staffSeeThree();
