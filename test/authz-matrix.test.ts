@@ -13,6 +13,7 @@ import mongoose from 'mongoose';
 import { toActor } from '../src/accounts';
 import { generateSerial } from '../src/certificates';
 import { createCohort } from '../src/cohorts';
+import { findUnitByCode } from '../src/org';
 import type { Role } from '../src/shared/actor';
 import { can, type Ability } from '../src/shared/permissions';
 import { testApp } from './helpers/app';
@@ -30,6 +31,8 @@ let hnPerson = '';
 let cbPerson = '';
 let toDisable = '';
 let hnCohort = '';
+/** The id of province 01's commune C-HN (retraining figures are addressed by unit id). */
+let hnCommune = '';
 /** Ids and a serial that exist nowhere: the guards must answer before the lookup does. */
 const nobody = String(new mongoose.Types.ObjectId());
 const unknownSerial = generateSerial();
@@ -50,6 +53,7 @@ beforeAll(async () => {
   const owner = (await createUser('trainer', 'T-HN')).user;
   hnCohort = String((await createCohort(toActor(owner), { name: 'Lớp ma trận', unitCode: 'T-HN', courses: ['digital-literacy'], dueDate: null }))._id);
   cbPerson = String((await createUser('volunteer', 'T-CB')).user._id);
+  hnCommune = String((await findUnitByCode('C-HN'))!._id);
 });
 
 const OK = 200;
@@ -104,6 +108,13 @@ const rows: Row[] = [
   ['GET', () => '/reports', 'readReports', SEE_OTHER, __, __, OK, OK, OK],
   ['GET', () => '/reports?unit=T-HN', 'readReports', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
   ['GET', () => '/reports/rollup.csv?unit=01', 'exportReports', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  // Retraining figures of a unit (staff in scope) and its files.
+  ['GET', () => `/retraining/units/${hnCommune}`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/retraining/units/${nobody}`, 'readRetrainingFigures', SEE_OTHER, __, __, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/retraining/units/${hnCommune}/sessions.csv`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/retraining/units/${hnCommune}/sessions.xlsx`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/retraining/units/${hnCommune}/attendance.csv`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
+  ['GET', () => `/retraining/units/${hnCommune}/attendance.xlsx`, 'readRetrainingFigures', SEE_OTHER, __, __, OK, OK, NOT_FOUND],
   ['GET', () => '/admin/audit', 'readAudit', SEE_OTHER, __, __, __, OK, __],
   // Weekly field reports: the trainer here leads team T-HN.
   ['GET', () => '/field-reports', null, SEE_OTHER, FORBIDDEN, OK, SEE_OTHER, SEE_OTHER, SEE_OTHER],

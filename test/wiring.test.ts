@@ -26,7 +26,10 @@ const NOTHING = {
   'org.lineageChanged': 0,
   'accounts.peopleMoved': 0,
   'reports.pastDueCohorts': 0,
+  'reports.retrainingFigures': 0,
+  'cohorts.retrainingOfTrainers': 0,
   'retraining.attendanceChanged': 0,
+  'retraining.sessionStatusChanged': 0,
 };
 const WIRED = {
   'courses.quizGate': 1,
@@ -34,9 +37,12 @@ const WIRED = {
   'courses.completed': 1,
   'courses.completionReset': 1,
   'org.lineageChanged': 2,
-  'accounts.peopleMoved': 1,
+  'accounts.peopleMoved': 2,
   'reports.pastDueCohorts': 1,
-  'retraining.attendanceChanged': 0,
+  'reports.retrainingFigures': 1,
+  'cohorts.retrainingOfTrainers': 1,
+  'retraining.attendanceChanged': 1,
+  'retraining.sessionStatusChanged': 1,
 };
 
 describe('the wiring of the features', () => {

@@ -13,6 +13,7 @@ import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
 import { settleUnsettledResults } from '../quizzes';
 import { rebuildRollups, reconcile } from '../reports';
+import { rebuildRetrainingFigures } from '../retraining';
 import { SCALE_DEFAULTS, SCALE_PASSWORD, seedDemo, seedScale } from '../seed';
 import { ROLES } from '../shared/actor';
 import { Invalid } from '../shared/errors';
@@ -151,7 +152,7 @@ program
 
 program
   .command('reports:reconcile')
-  .description('recompute every roll-up from the raw records; print and repair each difference')
+  .description('recompute every roll-up and retraining tally from the raw records; print and repair each difference')
   .action(async () => {
     await withDatabase(async () => {
       const started = Date.now();
@@ -160,6 +161,12 @@ program
         console.log(`${d.key}: stored ${JSON.stringify(d.stored)} → actual ${JSON.stringify(d.actual)} (repaired)`);
       }
       console.log(`reconcile: ${differences.length} roll-up difference(s), ${peopleRepaired} person record(s) repaired, in ${Date.now() - started} ms`);
+      // the retraining tallies, recounted from the raw sessions and attendance records
+      const retraining = await rebuildRetrainingFigures();
+      for (const d of retraining.differences) {
+        console.log(`retraining ${d.key}: stored ${JSON.stringify(d.stored)} → actual ${JSON.stringify(d.actual)} (repaired)`);
+      }
+      console.log(`reconcile: ${retraining.differences.length} retraining tally difference(s), ${retraining.peopleRepaired} retrained record(s) repaired`);
     });
   });
 

@@ -5,6 +5,7 @@ import { actorOf } from '../shared/auth';
 import { safeLocalPath } from '../shared/page-locals';
 import { idParam, parseInput, parseParams } from '../shared/validate';
 import { cascadeOf } from './cascade.service';
+import { retrainingOfTrainersIn } from './retraining-slot';
 
 /** `/cascade/:userId`: a person's id; `/cascade` alone is my own cascade. */
 const branchParams = z.object({ userId: idParam.optional() });
@@ -22,7 +23,9 @@ export function cascadeRoutes(): Router {
     const actor = actorOf(req);
     // the signed-in person's document, as this request read it (no second read of the same person)
     const view = await cascadeOf(actor, userId ?? null, req.user as unknown as UserDoc);
-    res.render('cohorts/cascade', { title: res.locals.t('cascade.title'), view, isMine: String(view.root._id) === String(actor.id) });
+    // sessions held and people retrained in person, per trainer shown (retraining fills the slot)
+    const retraining = await retrainingOfTrainersIn([view.root._id, ...view.direct.filter((d) => d.user.role === 'trainer').map((d) => d.user._id)]);
+    res.render('cohorts/cascade', { title: res.locals.t('cascade.title'), view, isMine: String(view.root._id) === String(actor.id), retraining });
   });
 
   // POST /cascade/:userId/promote — make a person a trainer (their retrainer, or staff in scope)

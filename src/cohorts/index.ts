@@ -5,3 +5,4 @@ export { attentionLimits, cohortsNeedingAttention, forgetAttention, type CohortA
 export { behindRuleParams } from './behind';
 export { forgetExpiredPasswords, startPasswordsCleanup } from './passwords.service';
 export { cohortsFeature } from './feature';
+export { registerRetrainingOfTrainers, type RetrainingOfTrainers, type TrainerRetraining } from './retraining-slot';

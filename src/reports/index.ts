@@ -10,3 +10,4 @@ export { startExportWorker, workOnExports, exportLimits } from './export-jobs';
 export { FURTHEST_BEHIND, homeFigures, type HomeFigures } from './home-figures';
 export { reportsFeature } from './feature';
 export { registerPastDueCohorts, type PastDueCohort, type PastDueCohorts } from './lists';
+export { registerRetrainingFigures, type DashboardSection, type RetrainingFiguresOf } from './retraining-slot';

@@ -12,6 +12,7 @@ import { writeBriefingPdf } from './briefing-pdf';
 import { FILE_FORMS, fileFormQuery, formOf } from './file-style';
 import { dayLabelVietnam } from '../shared/vn-time';
 import { overdue } from './lists';
+import { retrainingSectionOf } from './retraining-slot';
 import { exportsOf, exportLimits, peopleIn, readyExport, requestExport } from './export-jobs';
 import { percent } from './rollup.model';
 import { trendOf } from './snapshot';
@@ -87,11 +88,11 @@ async function showDashboard(req: Request, res: Response): Promise<void> {
   // not started: from the roll-up (the same moment as the figures); overdue: read now
   const waiting = local ? table.waiting : [];
   const late = local ? await overdue(unit) : [];
-  const trend = await trendOf(`unit:${unit._id}`);
+  const [trend, retraining] = await Promise.all([trendOf(`unit:${unit._id}`), retrainingSectionOf(unit)]);
   const chart = trend.length ? trendSvg(trend, res.locals.t('reports.trendLabel'), (w) => formatWeek(req.locale, w)) : null;
   // People attached to the unit itself, in no child unit (a commune's own people): its total less its children's.
   const direct = table.children.length > 0 ? table.total.figures.people - table.children.reduce((n, c) => n + c.figures.people, 0) : 0;
-  res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late, direct });
+  res.render('reports/dashboard', { title: res.locals.t('reports.title'), unit, table, builtAt: table.builtAt, children, q, trail, people, percent, trend, chart, local, waiting, late, direct, retraining });
 }
 
 /** Reports: the dashboard, its files, and background exports, behind their abilities. */

@@ -19,3 +19,11 @@ export const attendanceChanged = createEvent<[change: AttendanceChange]>('retrai
 export function onAttendanceChanged(listener: (change: AttendanceChange) => Promise<void>): void {
   attendanceChanged.on(listener);
 }
+
+/** A session was closed (it now counts as held) or cancelled: the figures of its unit and trainer are counted again. */
+export const sessionStatusChanged = createEvent<[sessionId: Types.ObjectId]>('retraining.sessionStatusChanged');
+
+/** Connects a listener to `sessionStatusChanged` (the staff figures listen in the feature's `wire`). */
+export function onSessionStatusChanged(listener: (sessionId: Types.ObjectId) => Promise<void>): void {
+  sessionStatusChanged.on(listener);
+}

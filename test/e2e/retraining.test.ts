@@ -36,11 +36,11 @@ beforeAll(async () => {
   const cohort = await createCohort(toActor(trainer), { name: 'Lớp tập huấn lại Ba Đình', unitCode: 'T-HN', courses: ['digital-literacy'], dueDate: null });
   for (const v of volunteers) await addMember(toActor(trainer), String(cohort._id), v.username);
   // the app knows its own address (the QR code holds an absolute link): listen first, then build it
-  let app: ReturnType<typeof testApp> | undefined;
-  server = http.createServer((req, res) => app!(req, res));
+  const holder: { app?: ReturnType<typeof testApp> } = {};
+  server = http.createServer((req, res) => holder.app!(req, res));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   env.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  app = testApp({ env: { BASE_URL: env.base } });
+  holder.app = testApp({ env: { BASE_URL: env.base } });
   env.browser = await launchBrowser();
 });
 
