@@ -85,7 +85,7 @@ export function checkinRoutes(ctx: AppContext): Router {
     const actor = actorOf(req);
     const t = res.locals.t as TranslateFn;
     const sheet = await signInSheetOf(actor, { sessionId: id, locale: req.locale, t });
-    await recordAudit({ action: 'report.exported', actor, lineage: sheet.lineage, ip: actor.ip, details: `retraining.sheet session=${id} people=${sheet.people.length}` });
+    await recordAudit({ action: 'retraining.exported', actor, lineage: sheet.lineage, ip: actor.ip, details: `sheet.pdf session=${id} people=${sheet.people.length}` });
     res.attachment(`${t('retrainingCheckin.sheet.fileName')}-${dayLabelVietnam(sheet.session.startsAt)}.pdf`);
     res.type('application/pdf');
     await writeSignInSheet(res, sheet.session, sheet.people, t, req.locale, new Date());

@@ -4,8 +4,8 @@
  * shows "Nguyễn Thị Ánh Tuyết" exactly), opens check-in and shows the code; the test reads
  * the QR code from a screenshot of the trainer's screen, and two volunteers, each on their
  * own phone, open the link it holds, sign in and check in; the trainer ticks a third on the
- * roster and closes the session; staff then see 3 attended in the unit's numbers and in the
- * export.
+ * roster and closes the session; staff then see 3 retrained in person in the commune's numbers
+ * (its dashboard and its page agree) and the three in the attendance export.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +16,8 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { toActor, type UserDoc } from '../../src/accounts';
 import { addMember, createCohort } from '../../src/cohorts';
+import { rebuildRollups } from '../../src/reports';
+import { refreshRetrainingFigures } from '../../src/retraining';
 import { testApp } from '../helpers/app';
 import { launchBrowser, phone, screenshotPath, signIn } from '../helpers/browser';
 import { useTestDatabase } from '../helpers/db';
@@ -35,6 +37,8 @@ beforeAll(async () => {
   for (const fullName of ['Nguyễn Thị Ánh Tuyết', 'Lê Văn Bình', 'Đỗ Thị Cúc']) volunteers.push((await createUser('volunteer', 'T-HN', { fullName })).user);
   const cohort = await createCohort(toActor(trainer), { name: 'Lớp tập huấn lại Ba Đình', unitCode: 'T-HN', courses: ['digital-literacy'], dueDate: null });
   for (const v of volunteers) await addMember(toActor(trainer), String(cohort._id), v.username);
+  await rebuildRollups(); // the unit's people, the share's denominator
+  await refreshRetrainingFigures();
   // the app knows its own address (the QR code holds an absolute link): listen first, then build it
   const holder: { app?: ReturnType<typeof testApp> } = {};
   server = http.createServer((req, res) => holder.app!(req, res));
@@ -111,7 +115,9 @@ it('a trainer schedules a session for a cohort, prints the sheet, shows the code
   const link = await readQr(page);
   expect(link.startsWith(`${env.base}/retraining/checkin?t=`)).toBe(true);
   expect(await page.textContent('.checkin-link code')).toBe(link); // written out for whoever cannot scan
-  expect(await page.getAttribute('meta[http-equiv="refresh"]', 'content')).toMatch(/^\d+$/);
+  // a new code each minute: the page's script swaps it in; without JavaScript the page refreshes itself
+  expect(Number(await page.getAttribute('.checkin-code-page', 'data-refresh'))).toBeGreaterThanOrEqual(1);
+  expect(await page.content()).toMatch(/<noscript><meta http-equiv="refresh" content="\d+"><\/noscript>/);
 
   // two volunteers, each on their own phone: open the link, sign in, check in
   for (const [i, v] of volunteers.slice(0, 2).entries()) {
@@ -149,8 +155,27 @@ it('a trainer schedules a session for a cohort, prints the sheet, shows the code
   await staffSeeThree();
 }, 600_000); // a limit for a hang: several phones on a loaded machine take minutes
 
-/** Staff of the commune: 3 attended in the unit's numbers and in the export. */
+/** Staff of the commune: 3 retrained in person in the unit's numbers (dashboard and unit page) and 3 rows in the attendance export. */
 async function staffSeeThree(): Promise<void> {
-  void fs;
-  void staff;
+  await refreshRetrainingFigures(); // one pass of the figures' background job (the test app starts no jobs)
+  const { ctx, step, expectClean } = await phone(env.browser, env.base);
+  const page = await ctx.newPage();
+  const shot = (name: string) => step(page, `retraining-staff-${name}`);
+  await signIn(page, env.base, staff.username);
+  await page.goto(`${env.base}/reports?unit=C-HN`);
+  await shot('1-dashboard');
+  const figures = () => page.$$eval('[data-figure]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-figure'), e.textContent])));
+  const onDashboard = await figures();
+  expect(onDashboard.retrained).toBe('3');
+  await page.click('.retraining-section a[href^="/retraining/units/"]');
+  await page.waitForURL(/\/retraining\/units\//);
+  await shot('2-unit-page');
+  expect(await figures()).toEqual(onDashboard);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('.exports a[href$="/attendance.csv"]')]);
+  const rows = fs.readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  expect(rows).toHaveLength(1 + 3); // the header and the three who attended
+  for (const v of volunteers) expect(rows.filter((r) => r.includes(v.username))).toHaveLength(1);
+  expect(rows.filter((r) => r.includes('Tập huấn lại kỹ năng số — Đội Ba Đình'))).toHaveLength(3);
+  await expectClean(page);
+  await ctx.close();
 }

@@ -299,7 +299,7 @@ describe('the sign-in sheet', () => {
     // Vietnamese list order: by given name (Ấn, Bảo, Đức, Tuyết, Yến)
     const order = ['Lê Văn Ấn', 'Bảo', 'Đỗ Minh Đức', 'Nguyễn Thị Ánh Tuyết', 'Phạm Thị Yến'].map((n) => text.indexOf(n));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(await countAuditEntries({ action: 'report.exported', actor: trainer._id, details: `retraining.sheet session=${String(s._id)} people=5` })).toBe(1);
+    expect(await countAuditEntries({ action: 'retraining.exported', actor: trainer._id, details: `sheet.pdf session=${String(s._id)} people=5` })).toBe(1);
   });
 
   it('when there are many invitees, should run over several pages, each with the table\'s header', async () => {
