@@ -71,12 +71,12 @@ export function checkinRoutes(ctx: AppContext): Router {
     const shown = await checkinCodeFor(actorOf(req), { sessionId: id, key, baseUrl: ctx.config.baseUrl, now });
     const title = res.locals.t(shown.code ? 'retrainingCheckin.code.title' : 'retrainingCheckin.code.notOpenTitle');
     if (!shown.code) {
-      res.status(409).render('retraining/checkin-code', { title, shown, qr: null, refreshSeconds: 0 });
+      res.status(409).render('retraining/checkin-code', { title, shown, qr: null, codeRefresh: 0 });
       return;
     }
     const qr = await QRCode.toString(shown.code.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    const refreshSeconds = Math.max(1, Math.ceil((shown.code.nextAt.getTime() - now.getTime()) / 1000));
-    res.render('retraining/checkin-code', { title, shown, qr, refreshSeconds });
+    const codeRefresh = Math.max(1, Math.ceil((shown.code.nextAt.getTime() - now.getTime()) / 1000));
+    res.render('retraining/checkin-code', { title, shown, qr, codeRefresh });
   });
 
   // GET /retraining/:id/sheet.pdf — the A4 sign-in sheet to print (audited: it lists people)

@@ -108,6 +108,7 @@ it('a trainer schedules a session for a cohort, prints the sheet, shows the code
 
   // open check-in, show the code
   await page.click(`form[action$="/open"] button`);
+  await page.clock.install(); // the page's own timer (a new code each minute) is run by the test, never waited for
   await page.click('a[href$="/checkin-code"]');
   await shot('4-checkin-code');
   const box = (await page.locator('.checkin-qr').boundingBox())!;
@@ -137,9 +138,13 @@ it('a trainer schedules a session for a cohort, prints the sheet, shows the code
     await mobile.ctx.close();
   }
 
-  // the trainer's screen counts them at its next refresh
-  await page.reload();
-  expect(await page.textContent('.checkin-counts')).toContain('2/3');
+  // at the next minute the trainer's screen takes the new code and the count in place, without reloading
+  await page.$eval('.checkin-qr', (el) => el.setAttribute('data-before', 'yes'));
+  await page.clock.runFor(61_000);
+  await page.locator('.checkin-counts', { hasText: '2/3' }).waitFor();
+  expect(await page.getAttribute('.checkin-qr', 'data-before')).toBe('yes'); // the same page, not a reload
+  expect(await readQr(page)).toMatch(new RegExp(`^${env.base}/retraining/checkin\\?t=`));
+  await shot('4b-checkin-code-counted');
 
   // the third is ticked on the roster; then the session is closed
   await page.goto(sessionUrl);
