@@ -190,6 +190,11 @@ const rows: Row[] = [
   ['POST', () => '/unsubscribe', null, 400, 400, 400, 400, 400, 400],
   ['GET', () => '/notifications/sent', 'readSentNotifications', SEE_OTHER, __, __, OK, OK, OK],
   ['GET', () => '/notifications/sent.csv', 'readSentNotifications', SEE_OTHER, __, __, OK, OK, OK],
+  ['GET', () => '/retraining/checkin?t=not-a-code', 'attendRetraining', SEE_OTHER, 400, 400, __, __, __],
+  ['POST', () => '/retraining/checkin', 'attendRetraining', SEE_OTHER, 400, 400, __, __, __],
+  ['GET', () => `/retraining/${nobody}/checked-in`, 'attendRetraining', SEE_OTHER, NOT_FOUND, NOT_FOUND, __, __, __],
+  ['GET', () => `/retraining/${nobody}/checkin-code`, 'manageRetraining', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+  ['GET', () => `/retraining/${nobody}/sheet.pdf`, 'manageRetraining', SEE_OTHER, __, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
 ];
 
 const bodies: Record<string, Record<string, string>> = {

@@ -1,4 +1,5 @@
 import type { Feature } from '../feature';
+import { checkinRoutes } from './checkin.routes';
 import { onAttendanceChanged, onSessionStatusChanged } from './events';
 import { retrainingFiguresRoutes, startRetrainingFiguresJob, wireRetrainingFigures } from './figures-feature';
 import { attendanceCounted, sessionCounted } from './figures.service';
@@ -6,8 +7,8 @@ import { retrainingRoutes } from './retraining.routes';
 
 export const retrainingFeature: Feature = {
   name: 'retraining',
-  // the staff figures' pages first (/retraining/units/…), then the sessions' pages
-  routes: ({ config, catalog }) => [retrainingFiguresRoutes(), retrainingRoutes(config, catalog)],
+  // the check-in routes and the staff figures first: `/retraining/checkin` and `/retraining/units/…` are not a session's id
+  routes: (ctx) => [checkinRoutes(ctx), retrainingFiguresRoutes(), retrainingRoutes(ctx.config, ctx.catalog)],
   // trainers and staff: their sessions; volunteers (and trainers, from their list): My sessions
   nav: [{ href: '/retraining', key: 'nav.retraining', abilities: ['manageRetraining', 'attendRetraining'], order: 45, more: ['trainer', 'staff', 'admin'] }],
   wire: () => {
