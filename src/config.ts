@@ -35,6 +35,10 @@ const envSchema = z.object({
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().refine(validTrustProxy, {
     error: 'must name the reverse proxy in front of the app: loopback, an address or subnet (10.0.0.5, 10.0.0.0/8), a comma-separated list of these, or a number of hops',
   }).optional()),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string()
+    .min(32, 'must be at least 32 characters long (e.g. `openssl rand -hex 32`)')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional()),
   PATH: z.string().optional(),
 });
 
@@ -75,6 +79,11 @@ export interface Config {
    * TRUST_PROXY names it, so that no client can choose the address limits count by.
    */
   trustProxy: string | number | false;
+  /**
+   * A bearer token that opens `GET /metrics` from another host; unset, only a direct connection
+   * from this host (loopback, not through a proxy) may read it.
+   */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     storeCacheDir: path.resolve(projectRoot, v.STORE_CACHE_DIR ?? '.cache/ferretdb'),
     searchPath: v.PATH,
+    metricsToken: v.METRICS_TOKEN,
     trustProxy: v.TRUST_PROXY === undefined ? false : /^\d+$/.test(v.TRUST_PROXY.trim()) ? Number(v.TRUST_PROXY.trim()) : v.TRUST_PROXY.split(',').map((p) => p.trim()).join(','),
   };
 }

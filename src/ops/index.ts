@@ -1,0 +1,1 @@
+export { metricsAllowed, metricsRoutes } from './metrics.routes';
