@@ -4,14 +4,12 @@
  * is one on the same DATA_DIR, otherwise they start it (or use MONGODB_URI).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createAccount } from '../accounts';
 import { bankSummary, CONTENT_DIR, loadCatalog, loadContent, settleUnsettledCompletions } from '../courses';
 import { loadConfig } from '../config';
-import { EmbeddedStore, ensureStoreBinary, openDatabase, storePostgres } from '../db';
-import { backup, MONGODB_BACKUP_MESSAGE, restore, verifyBackup } from '../ops';
+import { ensureStoreBinary, openDatabase } from '../db';
 import { importOrgCsv, loadDefaultTreeIfEmpty } from '../org';
 import { settleUnsettledResults } from '../quizzes';
 import { rebuildRollups, reconcile } from '../reports';
@@ -20,8 +18,9 @@ import { ROLES } from '../shared/actor';
 import { Invalid } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { translate } from '../shared/i18n';
-import { projectRoot } from '../shared/paths';
 import { wire } from '../wiring';
+import { registerBackupCommands } from './backup';
+import { registerOpsCommands } from './ops';
 
 const program = new Command();
 program
@@ -206,64 +205,8 @@ program
     });
   });
 
-const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-
-program
-  .command('backup')
-  .argument('<dir>', 'a new (or empty) directory for this backup, outside DATA_DIR')
-  .description('back up the embedded store (pg_dump, consistent while the app runs) and DATA_DIR\'s data files, with a manifest of checksums')
-  .action(async (dir: string) => {
-    const config = loadConfig();
-    if (config.mongodbUri) {
-      console.error(MONGODB_BACKUP_MESSAGE);
-      process.exitCode = 1;
-      return;
-    }
-    await withDatabase(async () => {
-      const appVersion = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-      const m = await backup({ dataDir: config.dataDir, postgresUrl: storePostgres()!, dir, appVersion, searchPath: config.searchPath });
-      const bytes = m.entries.reduce((n, e) => n + e.bytes, 0);
-      console.log(`backup written to ${path.resolve(dir)}: the store and ${m.entries.length - 1} file(s), ${megabytes(bytes)}; check it with: npm run cli -- backup:verify ${dir}`);
-    });
-  });
-
-program
-  .command('backup:verify')
-  .argument('<dir>', 'a backup directory')
-  .description('check a backup\'s manifest and every file\'s checksum, without restoring it')
-  .action(async (dir: string) => {
-    const m = await verifyBackup(dir);
-    console.log(`backup of ${m.createdAt} (app ${m.appVersion}, ${m.postgres}): ${m.entries.length} file(s), every checksum matches`);
-  });
-
-program
-  .command('restore')
-  .argument('<dir>', 'a backup directory made by `backup`')
-  .option('--force', 'replace the store DATA_DIR already has (its data is lost); the app must be stopped')
-  .description('restore a backup into DATA_DIR (a fresh one unless --force): checks every checksum, makes a new store, loads the dump, puts the files back')
-  .action(async (dir: string, opts: { force?: boolean }) => {
-    const config = loadConfig();
-    if (config.mongodbUri) {
-      console.error(MONGODB_BACKUP_MESSAGE);
-      process.exitCode = 1;
-      return;
-    }
-    const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
-    const m = await restore({
-      dir,
-      dataDir: config.dataDir,
-      force: Boolean(opts.force),
-      searchPath: config.searchPath,
-      storeRunning: async () => Boolean(await EmbeddedStore.findRunning(config.dataDir)),
-      startStore: async () => {
-        const binary = await ensureStoreBinary({ cacheDir: config.storeCacheDir, envPath: config.searchPath, log: (msg) => logger.info(msg) });
-        const store = new EmbeddedStore({ binary, dataDir: config.dataDir, logger, restart: false });
-        await store.start();
-        return { postgresUrl: store.postgresUrl, stop: () => store.stop() };
-      },
-    });
-    console.log(`restored the backup of ${m.createdAt} (app ${m.appVersion}) into ${config.dataDir}: start the app on it`);
-  });
+registerBackupCommands(program, withDatabase);
+registerOpsCommands(program, withDatabase);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(err.message);

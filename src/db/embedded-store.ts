@@ -27,6 +27,11 @@ export interface EmbeddedStoreOptions {
   startTimeoutMs?: number;
   /** Directory of PostgreSQL's server binaries; found on the machine when unset. */
   postgresBinDir?: string;
+  /**
+   * The loopback port the store listens on; unset: any free port. A fixed one (`store:serve
+   * --port`) keeps the URI the app processes were given valid across restarts of the store.
+   */
+  port?: number;
 }
 
 /** PostgreSQL settings for an embedded store on a small machine (2 cores, a few GB free). */
@@ -69,6 +74,7 @@ export class EmbeddedStore {
 
   constructor(private readonly opts: EmbeddedStoreOptions) {
     this.log = opts.logger.child({ component: 'embedded-store' });
+    this.port = opts.port ?? 0;
   }
 
   /** The MongoDB URI of the running store (stable across restarts). */

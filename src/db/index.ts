@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 import type { Config } from '../config';
 import { connectMongoose, syncIndexes } from './connection';
 import { EmbeddedStore } from './embedded-store';
-import { ensureStoreBinary } from './store-binary';
+import { ensureStoreBinary, StoreSetupError } from './store-binary';
 import { useStorePostgres } from './store-indexes';
 
 export { pingDatabase, isDatabaseUnavailable, syncIndexes, connectMongoose } from './connection';
@@ -20,6 +20,20 @@ export interface Database {
   uri: string;
   store: EmbeddedStore | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * A second app process on the same DATA_DIR must not start a second store on the same files
+ * (its start would stop the running one's PostgreSQL): it is told how processes share one.
+ */
+async function refuseSecondStore(dataDir: string): Promise<void> {
+  const running = await EmbeddedStore.findRunning(dataDir);
+  if (!running) return;
+  throw new StoreSetupError(
+    `Another process already runs the embedded store of DATA_DIR ${dataDir} (${running.uri}). ` +
+      'To run several app processes on one store, run the store on its own (npm run cli -- store:serve --port 27017) ' +
+      'and give every app process MONGODB_URI=mongodb://127.0.0.1:27017/tiepsucso (deploy/README.md).',
+  );
 }
 
 /**
@@ -36,6 +50,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { reuse
     postgresUrl = running?.postgresUrl;
   }
   if (!uri) {
+    await refuseSecondStore(config.dataDir);
     const binary = await ensureStoreBinary({
       cacheDir: config.storeCacheDir,
       envPath: config.searchPath,

@@ -51,6 +51,13 @@ export interface Manifest {
 export const MONGODB_BACKUP_MESSAGE =
   'MONGODB_URI is set: the data is in that MongoDB, which this command does not back up or restore. Use mongodump / mongorestore as docs/DEPLOY.md ("Backups on MongoDB") shows; back up DATA_DIR\'s files (exports, briefings) with them.';
 
+/** Every host of the connection string is this machine (`store:serve`'s store, as deploy/env.example sets it). */
+export function namesOnlyLoopback(uri: string): boolean {
+  const m = /^mongodb:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri);
+  if (!m) return false;
+  return m[1]!.split(',').every((h) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(h));
+}
+
 /** Under DATA_DIR, what is not data: the store (dumped instead), logs, and files being written. */
 function isData(relative: string): boolean {
   const top = relative.split(path.sep)[0];

@@ -12,8 +12,10 @@ export interface ServerProcess {
   waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-export function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'server.js')], {
+/** `script`: another built entry point and its arguments (the CLI's `store:serve`), instead of the server. */
+export function startServer(env: Record<string, string>, script: string[] = [path.join('dist', 'server.js')]): ServerProcess {
+  const [entry, ...args] = script;
+  const child = spawn(process.execPath, [path.join(projectRoot, entry!), ...args], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,7 @@ import mongoose, { type Types } from 'mongoose';
 import request from 'supertest';
 import { settleUnsettledCompletions } from '../../src/courses';
 import { connectMongoose, EmbeddedStore } from '../../src/db';
+import { namesOnlyLoopback } from '../../src/ops';
 import { projectRoot } from '../../src/shared/paths';
 import { wire } from '../../src/wiring';
 import { createTree, createUser, csrfToken, TEST_PASSWORD } from '../helpers/factories';
@@ -173,5 +174,16 @@ describe('backup and restore of the embedded store', () => {
     fs.rmSync(path.join(damaged, 'manifest.json'));
     expect((await runCli(['restore', damaged], fresh)).stderr).toMatch(/is not a backup: manifest\.json is missing/);
     expect(fs.existsSync(path.join(fresh, 'store'))).toBe(false);
+  });
+});
+
+describe('which MONGODB_URI is the embedded store served on this machine', () => {
+  it('should take a loopback-only URI (store:serve, deploy/env.example) as the embedded store, and any other as a MongoDB to back up with mongodump', () => {
+    expect(namesOnlyLoopback('mongodb://127.0.0.1:27017/tiepsucso')).toBe(true);
+    expect(namesOnlyLoopback('mongodb://localhost/tiepsucso')).toBe(true);
+    expect(namesOnlyLoopback('mongodb://db1:27017,db2:27017,db3:27017/tiepsucso?replicaSet=rs0')).toBe(false);
+    expect(namesOnlyLoopback('mongodb://127.0.0.1:27017,db2:27017/tiepsucso')).toBe(false);
+    expect(namesOnlyLoopback('mongodb://app:secret@10.0.0.5:27017/tiepsucso')).toBe(false);
+    expect(namesOnlyLoopback('mongodb+srv://cluster.example.vn/tiepsucso')).toBe(false);
   });
 });
