@@ -58,10 +58,14 @@ export function namesOnlyLoopback(uri: string): boolean {
   return m[1]!.split(',').every((h) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(h));
 }
 
-/** Under DATA_DIR, what is not data: the store (dumped instead), logs, and files being written. */
+/**
+ * Under DATA_DIR, what is not data: the store (dumped instead), logs, files being written, and the
+ * caches a server keeps there (the store's program in `cache/`, Go's modules in `go/` when DATA_DIR is the
+ * service user's home, hidden directories such as `.cache` or `.npm`).
+ */
 function isData(relative: string): boolean {
-  const top = relative.split(path.sep)[0];
-  if (top === 'store' || top === 'logs') return false;
+  const top = relative.split(path.sep)[0] ?? '';
+  if (['store', 'logs', 'cache', 'go'].includes(top) || top.startsWith('.')) return false;
   return !/\.(log|part|tmp)$/.test(relative);
 }
 

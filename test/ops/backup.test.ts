@@ -113,6 +113,8 @@ describe('backup and restore of the embedded store', () => {
     fs.writeFileSync(path.join(original, 'exports', 'kept.csv'), 'username\ntnv.kept\n');
     fs.writeFileSync(path.join(original, 'exports', 'half.csv.123.part'), 'being written');
     fs.writeFileSync(path.join(original, 'app.log'), 'a log line');
+    fs.mkdirSync(path.join(original, 'cache', 'ferretdb'), { recursive: true }); // a server's caches in DATA_DIR (its home)
+    fs.writeFileSync(path.join(original, 'cache', 'ferretdb', 'program'), 'not data');
 
     const stopLoad = { now: false };
     const load = writeLoad(stopLoad);
@@ -130,6 +132,7 @@ describe('backup and restore of the embedded store', () => {
     expect(fs.readFileSync(path.join(restored, 'exports', 'kept.csv'), 'utf8')).toBe('username\ntnv.kept\n');
     expect(fs.existsSync(path.join(restored, 'exports', 'half.csv.123.part'))).toBe(false);
     expect(fs.existsSync(path.join(restored, 'app.log'))).toBe(false);
+    expect(fs.existsSync(path.join(restored, 'cache'))).toBe(false);
 
     const b = await startOn(restored);
     try {
