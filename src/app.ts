@@ -14,6 +14,7 @@ import passport from 'passport';
 import { findActiveUser } from './accounts';
 import { loadCatalog, type Catalog } from './courses';
 import { healthRoutes } from './health';
+import { metricsRoutes } from './ops';
 import { ROSTER_UPLOAD_PATH } from './cohorts';
 import { requirePasswordChosen } from './shared/auth';
 import { configurePassport } from './shared/passport';
@@ -26,6 +27,7 @@ import { publicDir, viewsDir } from './shared/paths';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './shared/rate-limit';
 import { absoluteTimeout, sessionMiddleware } from './shared/session';
 import { closeConnectionsWhenDraining } from './shared/lifecycle';
+import { requestMetrics } from './shared/metrics';
 import { FEATURES, navItems, wire } from './wiring';
 import type { AppContext } from './feature';
 
@@ -61,10 +63,12 @@ export function createApp({
   if (config.env === 'production') app.set('view cache', true);
 
   app.use(requestLogging(logger));
+  app.use(requestMetrics());
   app.use(closeConnectionsWhenDraining());
   app.use(securityHeaders(config));
   // Liveness and readiness answer before anything that could fail or be slow (with the security headers).
   app.use(healthRoutes());
+  app.use(metricsRoutes(config, () => FEATURES));
   app.use(compression());
   app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0, index: false }));
   // Pages are personal or carry a form token: no browser or proxy keeps a copy.
@@ -117,8 +121,8 @@ function requestLogging(logger: Logger) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    // Health probes every few seconds would drown the log.
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    // Health probes and metric scrapes every few seconds would drown the log.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
   });
 }
 

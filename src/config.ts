@@ -42,6 +42,10 @@ const envSchema = z.object({
     .optional()),
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().regex(MAIL_FROM_RE, 'must be an email address, or a name and an address such as Tiếp sức số <no-reply@tiepsucso.example.vn>')
     .optional()),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string()
+    .min(32, 'must be at least 32 characters long (e.g. `openssl rand -hex 32`)')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional()),
   PATH: z.string().optional(),
 });
 
@@ -92,6 +96,10 @@ export interface Config {
    * (each email written to the log) and `none` otherwise (emails are suppressed, the inbox works).
    */
   mail: { channel: 'smtp' | 'log' | 'none'; smtpUrl: string | undefined; from: string };
+   * A bearer token that opens `GET /metrics` from another host; unset, only a direct connection
+   * from this host (loopback, not through a proxy) may read it.
+   */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpUrl: v.SMTP_URL,
       from: mailFromOf(v.MAIL_FROM, (v.BASE_URL ?? `http://localhost:${v.PORT}`)),
     },
+    metricsToken: v.METRICS_TOKEN,
     trustProxy: v.TRUST_PROXY === undefined ? false : /^\d+$/.test(v.TRUST_PROXY.trim()) ? Number(v.TRUST_PROXY.trim()) : v.TRUST_PROXY.split(',').map((p) => p.trim()).join(','),
   };
 }

@@ -38,4 +38,9 @@ export interface Feature {
   wire?: () => void;
   /** Starts its background jobs in a server process; returns what stops them. */
   jobs?: (ctx: JobContext) => () => void;
+  /**
+   * The lengths of its work queues (name → items waiting), read at each scrape of `GET /metrics`
+   * (src/ops). Names are short and fixed (`exports_waiting`), never per record.
+   */
+  queues?: () => Promise<Record<string, number>>;
 }

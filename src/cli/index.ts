@@ -23,6 +23,7 @@ import { Invalid } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { translate } from '../shared/i18n';
 import { wire } from '../wiring';
+import { registerBackupCommands } from './backup';
 import { registerOpsCommands } from './ops';
 
 const program = new Command();
@@ -273,6 +274,7 @@ program
       console.log(`emails: ${r.sent} sent, ${r.retried} to retry, ${r.failed} failed, ${r.suppressed} suppressed (no SMTP_URL), ${r.dropped} no longer wanted, ${r.skipped} taken by another process`);
     });
   });
+registerBackupCommands(program, withDatabase);
 registerOpsCommands(program, withDatabase);
 
 program.parseAsync(process.argv).catch((err: Error) => {

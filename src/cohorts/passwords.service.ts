@@ -12,6 +12,7 @@ import { PasswordsDownload, RosterImport, type CohortDoc, type RosterImportDoc }
 import { importOf, type ApplyResult } from './cohorts.service';
 import { unseal } from './seal';
 import { insertOnce } from '../db/insert-once';
+import { runJob } from '../shared/metrics';
 
 export interface PasswordSheet {
   cohort: CohortDoc;
@@ -60,7 +61,7 @@ export async function forgetExpiredPasswords(now = new Date()): Promise<number> 
 
 /** Runs forgetExpiredPasswords every few minutes (idempotent: several processes may all run it). */
 export function startPasswordsCleanup(log: { warn: (o: object, m: string) => void }, everyMs = 5 * 60_000): () => void {
-  const timer = setInterval(() => void forgetExpiredPasswords().catch((err: unknown) => log.warn({ err }, 'deleting expired one-time passwords failed; will try again')), everyMs);
+  const timer = setInterval(() => void runJob('cohorts.passwords', () => forgetExpiredPasswords()).catch((err: unknown) => log.warn({ err }, 'deleting expired one-time passwords failed; will try again')), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -4,6 +4,7 @@
  * failures fast instead of queued (so a database outage answers 503 quickly).
  */
 import mongoose from 'mongoose';
+import { watchDatabaseCommands } from '../shared/metrics';
 import { mirrorIndexes } from './store-indexes';
 
 mongoose.set('sanitizeFilter', true);
@@ -16,14 +17,18 @@ mongoose.set('bufferCommands', false);
 export const SERVER_SELECTION_TIMEOUT_MS = 2000;
 
 export async function connectMongoose(uri: string, dbName?: string): Promise<typeof mongoose> {
-  return mongoose.connect(uri, {
+  const connected = await mongoose.connect(uri, {
     dbName,
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     heartbeatFrequencyMS: 2000,
     connectTimeoutMS: 5000,
     socketTimeoutMS: 30000,
     maxPoolSize: 20,
+    // the driver's command events give the database latency of /metrics (src/shared/metrics.ts)
+    monitorCommands: true,
   });
+  watchDatabaseCommands(connected.connection.getClient());
+  return connected;
 }
 
 /**

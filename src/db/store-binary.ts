@@ -65,7 +65,9 @@ export async function ensureStoreBinary(opts: {
   const tmp = `${binary}.${process.pid}.tmp`;
   opts.log(`building the embedded store (FerretDB ${FERRETDB_VERSION}) with ${go}; the first build takes a few minutes`);
   try {
-    await run(go, ['build', '-trimpath', '-o', tmp, '.'], {
+    // -buildvcs=false: on a server the checkout belongs to root and the build runs as the app's user, whom git
+    // refuses to serve ("dubious ownership"); the version stamp is not needed (the name carries the sources' hash)
+    await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], {
       // The child inherits the environment: Go's own settings (module proxy, caches) apply.
       cwd: sourceDir,
       maxBuffer: 16 * 1024 * 1024,

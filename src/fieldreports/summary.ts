@@ -9,6 +9,7 @@ import type { Types } from 'mongoose';
 import { centralUnit, subtreeOf, unitsByIds, type UnitDoc } from '../org';
 import { DIFFICULTY_CATEGORIES, FieldReport, totalOf, withTakeUps, WORK_KINDS, type Counts, type DifficultyCategory, type DifficultyDoc, type FieldReportDoc } from './field-report.model';
 import { currentWeek, weeksEndingWith, type ReportWeek } from './weeks';
+import { runJob } from '../shared/metrics';
 
 export interface Figures {
   teams: number;
@@ -222,11 +223,11 @@ async function weekFigures(unit: UnitDoc, week: ReportWeek, now: Date): Promise<
 
 /** Reads the last weeks' figures ahead, in the background, so that the first trend shown after a start does not wait. */
 export function warmFieldSummaries(log: { warn: (o: object, m: string) => void }, now = new Date()): void {
-  void (async () => {
+  void runJob('fieldreports.warm', async () => {
     const central = await centralUnit();
     if (!central) return;
     for (const w of weeksEndingWith(currentWeek(now), 9)) await weekFigures(central, w, now);
-  })().catch((err: unknown) => log.warn({ err }, 'reading the weekly field figures ahead failed; pages read them when asked'));
+  }).catch((err: unknown) => log.warn({ err }, 'reading the weekly field figures ahead failed; pages read them when asked'));
 }
 
 /** How many teams a unit has (from the process's copy of the tree). */

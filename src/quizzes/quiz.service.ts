@@ -12,6 +12,7 @@ import { NotFound, Refused } from '../shared/errors';
 import { drawQuestions, grade } from './grading';
 import { ModulePass, QuizAttempt, QuizResult, type AttemptDoc, type ResultDoc } from './quiz.model';
 import { insertOnce, isDuplicateKey } from '../db/insert-once';
+import { runJob } from '../shared/metrics';
 
 /** A late submit within this margin still counts (slow networks). */
 export const GRACE_MS = 30_000;
@@ -286,11 +287,12 @@ export function startSettleJob(catalog: Catalog, log: { warn: (o: object, m: str
   const tick = () => {
     if (busy) return;
     busy = true;
-    Promise.allSettled([settleUnsettledResults(catalog), settleUnsettledCompletions()])
-      .then((all) => {
+    runJob('quizzes.settle', () =>
+      Promise.allSettled([settleUnsettledResults(catalog), settleUnsettledCompletions()]).then((all) => {
         const failed = all.find((r) => r.status === 'rejected');
         if (failed) throw (failed as PromiseRejectedResult).reason;
-      })
+      }),
+    )
       .catch((err: unknown) => log.warn({ err }, 'settling unfinished results failed; will try again'))
       .finally(() => (busy = false));
   };

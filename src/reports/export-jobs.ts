@@ -20,6 +20,7 @@ import { peopleRows, writePeopleFile } from './exports';
 import type { FileForm, FileStyle } from './file-style';
 import { figuresFor } from './rollup.service';
 import { insertOnce } from '../db/insert-once';
+import { runJob } from '../shared/metrics';
 
 /** A subtree with more people than this is exported in the background (a province's ~7,000 stream at once). */
 export const exportLimits = { inlineMaxPeople: 20_000 };
@@ -122,6 +123,12 @@ export async function workOnExports(dir: string, log: Logger, now = new Date()):
   return false;
 }
 
+/** The background exports waiting for a worker and those being written (the queue figures of /metrics). */
+export async function exportQueues(): Promise<Record<string, number>> {
+  const [waiting, running] = await Promise.all([ExportJob.countDocuments({ state: 'queued' }), ExportJob.countDocuments({ state: 'running' })]);
+  return { exports_waiting: waiting, exports_running: running };
+}
+
 /** Each app process looks for work every few seconds, one job at a time. */
 export function startExportWorker(dir: string, log: Logger, everyMs = 2_000): () => void {
   let busy = false;
@@ -130,9 +137,11 @@ export function startExportWorker(dir: string, log: Logger, everyMs = 2_000): ()
     if (busy || stopped) return;
     busy = true;
     try {
-      while (!stopped && (await workOnExports(dir, log))) {
-        // another job may be waiting
-      }
+      await runJob('reports.exports', async () => {
+        while (!stopped && (await workOnExports(dir, log))) {
+          // another job may be waiting
+        }
+      });
     } catch (err) {
       log.warn({ err }, 'background exports: will try again');
     } finally {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Feature } from '../feature';
-import { startExportWorker } from './export-jobs';
+import { exportQueues, startExportWorker } from './export-jobs';
 import { reportsRoutes } from './reports.routes';
 import { startRollupJob } from './rollup.service';
 import { startSnapshotJob } from './snapshot';
@@ -13,4 +13,6 @@ export const reportsFeature: Feature = {
     const stops = [startRollupJob(logger), startSnapshotJob(logger), startExportWorker(path.join(config.dataDir, 'exports'), logger)];
     return () => stops.forEach((stop) => stop());
   },
+  // background exports waiting and being written (GET /metrics)
+  queues: exportQueues,
 };

@@ -13,6 +13,7 @@ import { LIST_MAX, Rollup, ZERO, type Figures } from './rollup.model';
 import { insertEach, mapLimit } from '../db/bulk';
 import { allUnitIds } from '../org';
 import { insertOnce } from '../db/insert-once';
+import { runJob } from '../shared/metrics';
 
 const DL = 'digital-literacy';
 const TLG = 'two-level-government';
@@ -428,7 +429,7 @@ export function startRollupJob(log: { warn: (o: object, m: string) => void }, ev
   const tick = () => {
     if (busy) return;
     busy = true;
-    refreshRollupsIfChanged()
+    runJob('reports.rollup', () => refreshRollupsIfChanged())
       .catch((err: unknown) => log.warn({ err }, 'roll-up refresh failed; will try again'))
       .finally(() => (busy = false));
   };

@@ -14,6 +14,7 @@ import type { Figures } from './rollup.model';
 import { rebuildRollups } from './rollup.service';
 import { weekOf } from '../shared/vn-time';
 import { insertEach } from '../db/bulk';
+import { runJob } from '../shared/metrics';
 
 export { weekOf };
 
@@ -92,7 +93,7 @@ export async function trendOf(key: string, weeks = 12): Promise<({ week: string 
 
 /** Checks every few minutes; the first check after Monday 00:00 takes the week's snapshot. */
 export function startSnapshotJob(log: { warn: (o: object, m: string) => void }, everyMs = 5 * 60_000): () => void {
-  const tick = () => takeWeeklySnapshot().catch((err: unknown) => log.warn({ err }, 'weekly snapshot failed; will try again'));
+  const tick = () => runJob('reports.snapshot', () => takeWeeklySnapshot()).catch((err: unknown) => log.warn({ err }, 'weekly snapshot failed; will try again'));
   const timer = setInterval(tick, everyMs);
   timer.unref();
   void tick();

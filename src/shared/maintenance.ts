@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { mirrorIndexes } from '../db/store-indexes';
 import { deleteExpiredRateLimits } from './rate-limit';
 import { deleteExpiredSessions } from './session';
+import { runJob } from './metrics';
 
 export const MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -20,7 +21,7 @@ export async function runMaintenance(now = new Date()): Promise<{ sessions: numb
 
 export function startMaintenance(logger: Logger): () => void {
   const timer = setInterval(() => {
-    runMaintenance().then(
+    runJob('maintenance', () => runMaintenance()).then(
       (r) => logger.debug(r, 'maintenance: expired records deleted'),
       (err: unknown) => logger.warn({ err }, 'maintenance failed; will try again'),
     );

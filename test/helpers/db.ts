@@ -16,6 +16,14 @@ export function testStoreUri(): string {
   return uri;
 }
 
+/**
+ * True on the embedded store (FerretDB on PostgreSQL), false on a MongoDB named by MONGODB_URI
+ * (`npm run test:store`): tests of the embedded store's own gaps and indexes say which they expect.
+ */
+export function onEmbeddedStore(): boolean {
+  return Boolean(process.env.TEST_POSTGRES_URL);
+}
+
 export function uniqueDbName(testFile: string): string {
   const base = path.basename(testFile).replace(/\W+/g, '_').slice(0, 30);
   return `t_${base}_${randomBytes(3).toString('hex')}`;

@@ -36,8 +36,10 @@ describe('loadConfig', () => {
       DEFAULT_LOCALE: 'en',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      METRICS_TOKEN: 't'.repeat(40),
     });
     expect(c).toMatchObject({
+      metricsToken: 't'.repeat(40),
       port: 8080,
       mongodbUri: 'mongodb://db1:27017,db2:27017/tss?replicaSet=rs0',
       dataDir: '/var/lib/tss',
@@ -57,6 +59,8 @@ describe('loadConfig', () => {
     ['DEFAULT_LOCALE', 'fr', /DEFAULT_LOCALE="fr": must be vi or en/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud": must be one of/],
     ['SESSION_SECRET', 'short', /SESSION_SECRET=.*at least 32 characters/],
+    ['METRICS_TOKEN', 'short', /METRICS_TOKEN=.*at least 32 characters/],
+    ['METRICS_TOKEN', `${'x'.repeat(32)} y`, /METRICS_TOKEN=.*printable ASCII without spaces/],
   ])('when %s is %s, should name it and say what is expected', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
