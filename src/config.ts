@@ -96,6 +96,7 @@ export interface Config {
    * (each email written to the log) and `none` otherwise (emails are suppressed, the inbox works).
    */
   mail: { channel: 'smtp' | 'log' | 'none'; smtpUrl: string | undefined; from: string };
+  /**
    * A bearer token that opens `GET /metrics` from another host; unset, only a direct connection
    * from this host (loopback, not through a proxy) may read it.
    */

@@ -6,6 +6,7 @@
 import type { Locale } from '../config';
 import { deliverReadyPacks } from './delivery';
 import { preparePacks, type RunResult } from './prepare';
+import { runJob } from '../shared/metrics';
 
 type Log = { warn: (o: object, m: string) => void };
 
@@ -31,7 +32,7 @@ export function startBriefingsJob(opts: { dataDir: string; defaultLocale: Locale
   const tick = () => {
     if (running) return; // a national run may outlast a tick
     running = true;
-    runBriefings({ ...opts, log })
+    runJob('briefings', () => runBriefings({ ...opts, log }))
       .catch((err: unknown) => log.warn({ err }, 'weekly briefing packs failed; will try again'))
       .finally(() => (running = false));
   };

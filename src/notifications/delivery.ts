@@ -21,6 +21,7 @@ import { renderEmail } from './email';
 import { DeliveryClaim, Notification, type NotificationDoc } from './notification.model';
 import { choicesOf, wantsByChoices } from './preferences';
 import { localeOf } from './render';
+import { runJob } from '../shared/metrics';
 
 /** How long a claim's owner may take to send: well above the SMTP timeouts (channels.ts). */
 export const LEASE_MS = 5 * 60_000;
@@ -178,7 +179,7 @@ export function startDeliveryJob(config: Config, logger: Logger, everyMs = 15_00
     try {
       let r: DeliveryResult;
       do {
-        r = await runDelivery({ config, channel, logger, limit: 100 });
+        r = await runJob('notifications.delivery', () => runDelivery({ config, channel, logger, limit: 100 }));
         if (r.sent + r.failed + r.retried > 0) logger.info(r, 'emails delivered');
       } while (!stopped && r.sent + r.retried + r.failed + r.dropped + r.suppressed >= 100);
     } catch (err) {
@@ -193,4 +194,10 @@ export function startDeliveryJob(config: Config, logger: Logger, everyMs = 15_00
     stopped = true;
     clearInterval(timer);
   };
+}
+
+/** The outbox's email queue for `GET /metrics`: waiting to be sent, and being sent now (equalities on an indexed field). */
+export async function outboxQueues(): Promise<Record<string, number>> {
+  const [waiting, sending] = await Promise.all([Notification.countDocuments({ 'email.state': 'pending' }), Notification.countDocuments({ 'email.state': 'sending' })]);
+  return { outbox_waiting: waiting, outbox_sending: sending };
 }

@@ -1,5 +1,5 @@
 import type { Feature } from '../feature';
-import { startDeliveryJob } from './delivery';
+import { outboxQueues, startDeliveryJob } from './delivery';
 import { notificationsRoutes } from './notifications.routes';
 
 export const notificationsFeature: Feature = {
@@ -10,4 +10,6 @@ export const notificationsFeature: Feature = {
   nav: [{ href: '/notifications/sent', key: 'notifications.sent.navLabel', abilities: ['readSentNotifications'], order: 95, more: ['staff', 'admin'] }],
   // sends the pending emails of the outbox (claims with a lease: several processes may run it)
   jobs: ({ config, logger }) => startDeliveryJob(config, logger),
+  // the emails waiting in the outbox, for GET /metrics
+  queues: outboxQueues,
 };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../courses';
 import { runReminders } from './run';
+import { runJob } from '../shared/metrics';
 
 /** How often the job looks whether a rule's time has come (each rule runs once per period). */
 export const REMINDERS_EVERY_MS = 5 * 60_000;
@@ -11,7 +12,7 @@ export function startRemindersJob(catalog: Catalog, logger: Logger, everyMs = RE
   const tick = () => {
     if (running) return;
     running = true;
-    runReminders({ catalog })
+    runJob('reminders', () => runReminders({ catalog }))
       .then((outcomes) => {
         const ran = outcomes.filter((o) => o.state === 'ran');
         if (ran.length) logger.info({ ran }, 'reminders run');

@@ -13,6 +13,7 @@ import { RetrainingTally } from './figures.model';
 import { partOf, type IdleTrainer, type Part, type RecentSession } from './figures-count';
 import { buildDue, countMarked } from './figures.service';
 import { rebuildRetrainingFigures } from './figures-build';
+import { runJob } from '../shared/metrics';
 
 /** A unit's retraining figures as staff see them. */
 export interface UnitRetraining {
@@ -89,7 +90,7 @@ export function startRetrainingFiguresJob(log: { warn: (o: object, m: string) =>
   const tick = () => {
     if (busy) return;
     busy = true;
-    refreshRetrainingFigures()
+    runJob('retraining.figures', () => refreshRetrainingFigures())
       .catch((err: unknown) => log.warn({ err }, 'retraining figures refresh failed; will try again'))
       .finally(() => (busy = false));
   };

@@ -55,6 +55,9 @@ describe('who may read /metrics', () => {
     expect(sample(res.text, /^tss_db_command_duration_seconds_count\{command="find",outcome="ok"\}/)).toBeGreaterThan(0);
     // reports' background exports (src/reports feature.queues)
     expect(sample(res.text, /^tss_queue_length\{queue="exports_waiting"\}/)).toBe(0);
+    // the outbox's emails (src/notifications feature.queues)
+    expect(sample(res.text, /^tss_queue_length\{queue="outbox_waiting"\}/)).toBeGreaterThanOrEqual(0);
+    expect(sample(res.text, /^tss_queue_length\{queue="outbox_sending"\}/)).toBeGreaterThanOrEqual(0);
   });
 
   it('when a loopback request carries X-Forwarded-For (relayed by the local proxy, or forged), should answer 404', async () => {
