@@ -13,8 +13,8 @@ const lineage = (depth: number) => Array.from({ length: depth }, () => new Types
 const EXPECTED: Record<Role, Ability[]> = {
   volunteer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'attendRetraining', 'readInbox'],
   trainer: ['readHome', 'readCourses', 'readOwnCertificates', 'learn', 'readPeopleCertificates', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'fileFieldReport', 'manageRetraining', 'attendRetraining', 'readInbox'],
-  staff: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'readFieldSummaries', 'takeUpDifficulty', 'manageOrg', 'manageRetraining', 'correctRetraining', 'readRetrainingFigures', 'readInbox', 'readSentNotifications'],
-  admin: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'manageAdmins', 'readFieldSummaries', 'takeUpDifficulty', 'readAudit', 'manageOrg', 'manageRetraining', 'correctRetraining', 'readRetrainingFigures', 'readInbox', 'readSentNotifications'],
+  staff: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'readFieldSummaries', 'readBriefings', 'takeUpDifficulty', 'manageOrg', 'manageRetraining', 'correctRetraining', 'readRetrainingFigures', 'readInbox', 'readSentNotifications'],
+  admin: ['readHome', 'readCourses', 'readOwnCertificates', 'readPeopleCertificates', 'revokeCertificate', 'manageCohorts', 'importRoster', 'reissueLearnerPasswords', 'promoteToTrainer', 'readCascade', 'readReports', 'exportReports', 'readPeopleInSubtree', 'managePeople', 'createAccounts', 'manageAdmins', 'readFieldSummaries', 'readBriefings', 'takeUpDifficulty', 'readAudit', 'manageOrg', 'manageRetraining', 'correctRetraining', 'readRetrainingFigures', 'manageReminders', 'readInbox', 'readSentNotifications'],
 };
 
 function user(role: Role, depth: number): Express.User {
@@ -56,7 +56,7 @@ describe('navigation', () => {
   });
 
   it('when staff and an admin are signed in, should show the audit log to the admin only', () => {
-    expect(hrefs(user('staff', 2))).toEqual(['/', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/notifications/sent', '/org', '/people', '/reports', '/retraining']);
-    expect(hrefs(user('admin', 1))).toEqual(['/', '/admin/audit', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/notifications/sent', '/org', '/people', '/reports', '/retraining']);
+    expect(hrefs(user('staff', 2))).toEqual(['/', '/briefings', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/notifications/sent', '/org', '/people', '/reports', '/retraining']);
+    expect(hrefs(user('admin', 1))).toEqual(['/', '/admin/audit', '/briefings', '/cascade', '/certificates', '/cohorts', '/courses', '/field-reports', '/notifications/sent', '/org', '/people', '/reminders/settings', '/reports', '/retraining']);
   });
 });
