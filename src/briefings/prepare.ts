@@ -137,12 +137,14 @@ export async function preparePacks(opts: { now: Date; dataDir: string; log?: Log
   const { now, dataDir, log } = opts;
   const week = dueWeek(now);
   if (!week) return { week: null, prepared: [] };
+  // the roll-ups first (cheap when nothing changed): which provinces have people is read from them,
+  // and on a store whose roll-ups were never built every province would look empty
+  await refreshRollupsIfChanged(now);
   const units = await packUnits();
   const missing = [];
   // not yet claimed, or claimed and not finished (in hand elsewhere, or left by a process that stopped)
   for (const unit of units) if ((await BriefingPack.findOne({ unit: unit._id, week }).select('status').lean())?.status !== 'ready') missing.push(unit);
   if (missing.length === 0) return { week, prepared: [] };
-  await refreshRollupsIfChanged(now);
   await takeWeeklySnapshot(now);
   const prepared: string[] = [];
   for (const unit of missing) {
